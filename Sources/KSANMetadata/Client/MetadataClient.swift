@@ -1,0 +1,216 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The ``MetadataStore`` of the gateway: every operation is a call to the metadata service's HTTP API.
+///
+/// Keys, prefixes and markers travel in JSON bodies, never in URLs, so any Unicode (`/`, `?`, `#`, `%`, `+`, spaces)
+/// is safe. An error answered by the service is thrown as the ``MetadataError`` it sent, code preserved; a service that
+/// cannot be reached (connection refused, timeout) is ``MetadataError/Code/unavailable``.
+public final class MetadataClient: MetadataStore, Sendable {
+    /// The service's base URL, without a trailing slash (`http://127.0.0.1:9300`).
+    public let baseURL: String
+    /// The HTTP client the calls go through (owned by the caller).
+    public let httpClient: HTTPClient
+    /// How long one call may take.
+    public let timeout: TimeAmount
+    /// The largest response body accepted.
+    public let maxResponseSize: Int
+
+    /// Creates a client of the service at `baseURL`, over an `HTTPClient` the caller owns and shuts down.
+    public init(
+        baseURL: String, httpClient: HTTPClient, timeout: TimeAmount = .seconds(30),
+        maxResponseSize: Int = 256 * 1024 * 1024
+    ) {
+        var url = baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        self.baseURL = url
+        self.httpClient = httpClient
+        self.timeout = timeout
+        self.maxResponseSize = maxResponseSize
+    }
+
+    // MARK: Calls
+
+    /// Posts `input` as JSON to `path` and decodes the JSON answer.
+    func call<Input: Encodable, Output: Decodable>(
+        _ path: String, _ input: Input, as output: Output.Type = Output.self
+    ) async throws -> Output {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        do {
+            request.body = .bytes(ByteBuffer(bytes: try MetadataJSON.encoder().encode(input)))
+        } catch {
+            throw MetadataError(.invalidArgument, "cannot encode the request: \(error)")
+        }
+
+        let status: HTTPResponseStatus
+        let body: ByteBuffer
+        do {
+            let response = try await httpClient.execute(request, timeout: timeout)
+            status = response.status
+            body = try await response.body.collect(upTo: maxResponseSize)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw MetadataError(.unavailable, "the metadata service at \(baseURL) is unavailable: \(error)")
+        }
+
+        let decoder = MetadataJSON.decoder()
+        guard status == .ok else {
+            if let error = try? decoder.decode(MetadataError.self, from: body) {
+                throw error
+            }
+            if status == .serviceUnavailable || status == .badGateway || status == .gatewayTimeout {
+                throw MetadataError(.unavailable, "the metadata service answered \(status)")
+            }
+            throw MetadataError(.internal, "the metadata service answered \(status)")
+        }
+        do {
+            return try decoder.decode(Output.self, from: body)
+        } catch {
+            throw MetadataError(.internal, "the metadata service sent an unexpected \(Output.self): \(error)")
+        }
+    }
+
+    // MARK: MetadataStore
+
+    public func accessKey(id: String) async throws -> AccessKeyRecord? {
+        try await call(
+            MetadataAPI.Path.accessKey, MetadataAPI.AccessKeyRequest(accessKeyId: id),
+            as: MetadataAPI.AccessKeyResponse.self
+        ).accessKey
+    }
+
+    public func topology() async throws -> Topology {
+        try await call(MetadataAPI.Path.topology, MetadataAPI.Empty())
+    }
+
+    /// Validates and stores a topology in the service (see ``PostgresMetadataStore/loadTopology(_:)``).
+    public func loadTopology(_ topology: Topology) async throws {
+        _ = try await call(MetadataAPI.Path.loadTopology, topology, as: MetadataAPI.Empty.self)
+    }
+
+    public func listBuckets(ownerId: String) async throws -> [BucketRecord] {
+        try await call(
+            MetadataAPI.Path.listBuckets, MetadataAPI.ListBucketsRequest(ownerId: ownerId),
+            as: MetadataAPI.ListBucketsResponse.self
+        ).buckets
+    }
+
+    public func createBucket(_ bucket: BucketRecord) async throws {
+        _ = try await call(MetadataAPI.Path.createBucket, bucket, as: MetadataAPI.Empty.self)
+    }
+
+    public func bucket(name: String) async throws -> BucketRecord? {
+        try await call(
+            MetadataAPI.Path.bucket, MetadataAPI.BucketRequest(name: name), as: MetadataAPI.BucketResponse.self
+        ).bucket
+    }
+
+    public func deleteBucket(name: String) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.deleteBucket, MetadataAPI.BucketRequest(name: name),
+            as: MetadataAPI.GarbageResponse.self
+        ).garbage
+    }
+
+    public func object(bucket: String, key: String) async throws -> ObjectVersion? {
+        try await call(
+            MetadataAPI.Path.object, MetadataAPI.ObjectRequest(bucket: bucket, key: key),
+            as: MetadataAPI.ObjectResponse.self
+        ).object
+    }
+
+    public func putObject(_ version: ObjectVersion) async throws -> [DataLayout] {
+        try await call(MetadataAPI.Path.putObject, version, as: MetadataAPI.GarbageResponse.self).garbage
+    }
+
+    public func deleteObject(bucket: String, key: String) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.deleteObject, MetadataAPI.ObjectRequest(bucket: bucket, key: key),
+            as: MetadataAPI.GarbageResponse.self
+        ).garbage
+    }
+
+    public func listObjects(bucket: String, query: ListObjectsQuery) async throws -> ListObjectsResult {
+        try await call(MetadataAPI.Path.listObjects, MetadataAPI.ListObjectsRequest(bucket: bucket, query: query))
+    }
+
+    public func registerIntent(_ intent: WriteIntent) async throws {
+        _ = try await call(MetadataAPI.Path.registerIntent, intent, as: MetadataAPI.Empty.self)
+    }
+
+    public func dropIntent(dataId: String) async throws {
+        _ = try await call(
+            MetadataAPI.Path.dropIntent, MetadataAPI.DropIntentRequest(dataId: dataId), as: MetadataAPI.Empty.self
+        )
+    }
+
+    public func createUpload(_ upload: MultipartUpload) async throws {
+        _ = try await call(MetadataAPI.Path.createUpload, upload, as: MetadataAPI.Empty.self)
+    }
+
+    public func upload(bucket: String, key: String, uploadId: String) async throws -> MultipartUpload? {
+        try await call(
+            MetadataAPI.Path.upload, MetadataAPI.UploadRequest(bucket: bucket, key: key, uploadId: uploadId),
+            as: MetadataAPI.UploadResponse.self
+        ).upload
+    }
+
+    public func putPart(bucket: String, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.putPart,
+            MetadataAPI.PutPartRequest(bucket: bucket, key: key, uploadId: uploadId, part: part),
+            as: MetadataAPI.GarbageResponse.self
+        ).garbage
+    }
+
+    public func listParts(bucket: String, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
+        async throws -> ListPartsResult
+    {
+        try await call(
+            MetadataAPI.Path.listParts,
+            MetadataAPI.ListPartsRequest(
+                bucket: bucket, key: key, uploadId: uploadId, partNumberMarker: partNumberMarker, maxParts: maxParts
+            )
+        )
+    }
+
+    public func completeUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws
+        -> (version: ObjectVersion, garbage: [DataLayout])
+    {
+        let response = try await call(
+            MetadataAPI.Path.completeUpload,
+            MetadataAPI.CompleteUploadRequest(bucket: bucket, key: key, uploadId: uploadId, parts: parts),
+            as: MetadataAPI.CompleteUploadResponse.self
+        )
+        return (response.version, response.garbage)
+    }
+
+    public func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.abortUpload, MetadataAPI.UploadRequest(bucket: bucket, key: key, uploadId: uploadId),
+            as: MetadataAPI.GarbageResponse.self
+        ).garbage
+    }
+
+    public func listUploads(bucket: String, query: ListUploadsQuery) async throws -> ListUploadsResult {
+        try await call(MetadataAPI.Path.listUploads, MetadataAPI.ListUploadsRequest(bucket: bucket, query: query))
+    }
+
+    public func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem] {
+        try await call(
+            MetadataAPI.Path.garbage, MetadataAPI.GarbageRequest(limit: limit, intentAge: intentAge),
+            as: MetadataAPI.GarbageItemsResponse.self
+        ).items
+    }
+
+    public func ackGarbage(ids: [Int64]) async throws {
+        _ = try await call(
+            MetadataAPI.Path.ackGarbage, MetadataAPI.AckGarbageRequest(ids: ids), as: MetadataAPI.Empty.self)
+    }
+}

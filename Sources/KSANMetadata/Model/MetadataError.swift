@@ -1,0 +1,38 @@
+/// A failure of a metadata operation, with a code the gateway maps to its S3 error.
+public struct MetadataError: Error, Codable, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Code: RawRepresentable, Codable, Sendable, Hashable {
+        /// The wire name.
+        public var rawValue: String
+        /// Creates a code.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        public static let noSuchBucket = Code(rawValue: "NoSuchBucket")
+        public static let bucketAlreadyExists = Code(rawValue: "BucketAlreadyExists")
+        public static let bucketAlreadyOwnedByYou = Code(rawValue: "BucketAlreadyOwnedByYou")
+        public static let bucketNotEmpty = Code(rawValue: "BucketNotEmpty")
+        public static let noSuchKey = Code(rawValue: "NoSuchKey")
+        public static let noSuchUpload = Code(rawValue: "NoSuchUpload")
+        public static let invalidPart = Code(rawValue: "InvalidPart")
+        public static let invalidPartOrder = Code(rawValue: "InvalidPartOrder")
+        public static let entityTooSmall = Code(rawValue: "EntityTooSmall")
+        public static let invalidArgument = Code(rawValue: "InvalidArgument")
+        public static let noSuchPool = Code(rawValue: "NoSuchPool")
+        public static let invalidTopology = Code(rawValue: "InvalidTopology")
+        public static let unavailable = Code(rawValue: "ServiceUnavailable")
+        public static let `internal` = Code(rawValue: "InternalError")
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// A message safe to show a client.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String = "") {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,69 @@
+/// The cluster's hosts, disks and pools, as the metadata service knows them.
+public struct Topology: Codable, Sendable, Hashable {
+    /// One OSD host.
+    public struct Host: Codable, Sendable, Hashable {
+        /// Host id (`osd1`).
+        public var id: String
+        /// Base URL of the host's OSD process (`http://10.0.0.5:9101`).
+        public var endpoint: String
+        /// The ids of the disks this host serves.
+        public var disks: [String]
+
+        /// Creates a host.
+        public init(id: String, endpoint: String, disks: [String]) {
+            self.id = id
+            self.endpoint = endpoint
+            self.disks = disks
+        }
+    }
+
+    /// A disk pool: erasure-coded k+m, or replicated with n copies.
+    public struct Pool: Codable, Sendable, Hashable {
+        /// Pool id.
+        public var id: String
+        /// k, for an erasure-coded pool.
+        public var k: Int?
+        /// m, for an erasure-coded pool.
+        public var m: Int?
+        /// n, for a replicated pool.
+        public var replicas: Int?
+        /// The disks of the pool.
+        public var disks: [String]
+        /// Whether new buckets use this pool.
+        public var `default`: Bool?
+
+        /// Creates a pool.
+        public init(id: String, k: Int? = nil, m: Int? = nil, replicas: Int? = nil, disks: [String], default: Bool? = nil) {
+            self.id = id
+            self.k = k
+            self.m = m
+            self.replicas = replicas
+            self.disks = disks
+            self.default = `default`
+        }
+
+        /// Data shards per stripe (1 for a replicated pool).
+        public var dataShards: Int { replicas != nil ? 1 : (k ?? 4) }
+        /// Parity shards per stripe (copies minus one for a replicated pool).
+        public var parityShards: Int { replicas.map { $0 - 1 } ?? (m ?? 2) }
+        /// Whether the pool keeps full copies.
+        public var isReplicated: Bool { replicas != nil }
+    }
+
+    /// The hosts.
+    public var hosts: [Host]
+    /// The pools.
+    public var pools: [Pool]
+
+    /// Creates a topology.
+    public init(hosts: [Host], pools: [Pool]) {
+        self.hosts = hosts
+        self.pools = pools
+    }
+
+    /// The pool new buckets use: the one marked default, else the first.
+    public var defaultPool: Pool? { pools.first { $0.default == true } ?? pools.first }
+
+    /// The host that serves a disk.
+    public func host(ofDisk disk: String) -> Host? { hosts.first { $0.disks.contains(disk) } }
+}

@@ -1,0 +1,100 @@
+/// The wire protocol of the metadata service: paths and JSON bodies, shared by ``MetadataRoutes`` and
+/// ``MetadataClient``. Every operation is a `POST` of a JSON request to its path that answers `200` with a JSON
+/// response, or an error status with a ``MetadataError`` body (`{"code": ..., "message": ...}`). `docs/metadata-api.md`
+/// describes it for humans.
+enum MetadataAPI {
+    /// The paths of the operations.
+    enum Path {
+        static let health = "/_ksan/health"
+        static let ready = "/_ksan/ready"
+        static let accessKey = "/v1/access-keys/get"
+        static let topology = "/v1/topology/get"
+        static let loadTopology = "/v1/topology/load"
+        static let listBuckets = "/v1/buckets/list"
+        static let createBucket = "/v1/buckets/create"
+        static let bucket = "/v1/buckets/get"
+        static let deleteBucket = "/v1/buckets/delete"
+        static let object = "/v1/objects/get"
+        static let putObject = "/v1/objects/put"
+        static let deleteObject = "/v1/objects/delete"
+        static let listObjects = "/v1/objects/list"
+        static let registerIntent = "/v1/intents/register"
+        static let dropIntent = "/v1/intents/drop"
+        static let createUpload = "/v1/uploads/create"
+        static let upload = "/v1/uploads/get"
+        static let putPart = "/v1/uploads/put-part"
+        static let listParts = "/v1/uploads/list-parts"
+        static let completeUpload = "/v1/uploads/complete"
+        static let abortUpload = "/v1/uploads/abort"
+        static let listUploads = "/v1/uploads/list"
+        static let garbage = "/v1/garbage/list"
+        static let ackGarbage = "/v1/garbage/ack"
+    }
+
+    /// An empty request or response: `{}`.
+    struct Empty: Codable, Sendable {}
+
+    struct AccessKeyRequest: Codable, Sendable { var accessKeyId: String }
+    struct AccessKeyResponse: Codable, Sendable { var accessKey: AccessKeyRecord? }
+
+    struct ListBucketsRequest: Codable, Sendable { var ownerId: String }
+    struct ListBucketsResponse: Codable, Sendable { var buckets: [BucketRecord] }
+    struct BucketRequest: Codable, Sendable { var name: String }
+    struct BucketResponse: Codable, Sendable { var bucket: BucketRecord? }
+
+    /// The data an operation unreferenced.
+    struct GarbageResponse: Codable, Sendable { var garbage: [DataLayout] }
+
+    struct ObjectRequest: Codable, Sendable {
+        var bucket: String
+        var key: String
+    }
+    struct ObjectResponse: Codable, Sendable { var object: ObjectVersion? }
+    struct ListObjectsRequest: Codable, Sendable {
+        var bucket: String
+        var query: ListObjectsQuery
+    }
+
+    struct DropIntentRequest: Codable, Sendable { var dataId: String }
+
+    struct UploadRequest: Codable, Sendable {
+        var bucket: String
+        var key: String
+        var uploadId: String
+    }
+    struct UploadResponse: Codable, Sendable { var upload: MultipartUpload? }
+    struct PutPartRequest: Codable, Sendable {
+        var bucket: String
+        var key: String
+        var uploadId: String
+        var part: PartRecord
+    }
+    struct ListPartsRequest: Codable, Sendable {
+        var bucket: String
+        var key: String
+        var uploadId: String
+        var partNumberMarker: Int
+        var maxParts: Int
+    }
+    struct CompleteUploadRequest: Codable, Sendable {
+        var bucket: String
+        var key: String
+        var uploadId: String
+        var parts: [CompletedPart]
+    }
+    struct CompleteUploadResponse: Codable, Sendable {
+        var version: ObjectVersion
+        var garbage: [DataLayout]
+    }
+    struct ListUploadsRequest: Codable, Sendable {
+        var bucket: String
+        var query: ListUploadsQuery
+    }
+
+    struct GarbageRequest: Codable, Sendable {
+        var limit: Int
+        var intentAge: Double
+    }
+    struct GarbageItemsResponse: Codable, Sendable { var items: [GarbageItem] }
+    struct AckGarbageRequest: Codable, Sendable { var ids: [Int64] }
+}

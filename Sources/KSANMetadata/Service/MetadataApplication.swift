@@ -1,0 +1,71 @@
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// Builds the metadata service: the PostgreSQL client (a service of the application), the store, and the HTTP API.
+///
+/// Before the server accepts requests, the schema migrations are applied, the topology file (if any) is loaded and
+/// the bootstrap administrator's key (if any) is ensured. The topology file is read and validated here, so a bad file
+/// fails before anything starts.
+///
+/// - Parameters:
+///   - configuration: The service configuration.
+///   - logger: The service's logger.
+///   - onServerRunning: Called once the server listens, with its channel (tests read the bound port from it).
+/// - Throws: ``MetadataError`` `.invalidTopology` or `.invalidArgument` for a bad configuration.
+public func buildMetadataApplication(
+    configuration: MetadataServiceConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let topology = try configuration.topologyFile.map { try Topology.load(contentsOf: $0) }
+    let admin: (accessKey: String, secretKey: String)?
+    switch (configuration.adminAccessKey, configuration.adminSecretKey) {
+    case (let key?, let secret?) where !key.isEmpty && !secret.isEmpty:
+        admin = (key, secret)
+    case (nil, nil):
+        admin = nil
+    default:
+        throw MetadataError(.invalidArgument, "give both the admin access key and the admin secret key, or neither")
+    }
+
+    var postgresConfiguration = configuration.postgres.clientConfiguration
+    postgresConfiguration.options.maximumConnections = configuration.options.maxDatabaseConnections
+    let postgres = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
+    let store = PostgresMetadataStore(client: postgres, logger: logger)
+
+    let router = Router()
+    MetadataRoutes(store: store, maxBodySize: configuration.options.maxRequestBodySize, logger: logger)
+        .register(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.listenHost, port: configuration.listenPort),
+            serverName: "ksan-metadata"
+        ),
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+    app.addServices(postgres)
+    app.beforeServerStarts {
+        logger.info("Starting metadata service", metadata: ["ksan.configuration": "\(configuration)"])
+        let applied = try await store.migrate()
+        if !applied.isEmpty {
+            logger.info("Schema migrated", metadata: ["ksan.migrations": "\(applied)"])
+        }
+        if let topology {
+            try await store.loadTopology(topology)
+        }
+        if let admin {
+            let record = try await store.ensureUser(
+                accessKeyId: admin.accessKey, secretKey: admin.secretKey,
+                displayName: configuration.adminDisplayName
+            )
+            logger.info(
+                "Bootstrap administrator ready",
+                metadata: ["ksan.accessKey": "\(record.accessKeyId)", "ksan.user": "\(record.userId)"]
+            )
+        }
+    }
+    return app
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The HTTP routes of the metadata API: every ``MetadataStore`` operation as a JSON `POST` under `/v1/`
+/// (see ``MetadataAPI`` and `docs/metadata-api.md`), plus `GET /_ksan/health` and `GET /_ksan/ready`.
+public struct MetadataRoutes: Sendable {
+    /// The store that answers.
+    public let store: PostgresMetadataStore
+    /// The largest request body accepted.
+    public let maxBodySize: Int
+    let logger: Logger
+
+    /// Creates the routes of a store.
+    public init(store: PostgresMetadataStore, maxBodySize: Int = 64 * 1024 * 1024, logger: Logger) {
+        self.store = store
+        self.maxBodySize = maxBodySize
+        self.logger = logger
+    }
+
+    /// Adds the error middleware and every route to a router.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.add(middleware: MetadataErrorMiddleware<Context>(logger: logger))
+        router.get(RouterPath(MetadataAPI.Path.health)) { _, _ in
+            try Self.json(["status": "ok"])
+        }
+        router.get(RouterPath(MetadataAPI.Path.ready)) { [store] _, _ in
+            _ = try await store.topology()
+            return try Self.json(["status": "ok"])
+        }
+        let store = self.store
+        post(router, MetadataAPI.Path.accessKey) { (request: MetadataAPI.AccessKeyRequest) in
+            MetadataAPI.AccessKeyResponse(accessKey: try await store.accessKey(id: request.accessKeyId))
+        }
+        post(router, MetadataAPI.Path.topology) { (_: MetadataAPI.Empty) in
+            try await store.topology()
+        }
+        post(router, MetadataAPI.Path.loadTopology) { (topology: Topology) in
+            try await store.loadTopology(topology)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.listBuckets) { (request: MetadataAPI.ListBucketsRequest) in
+            MetadataAPI.ListBucketsResponse(buckets: try await store.listBuckets(ownerId: request.ownerId))
+        }
+        post(router, MetadataAPI.Path.createBucket) { (bucket: BucketRecord) in
+            try await store.createBucket(bucket)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.bucket) { (request: MetadataAPI.BucketRequest) in
+            MetadataAPI.BucketResponse(bucket: try await store.bucket(name: request.name))
+        }
+        post(router, MetadataAPI.Path.deleteBucket) { (request: MetadataAPI.BucketRequest) in
+            MetadataAPI.GarbageResponse(garbage: try await store.deleteBucket(name: request.name))
+        }
+        post(router, MetadataAPI.Path.object) { (request: MetadataAPI.ObjectRequest) in
+            MetadataAPI.ObjectResponse(object: try await store.object(bucket: request.bucket, key: request.key))
+        }
+        post(router, MetadataAPI.Path.putObject) { (version: ObjectVersion) in
+            MetadataAPI.GarbageResponse(garbage: try await store.putObject(version))
+        }
+        post(router, MetadataAPI.Path.deleteObject) { (request: MetadataAPI.ObjectRequest) in
+            MetadataAPI.GarbageResponse(garbage: try await store.deleteObject(bucket: request.bucket, key: request.key))
+        }
+        post(router, MetadataAPI.Path.listObjects) { (request: MetadataAPI.ListObjectsRequest) in
+            try await store.listObjects(bucket: request.bucket, query: request.query)
+        }
+        post(router, MetadataAPI.Path.registerIntent) { (intent: WriteIntent) in
+            try await store.registerIntent(intent)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.dropIntent) { (request: MetadataAPI.DropIntentRequest) in
+            try await store.dropIntent(dataId: request.dataId)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.createUpload) { (upload: MultipartUpload) in
+            try await store.createUpload(upload)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.upload) { (request: MetadataAPI.UploadRequest) in
+            MetadataAPI.UploadResponse(
+                upload: try await store.upload(bucket: request.bucket, key: request.key, uploadId: request.uploadId)
+            )
+        }
+        post(router, MetadataAPI.Path.putPart) { (request: MetadataAPI.PutPartRequest) in
+            MetadataAPI.GarbageResponse(
+                garbage: try await store.putPart(
+                    bucket: request.bucket, key: request.key, uploadId: request.uploadId, part: request.part
+                )
+            )
+        }
+        post(router, MetadataAPI.Path.listParts) { (request: MetadataAPI.ListPartsRequest) in
+            try await store.listParts(
+                bucket: request.bucket, key: request.key, uploadId: request.uploadId,
+                partNumberMarker: request.partNumberMarker, maxParts: request.maxParts
+            )
+        }
+        post(router, MetadataAPI.Path.completeUpload) { (request: MetadataAPI.CompleteUploadRequest) in
+            let (version, garbage) = try await store.completeUpload(
+                bucket: request.bucket, key: request.key, uploadId: request.uploadId, parts: request.parts
+            )
+            return MetadataAPI.CompleteUploadResponse(version: version, garbage: garbage)
+        }
+        post(router, MetadataAPI.Path.abortUpload) { (request: MetadataAPI.UploadRequest) in
+            MetadataAPI.GarbageResponse(
+                garbage: try await store.abortUpload(
+                    bucket: request.bucket, key: request.key, uploadId: request.uploadId
+                )
+            )
+        }
+        post(router, MetadataAPI.Path.listUploads) { (request: MetadataAPI.ListUploadsRequest) in
+            try await store.listUploads(bucket: request.bucket, query: request.query)
+        }
+        post(router, MetadataAPI.Path.garbage) { (request: MetadataAPI.GarbageRequest) in
+            MetadataAPI.GarbageItemsResponse(
+                items: try await store.garbage(limit: request.limit, intentAge: request.intentAge)
+            )
+        }
+        post(router, MetadataAPI.Path.ackGarbage) { (request: MetadataAPI.AckGarbageRequest) in
+            try await store.ackGarbage(ids: request.ids)
+            return MetadataAPI.Empty()
+        }
+    }
+
+    /// Adds a `POST` route that decodes its JSON body, runs `handler` and encodes its result as JSON.
+    func post<Context: RequestContext, Input: Decodable & Sendable, Output: Encodable & Sendable>(
+        _ router: Router<Context>, _ path: String, _ handler: @escaping @Sendable (Input) async throws -> Output
+    ) {
+        let maxBodySize = self.maxBodySize
+        router.post(RouterPath(path)) { request, _ in
+            let body = try await request.body.collect(upTo: maxBodySize)
+            let input: Input
+            do {
+                input = try MetadataJSON.decoder().decode(Input.self, from: body)
+            } catch {
+                throw MetadataError(.invalidArgument, "The request body is not a valid \(Input.self): \(error)")
+            }
+            return try Self.json(try await handler(input))
+        }
+    }
+
+    /// A `200` JSON response.
+    static func json<Output: Encodable>(_ output: Output) throws -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try MetadataJSON.encoder().encode(output)))
+        )
+    }
+}

@@ -1,0 +1,64 @@
+/// Everything the gateway asks of metadata.
+///
+/// Implemented by ``PostgresMetadataStore`` inside the metadata service and by ``MetadataClient`` over the
+/// network in the gateway. Operations that unreference data (overwrite, delete, abort) return the layouts that
+/// became garbage; those layouts are also queued in the garbage table in the same transaction, so a crash of the
+/// caller never leaks them.
+public protocol MetadataStore: Sendable {
+    /// The access key with this id, or nil.
+    func accessKey(id: String) async throws -> AccessKeyRecord?
+
+    /// The current topology (hosts, disks, pools).
+    func topology() async throws -> Topology
+
+    /// The buckets owned by a user, by name.
+    func listBuckets(ownerId: String) async throws -> [BucketRecord]
+    /// Creates a bucket; throws `bucketAlreadyOwnedByYou` or `bucketAlreadyExists` if the name is taken.
+    func createBucket(_ bucket: BucketRecord) async throws
+    /// The bucket with this name, or nil.
+    func bucket(name: String) async throws -> BucketRecord?
+    /// Deletes an empty bucket; throws `noSuchBucket` or `bucketNotEmpty`. Uploads in progress are aborted.
+    func deleteBucket(name: String) async throws -> [DataLayout]
+
+    /// The current version of an object, or nil.
+    func object(bucket: String, key: String) async throws -> ObjectVersion?
+    /// Makes `version` the current version of its key, atomically; drops the write intents of its layouts.
+    /// Returns the displaced data. Throws `noSuchBucket`.
+    func putObject(_ version: ObjectVersion) async throws -> [DataLayout]
+    /// Deletes the current version of an object (no error if absent; `noSuchBucket` if the bucket is missing).
+    func deleteObject(bucket: String, key: String) async throws -> [DataLayout]
+    /// Lists objects in byte order of keys. Throws `noSuchBucket`.
+    func listObjects(bucket: String, query: ListObjectsQuery) async throws -> ListObjectsResult
+
+    /// Records that shards of `intent.layout` are about to be written.
+    func registerIntent(_ intent: WriteIntent) async throws
+    /// Forgets an intent whose shards were cleaned up by the writer itself.
+    func dropIntent(dataId: String) async throws
+
+    /// Starts a multipart upload. Throws `noSuchBucket`.
+    func createUpload(_ upload: MultipartUpload) async throws
+    /// The upload with this id for this bucket and key, or nil.
+    func upload(bucket: String, key: String, uploadId: String) async throws -> MultipartUpload?
+    /// Stores a part, replacing any earlier part of the same number; drops the intent of its layout.
+    /// Returns the displaced data. Throws `noSuchUpload`.
+    func putPart(bucket: String, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout]
+    /// Lists parts by part number after `partNumberMarker`. Throws `noSuchUpload`.
+    func listParts(bucket: String, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int) async throws
+        -> ListPartsResult
+    /// Completes an upload: checks the named parts (`invalidPart`, `invalidPartOrder`, `entityTooSmall` for a
+    /// non-last part under 5 MiB), builds the object from them in order with the `md5-of-md5s-N` ETag, commits it
+    /// as in ``putObject(_:)``, and queues unused parts as garbage. Throws `noSuchUpload`.
+    /// Returns the committed version and the displaced data.
+    func completeUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws
+        -> (version: ObjectVersion, garbage: [DataLayout])
+    /// Aborts an upload and returns the data of its parts. Throws `noSuchUpload`.
+    func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout]
+    /// Lists uploads in progress. Throws `noSuchBucket`.
+    func listUploads(bucket: String, query: ListUploadsQuery) async throws -> ListUploadsResult
+
+    /// Up to `limit` queued garbage items, oldest first, plus write intents older than `intentAge` seconds
+    /// (moved into the queue by this call).
+    func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem]
+    /// Removes garbage items whose shards were deleted.
+    func ackGarbage(ids: [Int64]) async throws
+}

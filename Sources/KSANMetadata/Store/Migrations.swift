@@ -1,0 +1,219 @@
+import Logging
+import PostgresNIO
+
+/// The versioned schema of the metadata database.
+///
+/// Migrations are applied in order at start, each in its own transaction together with its row in
+/// `schema_migrations`; concurrent starts of several metadata services are serialised with a session-level
+/// `pg_advisory_lock`. A migration, once released, is never edited: schema changes are new migrations.
+public enum Migrations {
+    /// One schema change.
+    public struct Migration: Sendable {
+        /// Strictly increasing version number.
+        public var version: Int
+        /// A short name, recorded in `schema_migrations`.
+        public var name: String
+        /// The SQL statements, run in order in one transaction.
+        public var statements: [String]
+    }
+
+    /// The advisory lock key that serialises migrations (ASCII "ksanmigr").
+    static let lockKey: Int64 = 0x6B73_616E_6D69_6772
+
+    /// Every migration, in order.
+    public static let all: [Migration] = [
+        Migration(
+            version: 1,
+            name: "initial schema",
+            statements: [
+                """
+                CREATE TABLE users (
+                    id text PRIMARY KEY,
+                    display_name text NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE access_keys (
+                    access_key_id text PRIMARY KEY,
+                    secret_key text NOT NULL,
+                    user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX access_keys_user_idx ON access_keys (user_id)",
+                """
+                CREATE TABLE hosts (
+                    id text PRIMARY KEY,
+                    endpoint text NOT NULL,
+                    position int NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE disks (
+                    id text PRIMARY KEY,
+                    host_id text NOT NULL REFERENCES hosts (id),
+                    position int NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE pools (
+                    id text PRIMARY KEY,
+                    kind text NOT NULL CHECK (kind IN ('erasure', 'replicated')),
+                    k int,
+                    m int,
+                    replicas int,
+                    is_default bool NOT NULL DEFAULT false,
+                    disk_ids text[] NOT NULL,
+                    position int NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE buckets (
+                    name text COLLATE "C" PRIMARY KEY,
+                    owner_id text NOT NULL,
+                    owner_display_name text NOT NULL,
+                    region text NOT NULL,
+                    pool_id text NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX buckets_owner_idx ON buckets (owner_id, name)",
+                """
+                CREATE TABLE objects (
+                    bucket text COLLATE "C" NOT NULL REFERENCES buckets (name),
+                    key text COLLATE "C" NOT NULL,
+                    version_id text NOT NULL,
+                    is_latest bool NOT NULL,
+                    size bigint NOT NULL,
+                    etag text NOT NULL,
+                    last_modified timestamptz NOT NULL,
+                    content_type text NOT NULL,
+                    user_metadata jsonb NOT NULL,
+                    headers jsonb NOT NULL,
+                    owner_id text NOT NULL,
+                    segments jsonb NOT NULL,
+                    part_count int,
+                    PRIMARY KEY (bucket, key, version_id)
+                )
+                """,
+                "CREATE UNIQUE INDEX objects_latest_idx ON objects (bucket, key) WHERE is_latest",
+                """
+                CREATE TABLE multipart_uploads (
+                    upload_id text PRIMARY KEY,
+                    bucket text COLLATE "C" NOT NULL REFERENCES buckets (name),
+                    key text COLLATE "C" NOT NULL,
+                    initiated timestamptz NOT NULL,
+                    owner_id text NOT NULL,
+                    content_type text NOT NULL,
+                    user_metadata jsonb NOT NULL,
+                    headers jsonb NOT NULL,
+                    pool_id text NOT NULL
+                )
+                """,
+                "CREATE INDEX multipart_uploads_key_idx ON multipart_uploads (bucket, key, initiated)",
+                """
+                CREATE TABLE multipart_parts (
+                    upload_id text NOT NULL REFERENCES multipart_uploads (upload_id) ON DELETE CASCADE,
+                    part_number int NOT NULL,
+                    etag text NOT NULL,
+                    size bigint NOT NULL,
+                    last_modified timestamptz NOT NULL,
+                    segment jsonb NOT NULL,
+                    PRIMARY KEY (upload_id, part_number)
+                )
+                """,
+                """
+                CREATE TABLE placement (
+                    data_id text PRIMARY KEY,
+                    pool_id text NOT NULL,
+                    disk_ids text[] NOT NULL,
+                    layout jsonb NOT NULL,
+                    refs int NOT NULL DEFAULT 1,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX placement_pool_idx ON placement (pool_id)",
+                """
+                CREATE TABLE write_intents (
+                    data_id text PRIMARY KEY,
+                    layout jsonb NOT NULL,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX write_intents_created_idx ON write_intents (created_at)",
+                """
+                CREATE TABLE gc_queue (
+                    id bigserial PRIMARY KEY,
+                    layout jsonb NOT NULL,
+                    enqueued_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+            ]
+        )
+    ]
+
+    /// Applies every migration not yet recorded in `schema_migrations`, in order.
+    /// - Returns: The versions applied by this call.
+    @discardableResult
+    public static func apply(
+        _ migrations: [Migration] = Migrations.all, client: PostgresClient, logger: Logger
+    ) async throws -> [Int] {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            do {
+                let applied = try await apply(migrations, on: connection, logger: logger)
+                try await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                return applied
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    static func apply(_ migrations: [Migration], on connection: PostgresConnection, logger: Logger) async throws
+        -> [Int]
+    {
+        try await connection.query(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version int PRIMARY KEY,
+                name text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            logger: logger
+        )
+        var done = Set<Int>()
+        for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+            .decode(Int.self)
+        {
+            done.insert(version)
+        }
+        var applied: [Int] = []
+        for migration in migrations.sorted(by: { $0.version < $1.version }) where !done.contains(migration.version) {
+            logger.info(
+                "Applying migration",
+                metadata: [
+                    "ksan.migration.version": "\(migration.version)", "ksan.migration.name": "\(migration.name)",
+                ]
+            )
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger
+                )
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            applied.append(migration.version)
+        }
+        return applied
+    }
+}

@@ -1,0 +1,307 @@
+import Crypto
+import Foundation
+import PostgresNIO
+
+extension PostgresMetadataStore {
+    /// The smallest size of every part of a completed upload but the last.
+    public static let minimumPartSize: Int64 = 5 * 1024 * 1024
+
+    /// The largest part number.
+    public static let maximumPartNumber = 10_000
+
+    public func createUpload(_ upload: MultipartUpload) async throws {
+        try Self.validate(key: upload.key)
+        guard !upload.uploadId.isEmpty else { throw MetadataError(.invalidArgument, "The upload id must not be empty") }
+        let userMetadata = try MetadataJSON.string(upload.userMetadata)
+        let headers = try MetadataJSON.string(upload.headers)
+        try await transaction { connection in
+            try await lockBucket(upload.bucket, on: connection)
+            let pool = try await connection.query("SELECT 1 FROM pools WHERE id = \(upload.poolId)", logger: logger)
+            guard try await pool.collect().first != nil else {
+                throw MetadataError(.noSuchPool, "The pool \(upload.poolId) does not exist")
+            }
+            let inserted = try await connection.query(
+                """
+                INSERT INTO multipart_uploads (upload_id, bucket, key, initiated, owner_id, content_type, user_metadata,
+                                               headers, pool_id)
+                VALUES (\(upload.uploadId), \(upload.bucket), \(upload.key), \(upload.initiated), \(upload.ownerId),
+                        \(upload.contentType), \(userMetadata)::jsonb, \(headers)::jsonb, \(upload.poolId))
+                ON CONFLICT (upload_id) DO NOTHING
+                RETURNING upload_id
+                """,
+                logger: logger
+            )
+            guard try await inserted.collect().first != nil else {
+                throw MetadataError(.invalidArgument, "The upload id is already in use")
+            }
+        }
+    }
+
+    public func upload(bucket: String, key: String, uploadId: String) async throws -> MultipartUpload? {
+        try await read { connection in
+            try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "", on: connection)
+        }
+    }
+
+    public func putPart(bucket: String, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout] {
+        guard (1...Self.maximumPartNumber).contains(part.partNumber) else {
+            throw MetadataError(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+        }
+        let segment = try MetadataJSON.string(part.segment)
+        return try await transaction { connection in
+            guard
+                try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "FOR SHARE", on: connection)
+                    != nil
+            else {
+                throw Self.noSuchUpload
+            }
+            try await lockKey(bucket: uploadId, key: String(part.partNumber), on: connection)
+            let old = try await connection.query(
+                """
+                DELETE FROM multipart_parts WHERE upload_id = \(uploadId) AND part_number = \(part.partNumber)
+                RETURNING segment::text
+                """,
+                logger: logger
+            )
+            var displaced: [DataLayout] = []
+            for try await json in old.decode(String.self) {
+                if let layout = try MetadataJSON.decode(ObjectSegment.self, from: json).layout {
+                    displaced.append(layout)
+                }
+            }
+            try await connection.query(
+                """
+                INSERT INTO multipart_parts (upload_id, part_number, etag, size, last_modified, segment)
+                VALUES (\(uploadId), \(part.partNumber), \(part.etag), \(part.size), \(part.lastModified),
+                        \(segment)::jsonb)
+                """,
+                logger: logger
+            )
+            try await retain(part.segment.layout.map { [$0] } ?? [], on: connection)
+            return try await release(displaced, on: connection)
+        }
+    }
+
+    public func listParts(bucket: String, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
+        async throws -> ListPartsResult
+    {
+        let maxParts = min(max(maxParts, 0), 1000)
+        return try await transaction(readOnly: true) { connection in
+            guard try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "", on: connection) != nil
+            else {
+                throw Self.noSuchUpload
+            }
+            guard maxParts > 0 else { return ListPartsResult(parts: [], isTruncated: false, nextPartNumberMarker: nil) }
+            let rows = try await connection.query(
+                """
+                SELECT part_number, etag, last_modified, segment::text FROM multipart_parts
+                WHERE upload_id = \(uploadId) AND part_number > \(partNumberMarker)
+                ORDER BY part_number LIMIT \(maxParts + 1)
+                """,
+                logger: logger
+            )
+            var parts = try await Self.parts(from: rows)
+            let isTruncated = parts.count > maxParts
+            if isTruncated { parts.removeLast(parts.count - maxParts) }
+            return ListPartsResult(
+                parts: parts, isTruncated: isTruncated, nextPartNumberMarker: parts.last?.partNumber
+            )
+        }
+    }
+
+    public func completeUpload(bucket: String, key: String, uploadId: String, parts requested: [CompletedPart])
+        async throws -> (version: ObjectVersion, garbage: [DataLayout])
+    {
+        let lastModified = Date()
+        return try await transaction { connection in
+            try await lockBucket(bucket, on: connection)
+            guard
+                let upload = try await findUpload(
+                    bucket: bucket, key: key, uploadId: uploadId, lock: "FOR UPDATE", on: connection
+                )
+            else {
+                throw Self.noSuchUpload
+            }
+            let rows = try await connection.query(
+                """
+                SELECT part_number, etag, last_modified, segment::text FROM multipart_parts
+                WHERE upload_id = \(uploadId) ORDER BY part_number
+                """,
+                logger: logger
+            )
+            let stored = try await Self.parts(from: rows)
+            let chosen = try Self.checkCompletion(requested: requested, stored: stored)
+            var version = ObjectVersion(
+                bucket: bucket, key: key, size: chosen.reduce(0) { $0 + $1.size },
+                etag: try Self.multipartETag(of: chosen), lastModified: lastModified,
+                contentType: upload.contentType, userMetadata: upload.userMetadata, headers: upload.headers,
+                ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
+            )
+            var (garbage, storedLastModified) = try await commit(version, on: connection)
+            version.lastModified = storedLastModified
+            try await connection.query("DELETE FROM multipart_parts WHERE upload_id = \(uploadId)", logger: logger)
+            try await connection.query("DELETE FROM multipart_uploads WHERE upload_id = \(uploadId)", logger: logger)
+            // Every part's reference moves to the object (retained by `commit`); unused parts become garbage.
+            garbage += try await release(stored.compactMap(\.segment.layout), on: connection)
+            return (version, garbage)
+        }
+    }
+
+    public func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout] {
+        try await transaction { connection in
+            guard
+                try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "FOR UPDATE", on: connection)
+                    != nil
+            else {
+                throw Self.noSuchUpload
+            }
+            let rows = try await connection.query(
+                "DELETE FROM multipart_parts WHERE upload_id = \(uploadId) RETURNING segment::text",
+                logger: logger
+            )
+            var layouts: [DataLayout] = []
+            for try await json in rows.decode(String.self) {
+                if let layout = try MetadataJSON.decode(ObjectSegment.self, from: json).layout {
+                    layouts.append(layout)
+                }
+            }
+            try await connection.query("DELETE FROM multipart_uploads WHERE upload_id = \(uploadId)", logger: logger)
+            return try await release(layouts, on: connection)
+        }
+    }
+
+    // MARK: Completion rules
+
+    /// Checks the parts named by CompleteMultipartUpload against the stored ones and returns the chosen parts in order.
+    static func checkCompletion(requested: [CompletedPart], stored: [PartRecord]) throws -> [PartRecord] {
+        guard !requested.isEmpty else {
+            throw MetadataError(.invalidPartOrder, "You must specify at least one part")
+        }
+        for (previous, next) in zip(requested, requested.dropFirst()) where next.partNumber <= previous.partNumber {
+            throw MetadataError(
+                .invalidPartOrder,
+                "The list of parts was not in ascending order. The parts list must be specified in order by part number"
+            )
+        }
+        let byNumber = Dictionary(stored.map { ($0.partNumber, $0) }, uniquingKeysWith: { $1 })
+        var chosen: [PartRecord] = []
+        chosen.reserveCapacity(requested.count)
+        for wanted in requested {
+            guard let part = byNumber[wanted.partNumber], normalize(etag: part.etag) == normalize(etag: wanted.etag)
+            else {
+                throw MetadataError(
+                    .invalidPart,
+                    "One or more of the specified parts could not be found. The part may not have been uploaded, or "
+                        + "the specified entity tag may not match the part's entity tag (part \(wanted.partNumber))"
+                )
+            }
+            chosen.append(part)
+        }
+        for part in chosen.dropLast() where part.size < minimumPartSize {
+            throw MetadataError(
+                .entityTooSmall,
+                "Your proposed upload is smaller than the minimum allowed size (part \(part.partNumber))"
+            )
+        }
+        return chosen
+    }
+
+    /// An ETag as compared by CompleteMultipartUpload: without quotes, lower case.
+    static func normalize(etag: String) -> String {
+        var value = Substring(etag)
+        while value.first == "\"" { value = value.dropFirst() }
+        while value.last == "\"" { value = value.dropLast() }
+        return value.lowercased()
+    }
+
+    /// The ETag of a multipart object: hex MD5 of the concatenated binary MD5s of its parts, then `-` and the count.
+    public static func multipartETag(of parts: [PartRecord]) throws -> String {
+        var md5 = Insecure.MD5()
+        for part in parts {
+            guard let digest = hexBytes(normalize(etag: part.etag)), digest.count == 16 else {
+                throw MetadataError(.invalidPart, "Part \(part.partNumber) has no MD5 entity tag")
+            }
+            md5.update(data: digest)
+        }
+        let hex = md5.finalize().map { String(format: "%02x", $0) }.joined()
+        return "\(hex)-\(parts.count)"
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    static var noSuchUpload: MetadataError {
+        MetadataError(
+            .noSuchUpload,
+            "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload "
+                + "might have been aborted or completed"
+        )
+    }
+
+    // MARK: Rows
+
+    /// The upload with this id, bucket and key, optionally locked (`lock` is a constant clause).
+    func findUpload(
+        bucket: String, key: String, uploadId: String, lock: StaticString, on connection: PostgresConnection
+    ) async throws -> MultipartUpload? {
+        let rows = try await connection.query(
+            """
+            SELECT upload_id, bucket, key, initiated, owner_id, content_type, user_metadata::text, headers::text,
+                   pool_id
+            FROM multipart_uploads WHERE upload_id = \(uploadId) AND bucket = \(bucket) AND key = \(key)
+            \(unescaped: "\(lock)")
+            """,
+            logger: logger
+        )
+        return try await Self.uploads(from: rows).first
+    }
+
+    static func uploads(from rows: PostgresRowSequence) async throws -> [MultipartUpload] {
+        var result: [MultipartUpload] = []
+        for try await (id, bucket, key, initiated, owner, contentType, userMetadata, headers, pool) in rows.decode(
+            (String, String, String, Date, String, String, String, String, String).self
+        ) {
+            result.append(
+                MultipartUpload(
+                    uploadId: id, bucket: bucket, key: key, initiated: initiated, ownerId: owner,
+                    contentType: contentType,
+                    userMetadata: try MetadataJSON.decode([String: String].self, from: userMetadata),
+                    headers: try MetadataJSON.decode([String: String].self, from: headers), poolId: pool
+                )
+            )
+        }
+        return result
+    }
+
+    static func parts(from rows: PostgresRowSequence) async throws -> [PartRecord] {
+        var result: [PartRecord] = []
+        for try await (number, etag, lastModified, segment) in rows.decode((Int, String, Date, String).self) {
+            result.append(
+                PartRecord(
+                    partNumber: number, etag: etag, lastModified: lastModified,
+                    segment: try MetadataJSON.decode(ObjectSegment.self, from: segment)
+                )
+            )
+        }
+        return result
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresMetadataStore {
+    public func object(bucket: String, key: String) async throws -> ObjectVersion? {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT bucket, key, version_id, size, etag, last_modified, content_type, user_metadata::text,
+                       headers::text, owner_id, segments::text, part_count
+                FROM objects WHERE bucket = \(bucket) AND key = \(key) AND is_latest
+                """,
+                logger: logger
+            )
+            for try await row in rows {
+                return try Self.version(from: row)
+            }
+            return nil
+        }
+    }
+
+    public func putObject(_ version: ObjectVersion) async throws -> [DataLayout] {
+        try Self.validate(key: version.key)
+        guard version.size >= 0, version.segments.reduce(0, { $0 + $1.size }) == version.size else {
+            throw MetadataError(.invalidArgument, "The segment sizes do not add up to the object size")
+        }
+        return try await transaction { connection in
+            try await lockBucket(version.bucket, on: connection)
+            return try await commit(version, on: connection).displaced
+        }
+    }
+
+    public func deleteObject(bucket: String, key: String) async throws -> [DataLayout] {
+        try await transaction { connection in
+            try await lockBucket(bucket, on: connection)
+            try await lockKey(bucket: bucket, key: key, on: connection)
+            let rows = try await connection.query(
+                "DELETE FROM objects WHERE bucket = \(bucket) AND key = \(key) AND is_latest RETURNING segments::text",
+                logger: logger
+            )
+            var layouts: [DataLayout] = []
+            for try await json in rows.decode(String.self) {
+                layouts += try Self.layouts(ofSegments: json)
+            }
+            return try await release(layouts, on: connection)
+        }
+    }
+
+    /// Makes `version` the current version of its key: removes the previous one, records the new layouts and
+    /// releases the displaced ones. The caller holds the bucket lock.
+    /// - Returns: The displaced data, and the modification time as stored (at the database's precision).
+    func commit(_ version: ObjectVersion, on connection: PostgresConnection) async throws
+        -> (displaced: [DataLayout], lastModified: Date)
+    {
+        try await lockKey(bucket: version.bucket, key: version.key, on: connection)
+        let displacedRows = try await connection.query(
+            """
+            DELETE FROM objects WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest
+            RETURNING segments::text
+            """,
+            logger: logger
+        )
+        var displaced: [DataLayout] = []
+        for try await json in displacedRows.decode(String.self) {
+            displaced += try Self.layouts(ofSegments: json)
+        }
+        let userMetadata = try MetadataJSON.string(version.userMetadata)
+        let headers = try MetadataJSON.string(version.headers)
+        let segments = try MetadataJSON.string(version.segments)
+        let inserted = try await connection.query(
+            """
+            INSERT INTO objects (bucket, key, version_id, is_latest, size, etag, last_modified, content_type,
+                                 user_metadata, headers, owner_id, segments, part_count)
+            VALUES (\(version.bucket), \(version.key), \(version.versionId), true, \(version.size), \(version.etag),
+                    \(version.lastModified), \(version.contentType), \(userMetadata)::jsonb, \(headers)::jsonb,
+                    \(version.ownerId), \(segments)::jsonb, \(version.partCount))
+            RETURNING last_modified
+            """,
+            logger: logger
+        )
+        var lastModified = version.lastModified
+        for try await stored in inserted.decode(Date.self) { lastModified = stored }
+        try await retain(version.layouts, on: connection)
+        return (try await release(displaced, on: connection), lastModified)
+    }
+
+    /// Serialises writers of one key for the rest of the transaction (a transaction-level advisory lock on a hash of
+    /// the bucket and key), so that each sees the version the previous one committed instead of racing its insert.
+    func lockKey(bucket: String, key: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(bucket) || '/' || \(key), 0))",
+            logger: logger
+        )
+    }
+
+    static func version(from row: PostgresRow) throws -> ObjectVersion {
+        let (
+            bucket, key, versionId, size, etag, lastModified, contentType, userMetadata, headers, owner, segments,
+            partCount
+        ) = try row.decode(
+            (String, String, String, Int64, String, Date, String, String, String, String, String, Int?).self
+        )
+        return ObjectVersion(
+            bucket: bucket, key: key, versionId: versionId, size: size, etag: etag, lastModified: lastModified,
+            contentType: contentType,
+            userMetadata: try MetadataJSON.decode([String: String].self, from: userMetadata),
+            headers: try MetadataJSON.decode([String: String].self, from: headers), ownerId: owner,
+            segments: try MetadataJSON.decode([ObjectSegment].self, from: segments), partCount: partCount
+        )
+    }
+
+    // MARK: Listing
+
+    /// Where an object listing batch starts.
+    enum ObjectCursor {
+        /// At the first key `>=` this.
+        case atLeast(String)
+        /// At the first key `>` this.
+        case after(String)
+    }
+
+    public func listObjects(bucket: String, query: ListObjectsQuery) async throws -> ListObjectsResult {
+        let maxKeys = min(max(query.maxKeys, 0), 1000)
+        let prefix = query.prefix
+        let upper = KeyOrder.successor(of: prefix)
+        let startAfter = query.startAfter.flatMap { $0.isEmpty ? nil : $0 }
+        return try await transaction(readOnly: true) { connection in
+            let exists = try await connection.query("SELECT 1 FROM buckets WHERE name = \(bucket)", logger: logger)
+            guard try await exists.collect().first != nil else {
+                throw MetadataError(.noSuchBucket, "The specified bucket does not exist")
+            }
+            let listing = DelimitedListing<ObjectSummary, ObjectCursor>(
+                prefix: prefix, delimiter: query.delimiter, maxEntries: maxKeys, key: \.key,
+                after: { .after($0.key) }, atLeast: { .atLeast($0) },
+                fetch: { cursor, limit in
+                    try await self.fetchObjects(
+                        bucket: bucket, prefix: prefix, upper: upper, cursor: cursor, limit: limit, on: connection
+                    )
+                }
+            )
+            let (entries, isTruncated) = try await listing.run(
+                markerKey: startAfter, start: startAfter.map { .after($0) }
+            )
+            var objects: [ObjectSummary] = []
+            var prefixes: [String] = []
+            var last: String?
+            for entry in entries {
+                switch entry {
+                case .row(let object):
+                    objects.append(object)
+                    last = object.key
+                case .commonPrefix(let common):
+                    prefixes.append(common)
+                    last = common
+                }
+            }
+            return ListObjectsResult(
+                objects: objects, commonPrefixes: prefixes, isTruncated: isTruncated, nextMarker: last
+            )
+        }
+    }
+
+    /// One batch of a listing: keys in `[prefix, upper)` from the cursor, in byte order.
+    func fetchObjects(
+        bucket: String, prefix: String, upper: String?, cursor: ObjectCursor?, limit: Int,
+        on connection: PostgresConnection
+    ) async throws -> [ObjectSummary] {
+        // The lower bound is the greater of the prefix (inclusive) and the cursor.
+        var lower = prefix
+        var inclusive = true
+        switch cursor {
+        case .atLeast(let key) where !KeyOrder.precedes(key, prefix):
+            lower = key
+        case .after(let key) where !KeyOrder.precedes(key, prefix):
+            lower = key
+            inclusive = false
+        default:
+            break
+        }
+        let comparison = inclusive ? ">=" : ">"
+        let rows: PostgresRowSequence
+        if let upper {
+            rows = try await connection.query(
+                """
+                SELECT key, size, etag, last_modified, owner_id FROM objects
+                WHERE bucket = \(bucket) AND is_latest AND key \(unescaped: comparison) \(lower) AND key < \(upper)
+                ORDER BY key LIMIT \(limit)
+                """,
+                logger: logger
+            )
+        } else {
+            rows = try await connection.query(
+                """
+                SELECT key, size, etag, last_modified, owner_id FROM objects
+                WHERE bucket = \(bucket) AND is_latest AND key \(unescaped: comparison) \(lower)
+                ORDER BY key LIMIT \(limit)
+                """,
+                logger: logger
+            )
+        }
+        var result: [ObjectSummary] = []
+        for try await (key, size, etag, lastModified, owner) in rows.decode((String, Int64, String, Date, String).self)
+        {
+            result.append(ObjectSummary(key: key, size: size, etag: etag, lastModified: lastModified, ownerId: owner))
+        }
+        return result
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import PostgresNIO
+
+extension PostgresMetadataStore {
+    /// The advisory lock key that serialises topology loads (ASCII "ksantopo").
+    static let topologyLockKey: Int64 = 0x6B73_616E_746F_706F
+
+    public func topology() async throws -> Topology {
+        try await transaction(readOnly: true) { connection in
+            var hosts: [Topology.Host] = []
+            let hostRows = try await connection.query(
+                """
+                SELECT h.id, h.endpoint,
+                       COALESCE(ARRAY(SELECT d.id FROM disks d WHERE d.host_id = h.id ORDER BY d.position, d.id),
+                                '{}'::text[])
+                FROM hosts h ORDER BY h.position, h.id
+                """,
+                logger: logger
+            )
+            for try await (id, endpoint, disks) in hostRows.decode((String, String, [String]).self) {
+                hosts.append(Topology.Host(id: id, endpoint: endpoint, disks: disks))
+            }
+            var pools: [Topology.Pool] = []
+            let poolRows = try await connection.query(
+                "SELECT id, k, m, replicas, is_default, disk_ids FROM pools ORDER BY position, id",
+                logger: logger
+            )
+            for try await (id, k, m, replicas, isDefault, disks) in poolRows.decode(
+                (String, Int?, Int?, Int?, Bool, [String]).self
+            ) {
+                pools.append(
+                    Topology.Pool(id: id, k: k, m: m, replicas: replicas, disks: disks, default: isDefault ? true : nil)
+                )
+            }
+            return Topology(hosts: hosts, pools: pools)
+        }
+    }
+
+    /// Checks a topology: unique host, disk and pool ids, each disk on one host, at least one pool, at most one
+    /// default pool, and every pool placeable (``PoolPlacement/validate(pool:topology:)``).
+    /// - Throws: ``MetadataError`` `.invalidTopology` naming the problem.
+    public static func validate(topology: Topology) throws {
+        var hostIds = Set<String>()
+        var diskIds = Set<String>()
+        for host in topology.hosts {
+            guard !host.id.isEmpty else { throw MetadataError(.invalidTopology, "a host has an empty id") }
+            guard hostIds.insert(host.id).inserted else {
+                throw MetadataError(.invalidTopology, "host \(host.id) is listed twice")
+            }
+            guard URL(string: host.endpoint)?.host != nil else {
+                throw MetadataError(.invalidTopology, "host \(host.id) has an invalid endpoint \(host.endpoint)")
+            }
+            for disk in host.disks {
+                guard diskIds.insert(disk).inserted else {
+                    throw MetadataError(.invalidTopology, "disk \(disk) is listed on more than one host or twice")
+                }
+            }
+        }
+        guard !topology.pools.isEmpty else { throw MetadataError(.invalidTopology, "the topology has no pool") }
+        var poolIds = Set<String>()
+        for pool in topology.pools {
+            guard poolIds.insert(pool.id).inserted else {
+                throw MetadataError(.invalidTopology, "pool \(pool.id) is listed twice")
+            }
+            if pool.replicas != nil && (pool.k != nil || pool.m != nil) {
+                throw MetadataError(.invalidTopology, "pool \(pool.id): give either replicas or k and m, not both")
+            }
+            try PoolPlacement.validate(pool: pool, topology: topology)
+        }
+        guard topology.pools.filter({ $0.default == true }).count <= 1 else {
+            throw MetadataError(.invalidTopology, "more than one pool is marked default")
+        }
+    }
+
+    /// Validates a topology and stores it: hosts and disks are upserted (hosts and disks absent from `topology` are
+    /// kept, since data recorded on them may still be read), pools are replaced by those of `topology`.
+    /// - Throws: ``MetadataError`` `.invalidTopology` if the topology is invalid or drops a pool that a bucket or
+    ///   upload still uses.
+    public func loadTopology(_ topology: Topology) async throws {
+        try Self.validate(topology: topology)
+        try await transaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.topologyLockKey))", logger: logger)
+            for (position, host) in topology.hosts.enumerated() {
+                try await connection.query(
+                    """
+                    INSERT INTO hosts (id, endpoint, position) VALUES (\(host.id), \(host.endpoint), \(position))
+                    ON CONFLICT (id) DO UPDATE SET endpoint = EXCLUDED.endpoint, position = EXCLUDED.position
+                    """,
+                    logger: logger
+                )
+                for (diskPosition, disk) in host.disks.enumerated() {
+                    try await connection.query(
+                        """
+                        INSERT INTO disks (id, host_id, position) VALUES (\(disk), \(host.id), \(diskPosition))
+                        ON CONFLICT (id) DO UPDATE SET host_id = EXCLUDED.host_id, position = EXCLUDED.position
+                        """,
+                        logger: logger
+                    )
+                }
+            }
+            let poolIds = topology.pools.map(\.id)
+            let used = try await connection.query(
+                """
+                SELECT pool_id FROM buckets WHERE NOT (pool_id = ANY(\(poolIds)))
+                UNION SELECT pool_id FROM multipart_uploads WHERE NOT (pool_id = ANY(\(poolIds)))
+                """,
+                logger: logger
+            )
+            for try await pool in used.decode(String.self) {
+                throw MetadataError(
+                    .invalidTopology,
+                    "pool \(pool) is used by buckets or uploads and cannot be removed from the topology"
+                )
+            }
+            try await connection.query("DELETE FROM pools", logger: logger)
+            for (position, pool) in topology.pools.enumerated() {
+                let kind = pool.isReplicated ? "replicated" : "erasure"
+                try await connection.query(
+                    """
+                    INSERT INTO pools (id, kind, k, m, replicas, is_default, disk_ids, position)
+                    VALUES (\(pool.id), \(kind), \(pool.k), \(pool.m), \(pool.replicas), \(pool.default ?? false),
+                            \(pool.disks), \(position))
+                    """,
+                    logger: logger
+                )
+            }
+        }
+        logger.info(
+            "Loaded topology",
+            metadata: ["ksan.hosts": "\(topology.hosts.count)", "ksan.pools": "\(topology.pools.count)"]
+        )
+    }
+}

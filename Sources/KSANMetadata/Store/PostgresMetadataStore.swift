@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The ``MetadataStore`` of the metadata service, kept in PostgreSQL.
+///
+/// Every operation is one transaction over a connection of a `PostgresClient`, whose `run()` must be running (it is a
+/// `Service`: run it in the application's `ServiceGroup`). Call ``migrate()`` once before serving. Operations that
+/// unreference data queue it in `gc_queue` in the same transaction and return it.
+///
+/// Committed layouts are recorded in `placement` with a reference count, so the same data id committed twice (an
+/// object re-put with its own layouts, as a metadata-only copy does) is only garbage once nothing references it.
+public final class PostgresMetadataStore: MetadataStore {
+    /// The database client.
+    public let client: PostgresClient
+    let logger: Logger
+
+    /// Creates a store over a client whose `run()` is (or will be) running.
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Applies the schema migrations that have not been applied yet (see ``Migrations``).
+    /// - Returns: The versions applied by this call.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        do {
+            return try await Migrations.apply(client: client, logger: logger)
+        } catch {
+            throw Self.mapDatabaseError(error, logger: logger)
+        }
+    }
+
+    // MARK: Transactions
+
+    /// How many times a transaction is retried after a serialisation failure, deadlock or lost insert race.
+    static let maxAttempts = 6
+
+    /// Runs `body` in a transaction, retrying transient conflicts; commits if it returns, rolls back if it throws.
+    func transaction<Result: Sendable>(
+        readOnly: Bool = false,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    if readOnly {
+                        try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                    } else {
+                        try await connection.query("BEGIN", logger: logger)
+                    }
+                    do {
+                        let result = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return result
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where attempt < Self.maxAttempts && Self.isTransient(error) {
+                logger.debug(
+                    "Retrying transaction after a conflict",
+                    metadata: ["ksan.attempt": "\(attempt)", "db.sqlstate": "\(error.serverInfo?[.sqlState] ?? "")"]
+                )
+                try await Task.sleep(for: .milliseconds(attempt * 5))
+            } catch {
+                throw Self.mapDatabaseError(error, logger: logger)
+            }
+        }
+    }
+
+    /// Runs a single-statement read on a pooled connection, outside an explicit transaction (one round trip).
+    func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.mapDatabaseError(error, logger: logger)
+        }
+    }
+
+    /// Whether a database error is a conflict that a retry of the whole transaction resolves.
+    static func isTransient(_ error: PSQLError) -> Bool {
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        // serialization_failure, deadlock_detected, unique_violation (a concurrent insert of the same key won)
+        return state == "40001" || state == "40P01" || state == "23505"
+    }
+
+    /// Maps connection-level database failures to ``MetadataError/Code/unavailable``; other errors pass through.
+    static func mapDatabaseError(_ error: any Error, logger: Logger) -> any Error {
+        // The pool's own error type lives in an underscored module; recognise it by name rather than import it.
+        if String(describing: type(of: error)) == "ConnectionPoolError" {
+            logger.warning("Database unavailable", metadata: ["error": "\(error)"])
+            return MetadataError(.unavailable, "the metadata database is unavailable")
+        }
+        guard let error = error as? PSQLError else { return error }
+        if error.code == .server || error.code == .queryCancelled { return error }
+        logger.warning("Database unavailable", metadata: ["error": "\(describe(error))"])
+        return MetadataError(.unavailable, "the metadata database is unavailable")
+    }
+
+    /// A description of an error for logs: never the query's bound values (which may hold secrets).
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            var parts = ["PSQLError(\(error.code)"]
+            if let info = error.serverInfo {
+                if let state = info[.sqlState] { parts.append("sqlState: \(state)") }
+                if let message = info[.message] { parts.append("message: \(message)") }
+                if let constraint = info[.constraintName] { parts.append("constraint: \(constraint)") }
+            }
+            if let underlying = error.underlying { parts.append("underlying: \(underlying)") }
+            return parts.joined(separator: ", ") + ")"
+        }
+        if let error = error as? PostgresDecodingError {
+            return "PostgresDecodingError(\(error.code), column: \(error.columnName), type: \(error.postgresType))"
+        }
+        return String(describing: error)
+    }
+
+    // MARK: Helpers shared by the extensions
+
+    /// Locks a bucket row against deletion for the rest of the transaction; throws `noSuchBucket` if absent.
+    func lockBucket(_ name: String, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(
+            "SELECT 1 FROM buckets WHERE name = \(name) FOR KEY SHARE",
+            logger: logger
+        )
+        guard try await rows.collect().first != nil else {
+            throw MetadataError(.noSuchBucket, "The specified bucket does not exist")
+        }
+    }
+
+    /// Records committed layouts: drops their write intents and adds one reference each in `placement`.
+    func retain(_ layouts: [DataLayout], on connection: PostgresConnection) async throws {
+        guard !layouts.isEmpty else { return }
+        var counts: [String: Int] = [:]
+        var unique: [DataLayout] = []
+        for layout in layouts {
+            if counts[layout.dataId] == nil { unique.append(layout) }
+            counts[layout.dataId, default: 0] += 1
+        }
+        let ids = unique.map(\.dataId)
+        let pools = unique.map(\.poolId)
+        let json = try unique.map { try MetadataJSON.string($0) }
+        let refs = unique.map { counts[$0.dataId] ?? 1 }
+        try await connection.query("DELETE FROM write_intents WHERE data_id = ANY(\(ids))", logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO placement (data_id, pool_id, disk_ids, layout, refs, created_at)
+            SELECT u.data_id, u.pool_id,
+                   ARRAY(SELECT jsonb_array_elements_text(u.layout::jsonb -> 'diskIds')),
+                   u.layout::jsonb, u.refs, now()
+            FROM unnest(\(ids)::text[], \(pools)::text[], \(json)::text[], \(refs)::int[])
+                AS u(data_id, pool_id, layout, refs)
+            ON CONFLICT (data_id) DO UPDATE SET refs = placement.refs + EXCLUDED.refs
+            """,
+            logger: logger
+        )
+    }
+
+    /// Drops one reference to each layout; those left unreferenced (or never recorded) are removed from `placement`,
+    /// queued in `gc_queue` and returned.
+    func release(_ layouts: [DataLayout], on connection: PostgresConnection) async throws -> [DataLayout] {
+        guard !layouts.isEmpty else { return [] }
+        var counts: [String: Int] = [:]
+        var unique: [DataLayout] = []
+        for layout in layouts {
+            if counts[layout.dataId] == nil { unique.append(layout) }
+            counts[layout.dataId, default: 0] += 1
+        }
+        let ids = unique.map(\.dataId)
+        let refs = unique.map { counts[$0.dataId] ?? 1 }
+        var remaining: [String: Int] = [:]
+        let updated = try await connection.query(
+            """
+            UPDATE placement SET refs = placement.refs - u.refs
+            FROM unnest(\(ids)::text[], \(refs)::int[]) AS u(data_id, refs)
+            WHERE placement.data_id = u.data_id
+            RETURNING placement.data_id, placement.refs
+            """,
+            logger: logger
+        )
+        for try await (id, left) in updated.decode((String, Int).self) {
+            remaining[id] = left
+        }
+        let garbage = unique.filter { (remaining[$0.dataId] ?? 0) <= 0 }
+        guard !garbage.isEmpty else { return [] }
+        let garbageIds = garbage.map(\.dataId)
+        let json = try garbage.map { try MetadataJSON.string($0) }
+        try await connection.query("DELETE FROM placement WHERE data_id = ANY(\(garbageIds))", logger: logger)
+        try await connection.query(
+            "INSERT INTO gc_queue (layout) SELECT l::jsonb FROM unnest(\(json)::text[]) AS u(l)",
+            logger: logger
+        )
+        return garbage
+    }
+
+    /// Decodes the layouts of a `segments` column.
+    static func layouts(ofSegments json: String) throws -> [DataLayout] {
+        try MetadataJSON.decode([ObjectSegment].self, from: json).compactMap(\.layout)
+    }
+
+    /// Checks a key the database can store: non-empty, without NUL characters.
+    static func validate(key: String) throws {
+        guard !key.isEmpty else { throw MetadataError(.invalidArgument, "The key must not be empty") }
+        guard !key.utf8.contains(0) else { throw MetadataError(.invalidArgument, "The key contains a NUL character") }
+    }
+}

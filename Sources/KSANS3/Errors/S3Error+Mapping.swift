@@ -1,0 +1,32 @@
+import KSANErasure
+import KSANMetadata
+import KSANStorage
+
+extension S3Error {
+    /// The S3 error a lower layer's error becomes; nil for an unknown error (answered as a logged InternalError).
+    static func from(_ error: any Error) -> S3Error? {
+        switch error {
+        case let error as S3Error:
+            return error
+        case let error as MetadataError:
+            switch error.code {
+            case .noSuchBucket: return S3Error(.noSuchBucket)
+            case .bucketAlreadyExists: return S3Error(.bucketAlreadyExists)
+            case .bucketAlreadyOwnedByYou: return S3Error(.bucketAlreadyOwnedByYou)
+            case .bucketNotEmpty: return S3Error(.bucketNotEmpty)
+            case .noSuchKey: return S3Error(.noSuchKey)
+            case .noSuchUpload: return S3Error(.noSuchUpload)
+            case .invalidPart: return S3Error(.invalidPart)
+            case .invalidPartOrder: return S3Error(.invalidPartOrder)
+            case .entityTooSmall: return S3Error(.entityTooSmall)
+            case .invalidArgument: return S3Error(.invalidArgument, error.message.isEmpty ? nil : error.message)
+            case .unavailable: return S3Error(.serviceUnavailable, "The metadata service is unavailable.")
+            default: return nil
+            }
+        case let error as StorageError where error.code == .unavailable:
+            return S3Error(.serviceUnavailable, "Not enough storage nodes are available.")
+        default:
+            return nil
+        }
+    }
+}

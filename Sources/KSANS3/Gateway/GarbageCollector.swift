@@ -1,0 +1,47 @@
+import KSANMetadata
+import Logging
+import ServiceLifecycle
+
+/// Deletes the shards of unreferenced data: overwritten, deleted or aborted data queued by metadata, and write
+/// intents abandoned by writers that died. Runs every `interval` seconds until graceful shutdown.
+public struct GarbageCollector: Service {
+    let metadata: any MetadataStore
+    let data: DataPlane
+    let interval: Double
+    let intentAge: Double
+    let logger: Logger
+
+    /// Creates a collector.
+    public init(metadata: any MetadataStore, data: DataPlane, interval: Double, intentAge: Double, logger: Logger) {
+        self.metadata = metadata
+        self.data = data
+        self.interval = interval
+        self.intentAge = intentAge
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await collect()
+            } catch {
+                logger.warning("garbage collection pass failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            }
+        }
+    }
+
+    /// One pass: deletes what it can and acknowledges it; what fails stays queued for the next pass.
+    public func collect() async throws {
+        let items = try await metadata.garbage(limit: 256, intentAge: intentAge)
+        guard !items.isEmpty else { return }
+        var done: [Int64] = []
+        for item in items where await data.delete(item.layout) {
+            done.append(item.id)
+        }
+        if !done.isEmpty { try await metadata.ackGarbage(ids: done) }
+        logger.debug("garbage collected", metadata: ["ksan.items": "\(done.count)", "ksan.queued": "\(items.count)"])
+    }
+}

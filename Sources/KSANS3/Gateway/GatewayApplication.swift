@@ -1,0 +1,54 @@
+import AsyncHTTPClient
+import Hummingbird
+import KSANMetadata
+import KSANStorage
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the gateway's HTTP application: the S3 responder over a metadata client and an OSD client, with the
+/// garbage collector as a service. The `ksan-gateway` executable and the tests both call this.
+public func buildGatewayApplication(configuration: GatewayConfiguration, logger: Logger) -> some ApplicationProtocol {
+    let httpClient = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(
+            timeout: .init(connect: .seconds(3), read: .seconds(60)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+    let metadata = MetadataClient(baseURL: configuration.metadataURL, httpClient: httpClient)
+    return buildGatewayApplication(
+        configuration: configuration, metadata: metadata, httpClient: httpClient, logger: logger)
+}
+
+/// Builds the gateway over a given metadata store (tests may pass the PostgreSQL store directly).
+public func buildGatewayApplication(
+    configuration: GatewayConfiguration, metadata: any MetadataStore, httpClient: HTTPClient, logger: Logger
+) -> some ApplicationProtocol {
+    let topology = TopologyCache(metadata: metadata)
+    let data = DataPlane(
+        metadata: metadata, osd: OSDClient(httpClient: httpClient), topology: topology,
+        options: configuration.dataPlane, logger: logger)
+    let gateway = S3Gateway(metadata: metadata, data: data, configuration: configuration)
+    let responder = S3Responder(gateway: gateway, domains: configuration.domains, logger: logger)
+    var app = Application(
+        responder: responder,
+        server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
+        configuration: .init(
+            address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "KSAN"),
+        logger: logger)
+    app.addServices(
+        GarbageCollector(
+            metadata: metadata, data: data, interval: configuration.gcInterval, intentAge: configuration.intentAge,
+            logger: logger),
+        HTTPClientService(client: httpClient))
+    return app
+}
+
+/// Shuts an HTTP client down when the service group stops.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

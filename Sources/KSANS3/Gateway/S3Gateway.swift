@@ -1,0 +1,137 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KSANCore
+import KSANMetadata
+import KSANStorage
+import Logging
+import NIOCore
+
+/// The S3 API: authenticates a request, resolves its operation and runs the handler of that operation.
+///
+/// Handlers live in `S3Gateway+<Family>.swift`, one file per family of operations.
+public struct S3Gateway: Sendable {
+    let metadata: any MetadataStore
+    let data: DataPlane
+    let configuration: GatewayConfiguration
+    /// Access keys by id, for a few seconds: a revoked key stops working within 10 s.
+    let keys = TTLCache<String, AccessKeyRecord>(ttl: 10)
+    /// Buckets by name, for a second or two; this gateway's own bucket changes invalidate at once, and metadata
+    /// checks the bucket again on every write.
+    let buckets = TTLCache<String, BucketRecord>(ttl: 2)
+
+    /// Creates a gateway.
+    public init(metadata: any MetadataStore, data: DataPlane, configuration: GatewayConfiguration) {
+        self.metadata = metadata
+        self.data = data
+        self.configuration = configuration
+    }
+
+    /// Serves one request. Throws ``S3Error`` (or a lower layer's error, mapped by ``S3Responder``).
+    func handle(_ request: Request, context: inout S3Context) async throws -> Response {
+        try await authenticate(&context, request: request)
+        return try await dispatch(request, context: context)
+    }
+
+    func dispatch(_ request: Request, context: S3Context) async throws -> Response {
+        switch context.operation {
+        case .listBuckets: return try await listBuckets(context)
+        case .createBucket: return try await createBucket(request, context)
+        case .headBucket: return try await headBucket(context)
+        case .deleteBucket: return try await deleteBucket(context)
+        case .getBucketLocation: return try await getBucketLocation(context)
+        case .listObjects, .listObjectsV2: return try await listObjects(context)
+        case .listMultipartUploads: return try await listMultipartUploads(context)
+        case .deleteObjects: return try await deleteObjects(request, context)
+        case .putObject: return try await putObject(request, context)
+        case .copyObject: return try await copyObject(context)
+        case .getObject: return try await getObject(context, head: false)
+        case .headObject: return try await getObject(context, head: true)
+        case .deleteObject: return try await deleteObject(context)
+        case .createMultipartUpload: return try await createMultipartUpload(context)
+        case .uploadPart: return try await uploadPart(request, context)
+        case .uploadPartCopy: return try await uploadPartCopy(context)
+        case .completeMultipartUpload: return try await completeMultipartUpload(request, context)
+        case .abortMultipartUpload: return try await abortMultipartUpload(context)
+        case .listParts: return try await listParts(context)
+        }
+    }
+
+    // MARK: Shared checks
+
+    /// The user, or AccessDenied for anonymous requests (no bucket is public yet).
+    func requireUser(_ context: S3Context) throws -> AccessKeyRecord {
+        guard let user = context.user else { throw S3Error(.accessDenied) }
+        return user
+    }
+
+    /// The addressed bucket, checked to exist and to belong to the user.
+    func requireBucket(_ context: S3Context) async throws -> BucketRecord {
+        let user = try requireUser(context)
+        guard let name = context.request.bucket else { throw S3Error(.invalidRequest, "A bucket is required.") }
+        guard let bucket = try await buckets.value(for: name, load: { try await metadata.bucket(name: name) }) else {
+            throw S3Error(.noSuchBucket, resource: "/" + name)
+        }
+        guard bucket.ownerId == user.userId else { throw S3Error(.accessDenied) }
+        return bucket
+    }
+
+    /// The addressed key, checked against the key length limit.
+    func requireKey(_ context: S3Context) throws -> String {
+        guard let key = context.request.key else { throw S3Error(.invalidRequest, "A key is required.") }
+        guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
+        return key
+    }
+
+    /// Reads a small XML body (up to `S3Limits.maxXMLBodyBytes`), checking Content-MD5 and the signed payload hash.
+    func readXMLBody(_ request: Request, _ context: S3Context) async throws -> XMLNode {
+        let body = try await collectBody(request, context, limit: S3Limits.maxXMLBodyBytes)
+        guard body.readableBytes > 0 else { throw S3Error(.malformedXML) }
+        return try XMLNode.parse(Data(buffer: body))
+    }
+
+    /// Collects a small body, verifying Content-MD5 and `x-amz-content-sha256`.
+    func collectBody(_ request: Request, _ context: S3Context, limit: Int) async throws -> ByteBuffer {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw S3Error(.entityTooLarge)
+        } catch let error as S3Error {
+            throw error
+        } catch {
+            throw S3Error(.incompleteBody)
+        }
+        let expectedMD5 = try contentMD5(context)
+        if let expectedMD5 {
+            let md5 = body.withUnsafeReadableBytes { Array(Insecure.MD5.hash(data: $0)) }
+            guard md5 == expectedMD5 else { throw S3Error(.badDigest) }
+        }
+        if let expected = signedPayloadSHA256(context) {
+            let sha = body.withUnsafeReadableBytes { Array(SHA256.hash(data: $0)) }
+            guard sha == expected else { throw S3Error(.xAmzContentSHA256Mismatch) }
+        }
+        return body
+    }
+
+    /// The decoded Content-MD5 header; InvalidDigest if it is not base64 of 16 bytes.
+    func contentMD5(_ context: S3Context) throws -> [UInt8]? {
+        guard let header = context.request.headers[.contentMD5] else { return nil }
+        guard let bytes = Data(base64Encoded: header), bytes.count == 16 else { throw S3Error(.invalidDigest) }
+        return Array(bytes)
+    }
+
+    /// The payload SHA-256 the client signed, when it signed one (not UNSIGNED-PAYLOAD).
+    func signedPayloadSHA256(_ context: S3Context) -> [UInt8]? {
+        guard let hash = context.payloadHash, hash.utf8.count == 64 else { return nil }
+        return Hex.decode(hash)
+    }
+
+    /// An XML response.
+    func xml(_ writer: XMLWriter, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/xml"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: writer.document)))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import KSANMetadata
+
+extension S3Gateway {
+    /// ListObjects (v1) and ListObjectsV2.
+    func listObjects(_ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let request = context.request
+        let v2 = context.operation == .listObjectsV2
+        let urlEncoding = try encodingType(request)
+        let maxKeys = try maxKeysParameter(request, name: "max-keys")
+        let prefix = request.query("prefix") ?? ""
+        let delimiter = request.query("delimiter").flatMap { $0.isEmpty ? nil : $0 }
+        var startAfter: String?
+        let continuationToken = request.query("continuation-token")
+        if v2 {
+            if let token = continuationToken {
+                guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8) else {
+                    throw S3Error(.invalidArgument, "The continuation token provided is incorrect")
+                }
+                startAfter = key
+            } else {
+                startAfter = request.query("start-after").flatMap { $0.isEmpty ? nil : $0 }
+            }
+        } else {
+            startAfter = request.query("marker").flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let result = try await metadata.listObjects(
+            bucket: bucket.name,
+            query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, startAfter: startAfter, maxKeys: maxKeys))
+        let encode: (String) -> String = { urlEncoding ? Percent.encode($0, keepSlash: true) : $0 }
+        var xml = XMLWriter()
+        xml.open("ListBucketResult", namespace: true)
+        xml.element("Name", bucket.name)
+        xml.element("Prefix", encode(prefix))
+        if v2 {
+            if let token = continuationToken { xml.element("ContinuationToken", token) }
+            if let after = request.query("start-after") { xml.element("StartAfter", encode(after)) }
+            xml.element("KeyCount", String(result.objects.count + result.commonPrefixes.count))
+        } else {
+            xml.element("Marker", encode(request.query("marker") ?? ""))
+            if result.isTruncated, delimiter != nil, let next = result.nextMarker {
+                xml.element("NextMarker", encode(next))
+            }
+        }
+        xml.element("MaxKeys", String(maxKeys))
+        if let delimiter { xml.element("Delimiter", encode(delimiter)) }
+        if urlEncoding { xml.element("EncodingType", "url") }
+        xml.element("IsTruncated", result.isTruncated ? "true" : "false")
+        if v2, result.isTruncated, let next = result.nextMarker {
+            xml.element("NextContinuationToken", Data(next.utf8).base64EncodedString())
+        }
+        let fetchOwner = !v2 || request.query("fetch-owner") == "true"
+        for object in result.objects {
+            xml.element("Contents") {
+                $0.element("Key", encode(object.key))
+                $0.element("LastModified", XMLWriter.timestamp(object.lastModified))
+                $0.element("ETag", "\"\(object.etag)\"")
+                $0.element("Size", String(object.size))
+                if fetchOwner {
+                    $0.element("Owner") {
+                        $0.element("ID", object.ownerId)
+                        $0.element("DisplayName", bucket.ownerDisplayName)
+                    }
+                }
+                $0.element("StorageClass", "STANDARD")
+            }
+        }
+        for prefix in result.commonPrefixes {
+            xml.element("CommonPrefixes") { $0.element("Prefix", encode(prefix)) }
+        }
+        xml.close("ListBucketResult")
+        return self.xml(xml)
+    }
+
+    /// `encoding-type`: absent, or `url`; anything else is InvalidArgument.
+    func encodingType(_ request: S3Request) throws -> Bool {
+        guard let value = request.query("encoding-type") else { return false }
+        guard value.lowercased() == "url" else { throw S3Error(.invalidArgument, "Invalid Encoding Method specified in Request") }
+        return true
+    }
+
+    /// A `max-keys`-style parameter: default 1000, at most 1000, a non-negative integer.
+    func maxKeysParameter(_ request: S3Request, name: String) throws -> Int {
+        guard let text = request.query(name) else { return S3Limits.maxListKeys }
+        guard let value = Int(text), value >= 0 else {
+            throw S3Error(.invalidArgument, "Provided \(name) not an integer or within integer range")
+        }
+        return min(value, S3Limits.maxListKeys)
+    }
+}

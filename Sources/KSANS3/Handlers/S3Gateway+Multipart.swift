@@ -1,0 +1,214 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KSANCore
+import KSANMetadata
+
+extension S3Gateway {
+    func createMultipartUpload(_ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        let (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        let upload = MultipartUpload(
+            uploadId: Identifier.hex(bytes: 16), bucket: bucket.name, key: key, initiated: Date(),
+            ownerId: bucket.ownerId, contentType: contentType, userMetadata: userMetadata, headers: headers,
+            poolId: bucket.poolId)
+        try await metadata.createUpload(upload)
+        var xml = XMLWriter()
+        xml.open("InitiateMultipartUploadResult", namespace: true)
+        xml.element("Bucket", bucket.name)
+        xml.element("Key", key)
+        xml.element("UploadId", upload.uploadId)
+        xml.close("InitiateMultipartUploadResult")
+        return self.xml(xml)
+    }
+
+    /// The upload named by `uploadId`, checked to belong to the addressed bucket and key.
+    func requireUpload(_ context: S3Context) async throws -> (BucketRecord, MultipartUpload) {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        guard let uploadId = context.request.query("uploadId"),
+            let upload = try await metadata.upload(bucket: bucket.name, key: key, uploadId: uploadId)
+        else { throw S3Error(.noSuchUpload) }
+        return (bucket, upload)
+    }
+
+    func partNumber(_ context: S3Context) throws -> Int {
+        guard let text = context.request.query("partNumber"), let number = Int(text),
+            (1...S3Limits.maxPartNumber).contains(number)
+        else {
+            throw S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+        }
+        return number
+    }
+
+    func uploadPart(_ request: Request, _ context: S3Context) async throws -> Response {
+        let number = try partNumber(context)
+        let (bucket, upload) = try await requireUpload(context)
+        let written = try await receiveBody(request, context, poolId: upload.poolId)
+        let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(etag)\""
+        return Response(status: .ok, headers: headers)
+    }
+
+    func storePart(bucket: BucketRecord, upload: MultipartUpload, number: Int, written: WrittenData) async throws
+        -> String
+    {
+        let etag = Hex.encode(written.md5)
+        do {
+            _ = try await metadata.putPart(
+                bucket: bucket.name, key: upload.key, uploadId: upload.uploadId,
+                part: PartRecord(partNumber: number, etag: etag, lastModified: Date(), segment: written.segment))
+        } catch {
+            if let layout = written.segment.layout { data.discard(layout, reason: "part commit failed") }
+            throw error
+        }
+        return etag
+    }
+
+    func uploadPartCopy(_ context: S3Context) async throws -> Response {
+        let number = try partNumber(context)
+        let (bucket, upload) = try await requireUpload(context)
+        let source = try await copySource(context)
+        var range: Range<Int64> = 0..<source.size
+        if let header = context.request.header("x-amz-copy-source-range") {
+            guard let requested = try? ByteRange.parse(header, size: source.size), header.hasPrefix("bytes="),
+                !header.contains("=-")
+            else {
+                throw S3Error(
+                    .invalidArgument,
+                    "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are "
+                        + "the zero-based offsets of the first and last bytes to copy")
+            }
+            range = requested
+        }
+        guard Int64(range.count) <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
+        let written = try await copyData(source, range: range, poolId: upload.poolId)
+        let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
+        var xml = XMLWriter()
+        xml.open("CopyPartResult", namespace: true)
+        xml.element("LastModified", XMLWriter.timestamp(Date()))
+        xml.element("ETag", "\"\(etag)\"")
+        xml.close("CopyPartResult")
+        return self.xml(xml)
+    }
+
+    func completeMultipartUpload(_ request: Request, _ context: S3Context) async throws -> Response {
+        let (bucket, upload) = try await requireUpload(context)
+        let root = try await readXMLBody(request, context)
+        guard root.name == "CompleteMultipartUpload" else { throw S3Error(.malformedXML) }
+        var parts: [CompletedPart] = []
+        for part in root.children("Part") {
+            guard let numberText = part.child("PartNumber")?.text.trimmingCharacters(in: .whitespacesAndNewlines),
+                let number = Int(numberText), let etag = part.child("ETag")?.text
+            else { throw S3Error(.malformedXML) }
+            let bare = etag.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            parts.append(CompletedPart(partNumber: number, etag: bare))
+        }
+        guard !parts.isEmpty else { throw S3Error(.malformedXML) }
+        guard parts.count <= S3Limits.maxPartNumber else { throw S3Error(.malformedXML) }
+        let (version, _) = try await metadata.completeUpload(
+            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts)
+        var xml = XMLWriter()
+        xml.open("CompleteMultipartUploadResult", namespace: true)
+        xml.element("Location", "/\(bucket.name)/\(Percent.encode(upload.key, keepSlash: true))")
+        xml.element("Bucket", bucket.name)
+        xml.element("Key", upload.key)
+        xml.element("ETag", "\"\(version.etag)\"")
+        xml.close("CompleteMultipartUploadResult")
+        return self.xml(xml)
+    }
+
+    func abortMultipartUpload(_ context: S3Context) async throws -> Response {
+        let (bucket, upload) = try await requireUpload(context)
+        _ = try await metadata.abortUpload(bucket: bucket.name, key: upload.key, uploadId: upload.uploadId)
+        return Response(status: .noContent)
+    }
+
+    func listParts(_ context: S3Context) async throws -> Response {
+        let (bucket, upload) = try await requireUpload(context)
+        let request = context.request
+        let marker = Int(request.query("part-number-marker") ?? "0") ?? 0
+        guard let maxParts = Int(request.query("max-parts") ?? "1000"), maxParts >= 0 else {
+            throw S3Error(.invalidArgument, "max-parts must be a non-negative integer")
+        }
+        let result = try await metadata.listParts(
+            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, partNumberMarker: marker,
+            maxParts: min(maxParts, 1000))
+        var xml = XMLWriter()
+        xml.open("ListPartsResult", namespace: true)
+        xml.element("Bucket", bucket.name)
+        xml.element("Key", upload.key)
+        xml.element("UploadId", upload.uploadId)
+        xml.element("Initiator") {
+            $0.element("ID", upload.ownerId)
+            $0.element("DisplayName", bucket.ownerDisplayName)
+        }
+        xml.element("Owner") {
+            $0.element("ID", upload.ownerId)
+            $0.element("DisplayName", bucket.ownerDisplayName)
+        }
+        xml.element("StorageClass", "STANDARD")
+        xml.element("PartNumberMarker", String(marker))
+        if let next = result.nextPartNumberMarker { xml.element("NextPartNumberMarker", String(next)) }
+        xml.element("MaxParts", String(min(maxParts, 1000)))
+        xml.element("IsTruncated", result.isTruncated ? "true" : "false")
+        for part in result.parts {
+            xml.element("Part") {
+                $0.element("PartNumber", String(part.partNumber))
+                $0.element("LastModified", XMLWriter.timestamp(part.lastModified))
+                $0.element("ETag", "\"\(part.etag)\"")
+                $0.element("Size", String(part.size))
+            }
+        }
+        xml.close("ListPartsResult")
+        return self.xml(xml)
+    }
+
+    func listMultipartUploads(_ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let request = context.request
+        let urlEncoding = try encodingType(request)
+        let maxUploads = try maxKeysParameter(request, name: "max-uploads")
+        let query = ListUploadsQuery(
+            prefix: request.query("prefix") ?? "", delimiter: request.query("delimiter").flatMap { $0.isEmpty ? nil : $0 },
+            keyMarker: request.query("key-marker").flatMap { $0.isEmpty ? nil : $0 },
+            uploadIdMarker: request.query("upload-id-marker").flatMap { $0.isEmpty ? nil : $0 }, maxUploads: maxUploads)
+        let result = try await metadata.listUploads(bucket: bucket.name, query: query)
+        let encode: (String) -> String = { urlEncoding ? Percent.encode($0, keepSlash: true) : $0 }
+        var xml = XMLWriter()
+        xml.open("ListMultipartUploadsResult", namespace: true)
+        xml.element("Bucket", bucket.name)
+        xml.element("KeyMarker", encode(query.keyMarker ?? ""))
+        xml.element("UploadIdMarker", query.uploadIdMarker ?? "")
+        if let next = result.nextKeyMarker { xml.element("NextKeyMarker", encode(next)) }
+        if let next = result.nextUploadIdMarker { xml.element("NextUploadIdMarker", next) }
+        xml.element("Prefix", encode(query.prefix))
+        if let delimiter = query.delimiter { xml.element("Delimiter", encode(delimiter)) }
+        if urlEncoding { xml.element("EncodingType", "url") }
+        xml.element("MaxUploads", String(maxUploads))
+        xml.element("IsTruncated", result.isTruncated ? "true" : "false")
+        for upload in result.uploads {
+            xml.element("Upload") {
+                $0.element("Key", encode(upload.key))
+                $0.element("UploadId", upload.uploadId)
+                $0.element("Initiator") {
+                    $0.element("ID", upload.ownerId)
+                    $0.element("DisplayName", bucket.ownerDisplayName)
+                }
+                $0.element("Owner") {
+                    $0.element("ID", upload.ownerId)
+                    $0.element("DisplayName", bucket.ownerDisplayName)
+                }
+                $0.element("StorageClass", "STANDARD")
+                $0.element("Initiated", XMLWriter.timestamp(upload.initiated))
+            }
+        }
+        for prefix in result.commonPrefixes {
+            xml.element("CommonPrefixes") { $0.element("Prefix", encode(prefix)) }
+        }
+        xml.close("ListMultipartUploadsResult")
+        return self.xml(xml)
+    }
+}

@@ -1,0 +1,232 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KSANCore
+import KSANMetadata
+
+extension S3Gateway {
+    /// Standard headers stored with an object and returned on GET/HEAD.
+    static let storedHeaders: [HTTPField.Name] = [
+        .contentEncoding, .contentDisposition, .cacheControl, .contentLanguage, .expires,
+    ]
+
+    func putObject(_ request: Request, _ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        let (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        let written = try await receiveBody(request, context, poolId: bucket.poolId)
+        let version = ObjectVersion(
+            bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
+            lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: headers,
+            ownerId: bucket.ownerId, segments: [written.segment])
+        try await commit(version, written: [written.segment])
+        var responseHeaders = HTTPFields()
+        responseHeaders[.eTag] = "\"\(version.etag)\""
+        return Response(status: .ok, headers: responseHeaders)
+    }
+
+    /// Commits a version; if the commit fails, the data just written is discarded.
+    func commit(_ version: ObjectVersion, written: [ObjectSegment]) async throws {
+        do {
+            _ = try await metadata.putObject(version)
+        } catch {
+            for layout in written.compactMap(\.layout) { data.discard(layout, reason: "commit failed") }
+            throw error
+        }
+    }
+
+    /// Streams a PUT or UploadPart body into storage and checks Content-MD5 and the signed payload hash.
+    func receiveBody(_ request: Request, _ context: S3Context, poolId: String) async throws -> WrittenData {
+        guard let lengthText = request.headers[.contentLength] else { throw S3Error(.missingContentLength) }
+        guard let length = Int64(lengthText), length >= 0 else {
+            throw S3Error(.invalidArgument, "Content-Length is not a valid length.")
+        }
+        guard length <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
+        let expectedMD5 = try contentMD5(context)
+        let expectedSHA = signedPayloadSHA256(context)
+        let written = try await data.write(
+            body: RequestBodyStream(base: request.body), length: length, poolId: poolId, sha256: expectedSHA != nil)
+        do {
+            if let expectedMD5, written.md5 != expectedMD5 { throw S3Error(.badDigest) }
+            if let expectedSHA, written.sha256 != expectedSHA { throw S3Error(.xAmzContentSHA256Mismatch) }
+        } catch {
+            if let layout = written.segment.layout { data.discard(layout, reason: "digest mismatch") }
+            throw error
+        }
+        return written
+    }
+
+    /// Content-Type, `x-amz-meta-*` and stored standard headers of a request.
+    func objectMetadata(_ request: S3Request) throws -> (String, [String: String], [String: String]) {
+        var user: [String: String] = [:]
+        var size = 0
+        for field in request.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
+            let name = String(field.name.canonicalName.dropFirst("x-amz-meta-".count))
+            size += name.utf8.count + field.value.utf8.count
+            user[name] = user[name].map { $0 + "," + field.value } ?? field.value
+        }
+        guard size <= S3Limits.maxUserMetadataBytes else {
+            throw S3Error(.metadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.")
+        }
+        var headers: [String: String] = [:]
+        for name in Self.storedHeaders {
+            if let value = request.headers[name] { headers[name.canonicalName] = value }
+        }
+        return (request.headers[.contentType] ?? "binary/octet-stream", user, headers)
+    }
+
+    func getObject(_ context: S3Context, head: Bool) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        guard let version = try await metadata.object(bucket: bucket.name, key: key) else {
+            throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = version.contentType
+        headers[.eTag] = "\"\(version.etag)\""
+        headers[.lastModified] = HTTPDate.format(version.lastModified)
+        headers[.acceptRanges] = "bytes"
+        for (name, value) in version.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        for (name, value) in version.userMetadata.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
+        }
+        var range: Range<Int64> = 0..<version.size
+        var status = HTTPResponse.Status.ok
+        if let partText = context.request.query("partNumber") {
+            guard let part = Int(partText), (1...S3Limits.maxPartNumber).contains(part) else {
+                throw S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+            }
+            let count = version.partCount ?? 1
+            guard part <= max(count, version.segments.count) else { throw S3Error(.invalidPartNumber) }
+            if version.partCount != nil || part > 1 {
+                let start = version.segments.prefix(part - 1).reduce(Int64(0)) { $0 + $1.size }
+                range = start..<(start + version.segments[part - 1].size)
+                status = .partialContent
+            }
+            if let partCount = version.partCount { headers[HTTPField.Name("x-amz-mp-parts-count")!] = String(partCount) }
+        } else if let rangeHeader = context.request.headers[.range],
+            let requested = try ByteRange.parse(rangeHeader, size: version.size)
+        {
+            range = requested
+            status = .partialContent
+        }
+        if status == .partialContent {
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(version.size)"
+        }
+        headers[.contentLength] = String(range.count)
+        if head { return Response(status: status, headers: headers) }
+        let bytes = ObjectByteSequence(
+            version: version, range: range, data: data, topology: try await data.topology.current())
+        return Response(status: status, headers: headers, body: .init(asyncSequence: bytes))
+    }
+
+    func deleteObject(_ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        _ = try await metadata.deleteObject(bucket: bucket.name, key: key)
+        return Response(status: .noContent)
+    }
+
+    func deleteObjects(_ request: Request, _ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let root = try await readXMLBody(request, context)
+        guard root.name == "Delete" else { throw S3Error(.malformedXML) }
+        let objects = root.children("Object")
+        guard !objects.isEmpty, objects.count <= S3Limits.maxDeleteKeys else { throw S3Error(.malformedXML) }
+        let quiet = root.child("Quiet")?.text.trimmingCharacters(in: .whitespaces).lowercased() == "true"
+        var keys: [String] = []
+        for object in objects {
+            guard let key = object.child("Key")?.text, !key.isEmpty else { throw S3Error(.malformedXML) }
+            keys.append(key)
+        }
+        var xml = XMLWriter()
+        xml.open("DeleteResult", namespace: true)
+        for key in keys {
+            do {
+                guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
+                _ = try await metadata.deleteObject(bucket: bucket.name, key: key)
+                if !quiet { xml.element("Deleted") { $0.element("Key", key) } }
+            } catch {
+                let s3Error = S3Error.from(error) ?? S3Error(.internalError)
+                xml.element("Error") {
+                    $0.element("Key", key)
+                    $0.element("Code", s3Error.code.name)
+                    $0.element("Message", s3Error.message)
+                }
+            }
+        }
+        xml.close("DeleteResult")
+        return self.xml(xml)
+    }
+
+    func copyObject(_ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        let source = try await copySource(context)
+        let directive = context.request.headers[.amzMetadataDirective] ?? "COPY"
+        guard directive == "COPY" || directive == "REPLACE" else {
+            throw S3Error(.invalidArgument, "Unknown metadata directive.")
+        }
+        if source.bucket == bucket.name && source.key == key && directive == "COPY" {
+            throw S3Error(
+                .invalidRequest,
+                "This copy request is illegal because it is trying to copy an object to itself without changing the "
+                    + "object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        var (contentType, userMetadata, headers) = (source.contentType, source.userMetadata, source.headers)
+        if directive == "REPLACE" { (contentType, userMetadata, headers) = try objectMetadata(context.request) }
+        let written = try await copyData(source, range: 0..<source.size, poolId: bucket.poolId)
+        let version = ObjectVersion(
+            bucket: bucket.name, key: key, size: source.size, etag: Hex.encode(written.md5), lastModified: Date(),
+            contentType: contentType, userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId,
+            segments: [written.segment])
+        try await commit(version, written: [written.segment])
+        var xml = XMLWriter()
+        xml.open("CopyObjectResult", namespace: true)
+        xml.element("LastModified", XMLWriter.timestamp(version.lastModified))
+        xml.element("ETag", "\"\(version.etag)\"")
+        xml.close("CopyObjectResult")
+        return self.xml(xml)
+    }
+
+    /// Re-stores a range of a source version into a pool, streaming stripe by stripe.
+    func copyData(_ source: ObjectVersion, range: Range<Int64>, poolId: String) async throws -> WrittenData {
+        let bytes = ObjectByteSequence(
+            version: source, range: range, data: data, topology: try await data.topology.current())
+        return try await data.write(body: bytes, length: Int64(range.count), poolId: poolId, sha256: false)
+    }
+
+    /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded), checked readable.
+    func copySource(_ context: S3Context) async throws -> ObjectVersion {
+        let user = try requireUser(context)
+        guard var text = context.request.headers[.amzCopySource] else { throw S3Error(.invalidArgument) }
+        if let question = text.firstIndex(of: "?") {
+            let query = text[text.index(after: question)...]
+            if query.hasPrefix("versionId="), query.dropFirst("versionId=".count) != "null" {
+                throw S3Error(.noSuchVersion, "The specified version does not exist.")
+            }
+            text = String(text[..<question])
+        }
+        guard let decoded = Percent.decode(text) else {
+            throw S3Error(.invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+        }
+        let path = decoded.hasPrefix("/") ? decoded.dropFirst() : Substring(decoded)
+        guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex
+        else {
+            throw S3Error(.invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+        }
+        let bucketName = String(path[..<slash])
+        let key = String(path[path.index(after: slash)...])
+        guard let bucket = try await metadata.bucket(name: bucketName) else {
+            throw S3Error(.noSuchBucket, resource: "/" + bucketName)
+        }
+        guard bucket.ownerId == user.userId else { throw S3Error(.accessDenied) }
+        guard let version = try await metadata.object(bucket: bucketName, key: key) else {
+            throw S3Error(.noSuchKey, resource: "/\(bucketName)/\(key)")
+        }
+        return version
+    }
+}

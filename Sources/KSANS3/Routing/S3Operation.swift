@@ -1,0 +1,91 @@
+import HTTPTypes
+
+/// Every S3 operation the gateway recognises.
+public enum S3Operation: String, Sendable, CaseIterable {
+    case listBuckets = "ListBuckets"
+    case createBucket = "CreateBucket"
+    case headBucket = "HeadBucket"
+    case deleteBucket = "DeleteBucket"
+    case getBucketLocation = "GetBucketLocation"
+    case listObjects = "ListObjects"
+    case listObjectsV2 = "ListObjectsV2"
+    case listMultipartUploads = "ListMultipartUploads"
+    case deleteObjects = "DeleteObjects"
+    case putObject = "PutObject"
+    case copyObject = "CopyObject"
+    case getObject = "GetObject"
+    case headObject = "HeadObject"
+    case deleteObject = "DeleteObject"
+    case createMultipartUpload = "CreateMultipartUpload"
+    case uploadPart = "UploadPart"
+    case uploadPartCopy = "UploadPartCopy"
+    case completeMultipartUpload = "CompleteMultipartUpload"
+    case abortMultipartUpload = "AbortMultipartUpload"
+    case listParts = "ListParts"
+
+    /// Bucket sub-resources answered with NotImplemented until they are built.
+    static let unsupportedBucketSubresources: Set<String> = [
+        "acl", "cors", "policy", "policyStatus", "versioning", "versions", "lifecycle", "tagging", "website",
+        "encryption", "replication", "object-lock", "publicAccessBlock", "logging", "notification", "requestPayment",
+        "accelerate", "ownershipControls", "intelligent-tiering", "analytics", "metrics", "inventory", "uploads-list",
+    ]
+    /// Object sub-resources answered with NotImplemented until they are built.
+    static let unsupportedObjectSubresources: Set<String> = [
+        "acl", "tagging", "retention", "legal-hold", "restore", "select", "torrent", "attributes", "versionId",
+    ]
+
+    /// Resolves the operation of a request.
+    /// - Throws: `NotImplemented` for a known but unsupported sub-resource, `MethodNotAllowed` otherwise.
+    public static func resolve(_ request: S3Request) throws -> S3Operation {
+        let unsupported = request.key == nil ? unsupportedBucketSubresources : unsupportedObjectSubresources
+        if let name = request.queryItems.first(where: { unsupported.contains($0.name) })?.name {
+            throw S3Error(.notImplemented, "The \(name) sub-resource is not implemented.")
+        }
+        guard request.bucket != nil else {
+            if request.method == .get { return .listBuckets }
+            throw S3Error(.methodNotAllowed)
+        }
+        if request.key == nil {
+            switch request.method {
+            case .get:
+                if request.hasQuery("location") { return .getBucketLocation }
+                if request.hasQuery("uploads") { return .listMultipartUploads }
+                if request.query("list-type") == "2" { return .listObjectsV2 }
+                return .listObjects
+            case .put: return .createBucket
+            case .head: return .headBucket
+            case .delete: return .deleteBucket
+            case .post:
+                if request.hasQuery("delete") { return .deleteObjects }
+                throw S3Error(.notImplemented, "POST Object (browser form upload) is not implemented.")
+            default: throw S3Error(.methodNotAllowed)
+            }
+        }
+        switch request.method {
+        case .get: return request.hasQuery("uploadId") ? .listParts : .getObject
+        case .head: return .headObject
+        case .put:
+            let copy = request.headers[.amzCopySource] != nil
+            if request.hasQuery("uploadId") || request.hasQuery("partNumber") {
+                return copy ? .uploadPartCopy : .uploadPart
+            }
+            return copy ? .copyObject : .putObject
+        case .delete: return request.hasQuery("uploadId") ? .abortMultipartUpload : .deleteObject
+        case .post:
+            if request.hasQuery("uploads") { return .createMultipartUpload }
+            if request.hasQuery("uploadId") { return .completeMultipartUpload }
+            throw S3Error(.notImplemented)
+        default: throw S3Error(.methodNotAllowed)
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let amzCopySource = HTTPField.Name("x-amz-copy-source")!
+    static let amzContentSHA256 = HTTPField.Name("x-amz-content-sha256")!
+    static let amzDecodedContentLength = HTTPField.Name("x-amz-decoded-content-length")!
+    static let amzRequestId = HTTPField.Name("x-amz-request-id")!
+    static let amzId2 = HTTPField.Name("x-amz-id-2")!
+    static let amzMetadataDirective = HTTPField.Name("x-amz-metadata-directive")!
+    static let contentMD5 = HTTPField.Name("Content-MD5")!
+}

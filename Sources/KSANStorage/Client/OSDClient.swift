@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// Talks to OSDs over ``OSDProtocol``.
+public struct OSDClient: Sendable {
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    /// Creates a client over a shared HTTP client.
+    public init(httpClient: HTTPClient, timeout: TimeAmount = .seconds(30)) {
+        self.http = httpClient
+        self.timeout = timeout
+    }
+
+    /// Stores one shard; returns once the OSD has fsynced it.
+    public func write(endpoint: String, disk: String, address: ShardAddress, data: ByteBuffer) async throws {
+        var request = HTTPClientRequest(url: endpoint + OSDProtocol.shardPath(disk: disk, address))
+        request.method = .PUT
+        request.body = .bytes(data)
+        let response = try await execute(request)
+        guard response.status == .created else { throw try await error(from: response, endpoint: endpoint) }
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+    }
+
+    /// Reads one shard, checksums verified by the OSD.
+    /// - Throws: ``StorageError`` `.notFound`, `.corrupt`, or `.unavailable`.
+    public func read(endpoint: String, disk: String, address: ShardAddress, expectedLength: Int) async throws
+        -> ByteBuffer
+    {
+        let request = HTTPClientRequest(url: endpoint + OSDProtocol.shardPath(disk: disk, address))
+        let response = try await execute(request)
+        guard response.status == .ok else { throw try await error(from: response, endpoint: endpoint) }
+        let body = try await response.body.collect(upTo: max(expectedLength, 0) + 1)
+        guard body.readableBytes == expectedLength else {
+            throw StorageError(.corrupt, "shard \(address) on \(disk) has \(body.readableBytes) bytes, expected \(expectedLength)")
+        }
+        return body
+    }
+
+    /// Deletes every shard of a data id on a disk.
+    public func delete(endpoint: String, disk: String, dataId: String) async throws {
+        var request = HTTPClientRequest(url: endpoint + OSDProtocol.dataPath(disk: disk, dataId: dataId))
+        request.method = .DELETE
+        let response = try await execute(request)
+        guard response.status == .noContent else { throw try await error(from: response, endpoint: endpoint) }
+    }
+
+    func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        do {
+            return try await http.execute(request, timeout: timeout)
+        } catch {
+            throw StorageError(.unavailable, "\(request.url): \(error)")
+        }
+    }
+
+    func error(from response: HTTPClientResponse, endpoint: String) async throws -> StorageError {
+        let message = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
+        if let name = response.headers.first(name: "x-ksan-error"), let code = StorageError.Code(rawValue: name) {
+            return StorageError(code, message)
+        }
+        return StorageError(.unavailable, "\(endpoint) answered \(response.status.code)")
+    }
+}

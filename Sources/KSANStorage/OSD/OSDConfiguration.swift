@@ -1,0 +1,40 @@
+import KSANCore
+
+/// How an OSD process is set up.
+public struct OSDConfiguration: Sendable {
+    /// One disk directory served by the OSD.
+    public struct Disk: Sendable, Hashable {
+        /// The disk id, unique in the cluster (`osd1-d1`).
+        public var id: String
+        /// Its root directory.
+        public var path: String
+
+        /// Creates a disk.
+        public init(id: String, path: String) {
+            self.id = id
+            self.path = path
+        }
+
+        /// Parses `id=/path`.
+        public init?(argument: String) {
+            guard let eq = argument.firstIndex(of: "="), eq != argument.startIndex else { return nil }
+            let path = String(argument[argument.index(after: eq)...])
+            guard path.hasPrefix("/") else { return nil }
+            self.init(id: String(argument[..<eq]), path: path)
+        }
+    }
+
+    /// Address to listen on.
+    public var listen: HostPort
+    /// This host's id.
+    public var hostId: String
+    /// The disks.
+    public var disks: [Disk]
+
+    /// Creates a configuration.
+    public init(listen: HostPort, hostId: String, disks: [Disk]) {
+        self.listen = listen
+        self.hostId = hostId
+        self.disks = disks
+    }
+}

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+/// The shard files of one disk directory.
+///
+/// Writes go to a temporary file that is fsynced and then renamed into place, and the directory is fsynced, so a
+/// shard is either wholly there or absent after a crash. Reads verify every block checksum. All methods block:
+/// call them from a thread pool, never from an event loop.
+public struct DiskStore: Sendable {
+    /// The disk id (`osd1-d1`).
+    public let id: String
+    /// The absolute root directory.
+    public let root: String
+
+    /// Creates a store over `root`, creating its `shards/` and `tmp/` directories.
+    public init(id: String, root: String) throws {
+        self.id = id
+        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        try Self.makeDirectories(self.root + "/shards")
+        try Self.makeDirectories(self.root + "/tmp")
+    }
+
+    /// Stores a shard durably (temp file, fsync, rename, directory fsync), replacing any earlier copy.
+    public func write(_ address: ShardAddress, data: ByteBuffer) throws {
+        let file = ShardFileFormat.encode(data)
+        let directory = root + "/" + ShardAddress.directory(of: address.dataId)
+        try Self.makeDirectories(directory)
+        let temp = root + "/tmp/" + address.dataId + "." + address.fileName + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Self.ioError("create", temp) }
+        var ok = false
+        defer {
+            if !ok { unlink(temp) }
+        }
+        do {
+            defer { close(fd) }
+            try file.withUnsafeReadableBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw Self.ioError("write", temp)
+                    }
+                    offset += n
+                }
+            }
+            guard fsync(fd) == 0 else { throw Self.ioError("fsync", temp) }
+        }
+        let target = directory + "/" + address.fileName
+        guard rename(temp, target) == 0 else { throw Self.ioError("rename", target) }
+        ok = true
+        try Self.syncDirectory(directory)
+    }
+
+    /// Reads a shard and verifies its checksums.
+    /// - Throws: ``StorageError`` `.notFound` or `.corrupt`.
+    public func read(_ address: ShardAddress) throws -> ByteBuffer {
+        let path = root + "/" + address.relativePath
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw StorageError(.notFound, "no shard \(address)") }
+            throw Self.ioError("open", path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw Self.ioError("stat", path) }
+        let size = Int(info.st_size)
+        var buffer = ByteBufferAllocator().buffer(capacity: size)
+        var total = 0
+        while total < size {
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size - total) { bytes in
+                Glibc.read(fd, bytes.baseAddress!, min(bytes.count, size - total))
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw n == 0 ? StorageError(.corrupt, "shard \(address) is truncated") : Self.ioError("read", path) }
+            total += n
+        }
+        do {
+            return try ShardFileFormat.decode(buffer)
+        } catch let error as StorageError {
+            throw StorageError(error.code, "shard \(address) on disk \(id): \(error.message)")
+        }
+    }
+
+    /// Deletes every shard of a data id on this disk. Absent data is not an error.
+    public func delete(dataId: String) throws {
+        guard ShardAddress.isValid(dataId: dataId) else { throw StorageError(.invalidAddress, "invalid data id") }
+        let directory = root + "/" + ShardAddress.directory(of: dataId)
+        for name in try Self.entries(of: directory) {
+            guard unlink(directory + "/" + name) == 0 || errno == ENOENT else { throw Self.ioError("unlink", name) }
+        }
+        guard rmdir(directory) == 0 || errno == ENOENT || errno == ENOTEMPTY else {
+            throw Self.ioError("rmdir", directory)
+        }
+    }
+
+    /// The shard file names (`<stripe>.<shard>.shard`) of a data id on this disk.
+    public func list(dataId: String) throws -> [String] {
+        guard ShardAddress.isValid(dataId: dataId) else { throw StorageError(.invalidAddress, "invalid data id") }
+        return try Self.entries(of: root + "/" + ShardAddress.directory(of: dataId)).sorted()
+    }
+
+    static func entries(of directory: String) throws -> [String] {
+        guard let dir = opendir(directory) else {
+            if errno == ENOENT { return [] }
+            throw ioError("opendir", directory)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    static func makeDirectories(_ path: String) throws {
+        var current = ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw ioError("mkdir", current) }
+        }
+    }
+
+    static func syncDirectory(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("open", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw ioError("fsync", path) }
+    }
+
+    static func ioError(_ operation: String, _ path: String) -> StorageError {
+        StorageError(.io, "\(operation) \(path): \(String(cString: strerror(errno)))")
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Hummingbird
+import KSANCore
+import KSANS3
+import Logging
+
+/// `ksan-gateway`: the stateless S3 API.
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ksan-gateway", abstract: "Serve the S3 API over the cluster's metadata service and OSDs.")
+
+    @Option(help: "Address to listen on (host:port).")
+    var listen: String = "127.0.0.1:9000"
+
+    @Option(help: "Base URL of the metadata service.")
+    var metadataURL: String = "http://127.0.0.1:9300"
+
+    @Option(help: "The region this gateway serves.")
+    var region: String = "us-east-1"
+
+    @Option(help: "A domain for virtual-hosted-style requests, bucket.<domain> (repeat for several).")
+    var domain: [String] = []
+
+    @Option(help: "Bytes per shard block of a full stripe.")
+    var blockSize: Int = 1024 * 1024
+
+    @Option(help: "Objects up to this many bytes are stored inline in metadata.")
+    var inlineThreshold: Int = 64 * 1024
+
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard HostPort(listen) != nil else { throw ValidationError("--listen must be host:port") }
+        guard metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://") else {
+            throw ValidationError("--metadata-url must be an http(s) URL")
+        }
+        guard (4096...(16 << 20)).contains(blockSize) else { throw ValidationError("--block-size must be 4 KiB...16 MiB") }
+        guard (0...(1 << 20)).contains(inlineThreshold) else {
+            throw ValidationError("--inline-threshold must be 0...1 MiB")
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "ksan-gateway")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var options = DataPlane.Options()
+        options.blockSize = blockSize
+        options.inlineThreshold = inlineThreshold
+        let configuration = GatewayConfiguration(
+            listen: HostPort(listen)!, metadataURL: metadataURL, region: region, domains: domain, dataPlane: options)
+        let app = buildGatewayApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KSANMetadata
+import Logging
+
+/// `ksan-metadata`: the metadata service of KSAN (buckets, objects, uploads, placement, garbage) over PostgreSQL.
+@main
+struct KSANMetadataCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ksan-metadata",
+        abstract: "Serves KSAN metadata (buckets, objects, multipart uploads, placement) from PostgreSQL over HTTP."
+    )
+
+    @Option(help: "The address to listen on, host:port.")
+    var listen = "127.0.0.1:9300"
+
+    @Option(name: .customLong("postgres-url"), help: "postgres://user[:password]@host:port/database[?sslmode=...]")
+    var postgresURL = "postgres://postgres@127.0.0.1:5432/ksan"
+
+    @Option(help: "A topology JSON file to load at start (hosts, disks, pools).")
+    var topology: String?
+
+    @Option(help: "The bootstrap administrator's access key id (default: $KSAN_ADMIN_ACCESS_KEY).")
+    var adminAccessKey: String?
+
+    @Option(help: "The bootstrap administrator's secret key (default: $KSAN_ADMIN_SECRET_KEY).")
+    var adminSecretKey: String?
+
+    @Option(help: "The bootstrap administrator's display name.")
+    var adminDisplayName = "admin"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        _ = try Self.parse(listen: listen)
+        do {
+            _ = try MetadataServiceConfiguration.Postgres(url: postgresURL)
+        } catch let error as MetadataError {
+            throw ValidationError("--postgres-url: \(error.message)")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ksan-metadata")
+        let environment = ProcessInfo.processInfo.environment
+        let (host, port) = try Self.parse(listen: listen)
+        let configuration = MetadataServiceConfiguration(
+            listenHost: host,
+            listenPort: port,
+            postgres: try MetadataServiceConfiguration.Postgres(url: postgresURL),
+            topologyFile: topology,
+            adminAccessKey: adminAccessKey ?? environment["KSAN_ADMIN_ACCESS_KEY"],
+            adminSecretKey: adminSecretKey ?? environment["KSAN_ADMIN_SECRET_KEY"],
+            adminDisplayName: adminDisplayName
+        )
+        let app = try await buildMetadataApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+
+    /// Splits `host:port` (or `[v6]:port`).
+    static func parse(listen: String) throws -> (host: String, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw ValidationError("--listen must be host:port, for example 127.0.0.1:9300")
+        }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--listen must name a host, for example 127.0.0.1:9300") }
+        return (host, port)
+    }
+}

@@ -1,0 +1,223 @@
+import AsyncHTTPClient
+import Foundation
+import KSANS3
+import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+
+/// A whole cluster of real executables (ksan-metadata, three ksan-osd with two disks each, ksan-gateway) on
+/// loopback ports, over a fresh database on the PostgreSQL server named by `KSAN_TEST_POSTGRES_URL`.
+/// Binaries come from `KSAN_BIN` (scripts/test.sh sets both).
+final class TestCluster: @unchecked Sendable {
+    struct OSD {
+        var id: String
+        var port: Int
+        var disks: [String]
+        var process: Process?
+    }
+
+    let root: String
+    let bin: String
+    let database: String
+    let postgres: PostgresClient.Configuration
+    let postgresURL: String
+    var metadataPort = 0
+    var gatewayPort = 0
+    var metadata: Process?
+    var gateway: Process?
+    var osds: [OSD] = []
+    let accessKey = "KSANTESTACCESSKEY001"
+    let secretKey = "ksan-test-secret-key-0123456789abcdefghij"
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+
+    static func environment() throws -> (bin: String, postgres: String) {
+        let env = ProcessInfo.processInfo.environment
+        guard let bin = env["KSAN_BIN"], let pg = env["KSAN_TEST_POSTGRES_URL"] else {
+            throw SetupError(
+                "KSANIntegrationTests need KSAN_BIN (the build's bin directory) and KSAN_TEST_POSTGRES_URL; "
+                    + "run scripts/test.sh, which sets both")
+        }
+        return (bin, pg)
+    }
+
+    init() throws {
+        let (bin, pg) = try Self.environment()
+        self.bin = bin
+        guard let url = URLComponents(string: pg), let host = url.host, let port = url.port else {
+            throw SetupError("KSAN_TEST_POSTGRES_URL must be postgres://user@host:port/db")
+        }
+        database = "ksan_it_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        postgres = PostgresClient.Configuration(
+            host: host, port: port, username: url.user ?? "postgres", password: url.password,
+            database: String(url.path.dropFirst()), tls: .disable)
+        postgresURL = "postgres://\(url.user ?? "postgres")@\(host):\(port)/\(database)"
+        root = NSTemporaryDirectory() + "ksan-it-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
+    }
+
+    /// Creates the database, starts every process and waits until all are healthy.
+    func start() async throws {
+        try await withPostgres { client in
+            try await client.query(
+                "CREATE DATABASE \(unescaped: self.database) TEMPLATE template0 ENCODING 'UTF8'", logger: Self.logger)
+        }
+        metadataPort = try Self.freePort()
+        gatewayPort = try Self.freePort()
+        var hosts: [[String: Any]] = []
+        for h in 1...3 {
+            let osd = OSD(
+                id: "osd\(h)", port: try Self.freePort(), disks: (1...2).map { "\(root)/osd\(h)/d\($0)" }, process: nil)
+            osds.append(osd)
+            hosts.append([
+                "id": osd.id, "endpoint": "http://127.0.0.1:\(osd.port)", "disks": ["osd\(h)-d1", "osd\(h)-d2"],
+            ])
+        }
+        let topology: [String: Any] = [
+            "hosts": hosts,
+            "pools": [["id": "default", "k": 4, "m": 2, "default": true, "disks": hosts.flatMap { $0["disks"] as! [String] }]],
+        ]
+        let topologyPath = root + "/topology.json"
+        try JSONSerialization.data(withJSONObject: topology).write(to: URL(fileURLWithPath: topologyPath))
+        metadata = try launch(
+            "ksan-metadata", log: "metadata",
+            ["--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
+             "--admin-access-key", accessKey, "--admin-secret-key", secretKey])
+        try await waitHealthy(port: metadataPort)
+        for i in osds.indices { try await startOSD(i) }
+        gateway = try launch(
+            "ksan-gateway", log: "gateway",
+            ["--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)"])
+        try await waitHealthy(port: gatewayPort)
+    }
+
+    func startOSD(_ index: Int) async throws {
+        let osd = osds[index]
+        var arguments = ["--listen", "127.0.0.1:\(osd.port)", "--host-id", osd.id]
+        for (d, path) in osd.disks.enumerated() { arguments += ["--disk", "\(osd.id)-d\(d + 1)=\(path)"] }
+        osds[index].process = try launch("ksan-osd", log: osd.id, arguments)
+        try await waitHealthy(port: osd.port)
+    }
+
+    func killOSD(_ index: Int) {
+        guard let process = osds[index].process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        osds[index].process = nil
+    }
+
+    /// Stops every process and drops the database.
+    func stop() async {
+        for process in [gateway] + osds.map(\.process) + [metadata] {
+            guard let process, process.isRunning else { continue }
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? await withPostgres { client in
+            try await client.query("DROP DATABASE IF EXISTS \(unescaped: self.database) WITH (FORCE)", logger: Self.logger)
+        }
+        try? await http.shutdown()
+        if ProcessInfo.processInfo.environment["KSAN_KEEP_TEST_DIRS"] == nil {
+            try? FileManager.default.removeItem(atPath: root)
+        }
+    }
+
+    /// Every shard file under every disk of every OSD.
+    func shardFiles() -> [String] {
+        osds.flatMap(\.disks).flatMap { disk -> [String] in
+            guard let walker = FileManager.default.enumerator(atPath: disk + "/shards") else { return [] }
+            return walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".shard") }.map { disk + "/shards/" + $0 }
+        }
+    }
+
+    // MARK: S3 requests
+
+    struct Reply {
+        var status: UInt
+        var headers: HTTPHeaders
+        var body: ByteBuffer
+    }
+
+    /// A SigV4-signed request to the gateway.
+    func s3(_ method: String, _ path: String, query: String = "", body: ByteBuffer? = nil, headers extra: [(String, String)] = [])
+        async throws -> Reply
+    {
+        let signer = SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)\(path)\(query.isEmpty ? "" : "?" + query)")
+        request.method = .init(rawValue: method)
+        let host = "127.0.0.1:\(gatewayPort)"
+        let signed = signer.sign(
+            method: method, rawPath: path, rawQuery: query,
+            headers: [("host", host)] + extra.map { ($0.0.lowercased(), $0.1) })
+        for (name, value) in extra + signed { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(body) }
+        let response = try await http.execute(request, timeout: .seconds(120))
+        let bytes = try await response.body.collect(upTo: 512 << 20)
+        return Reply(status: response.status.code, headers: response.headers, body: bytes)
+    }
+
+    // MARK: Plumbing
+
+    static var logger: Logger {
+        var logger = Logger(label: "ksan-it")
+        logger.logLevel = .error
+        return logger
+    }
+
+    func withPostgres(_ body: @escaping @Sendable (PostgresClient) async throws -> Void) async throws {
+        let client = PostgresClient(configuration: postgres)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try await body(client)
+            group.cancelAll()
+        }
+    }
+
+    func launch(_ executable: String, log: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin + "/" + executable)
+        process.arguments = arguments + ["--log-level", "warning"]
+        let logPath = root + "/logs/\(log).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    func waitHealthy(port: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let response = try? await http.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/_ksan/health"), timeout: .seconds(2)),
+                response.status == .ok
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw SetupError("process on port \(port) did not become healthy; logs in \(root)/logs")
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw SetupError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct SetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import KSANMetadata
+
+@Suite("Objects", .enabled(if: TestEnvironment.postgresEnabled))
+struct ObjectTests {
+    @Test func putAndGetRoundTrip() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            var version = TestFixtures.version(bucket: "b", key: "dir/ünïcode 🎉?#%+", inline: Data("hello".utf8))
+            version.userMetadata = ["colour": "grün", "empty": ""]
+            version.headers = ["content-encoding": "gzip", "cache-control": "max-age=60"]
+            version.contentType = "text/plain; charset=utf-8"
+            #expect(try await store.putObject(version).isEmpty)
+            let read = try #require(try await store.object(bucket: "b", key: version.key))
+            #expect(read == version)
+            #expect(read.segments.first?.inline == Data("hello".utf8))
+            #expect(try await store.object(bucket: "b", key: "dir/other") == nil)
+        }
+    }
+
+    @Test func overwriteReturnsAndQueuesTheDisplacedLayout() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let first = TestFixtures.layout()
+            let second = TestFixtures.layout()
+            #expect(try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: first)).isEmpty)
+            #expect(try await store.placementCount(first.dataId) == 1)
+            let displaced = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: second))
+            #expect(displaced == [first])
+            #expect(try await store.placementCount(first.dataId) == 0)
+            #expect(try await store.placementCount(second.dataId) == 1)
+            let queued = try await store.garbage(limit: 100, intentAge: 3600)
+            #expect(queued.map(\.layout) == [first])
+            try await store.ackGarbage(ids: queued.map(\.id))
+            #expect(try await store.garbage(limit: 100, intentAge: 3600).isEmpty)
+            #expect(try await store.object(bucket: "b", key: "k")?.layouts == [second])
+        }
+    }
+
+    @Test func reputtingTheSameDataIsNotGarbage() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let layout = TestFixtures.layout()
+            _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: layout))
+            var metadataOnly = TestFixtures.version(bucket: "b", key: "k", layout: layout)
+            metadataOnly.userMetadata = ["replaced": "yes"]
+            #expect(try await store.putObject(metadataOnly).isEmpty)
+            #expect(try await store.garbage(limit: 100, intentAge: 3600).isEmpty)
+            #expect(try await store.deleteObject(bucket: "b", key: "k") == [layout])
+        }
+    }
+
+    @Test func deleteReturnsTheLayoutsAndIgnoresMissingKeys() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let layout = TestFixtures.layout()
+            _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: layout))
+            #expect(try await store.deleteObject(bucket: "b", key: "k") == [layout])
+            #expect(try await store.object(bucket: "b", key: "k") == nil)
+            #expect(try await store.deleteObject(bucket: "b", key: "k").isEmpty)
+            #expect(
+                await TestFixtures.errorCode { _ = try await store.deleteObject(bucket: "nope", key: "k") }
+                    == .noSuchBucket)
+        }
+    }
+
+    @Test func putIntoAMissingBucketOrWithBadSizesFails() async throws {
+        try await TestDatabase.withStore { store in
+            #expect(
+                await TestFixtures.errorCode {
+                    _ = try await store.putObject(TestFixtures.version(bucket: "nope", key: "k"))
+                } == .noSuchBucket
+            )
+            try await store.createBucket(TestFixtures.bucket("b"))
+            var wrong = TestFixtures.version(bucket: "b", key: "k", layout: TestFixtures.layout())
+            wrong.size += 1
+            #expect(await TestFixtures.errorCode { _ = try await store.putObject(wrong) } == .invalidArgument)
+        }
+    }
+
+    @Test func concurrentPutsOfOneKeyLoseNoLayout() async throws {
+        try await TestDatabase.withStore(maxConnections: 6) { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let layouts = (0..<12).map { _ in TestFixtures.layout() }
+            let displaced = try await withThrowingTaskGroup(of: [DataLayout].self) { group in
+                for layout in layouts {
+                    group.addTask {
+                        try await store.putObject(TestFixtures.version(bucket: "b", key: "hot", layout: layout))
+                    }
+                }
+                var all: [DataLayout] = []
+                for try await result in group { all += result }
+                return all
+            }
+            let current = try #require(try await store.object(bucket: "b", key: "hot")?.layouts.first)
+            // Every layout but the winner's was displaced exactly once.
+            #expect(Set(displaced.map(\.dataId)) == Set(layouts.map(\.dataId)).subtracting([current.dataId]))
+            #expect(displaced.count == layouts.count - 1)
+        }
+    }
+
+    @Test func intentsAreDroppedOnCommitAndAbandonedOnesBecomeGarbage() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let committed = TestFixtures.layout()
+            let abandoned = TestFixtures.layout()
+            let fresh = TestFixtures.layout()
+            let dropped = TestFixtures.layout()
+            let old = Date().addingTimeInterval(-3600)
+            try await store.registerIntent(WriteIntent(layout: committed, createdAt: old))
+            try await store.registerIntent(WriteIntent(layout: abandoned, createdAt: old))
+            try await store.registerIntent(WriteIntent(layout: fresh, createdAt: Date()))
+            try await store.registerIntent(WriteIntent(layout: dropped, createdAt: old))
+            try await store.dropIntent(dataId: dropped.dataId)
+            _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: committed))
+
+            let garbage = try await store.garbage(limit: 100, intentAge: 600)
+            #expect(garbage.map(\.layout) == [abandoned])
+            // Moved, not copied: a second call returns the same queue entry, not a new one.
+            #expect(try await store.garbage(limit: 100, intentAge: 600) == garbage)
+            // With no age limit the fresh intent goes too.
+            try await Task.sleep(for: .milliseconds(20))
+            let all = try await store.garbage(limit: 100, intentAge: 0)
+            #expect(all.map(\.layout.dataId) == [abandoned.dataId, fresh.dataId])
+            #expect(try await store.garbage(limit: 1, intentAge: 0).count == 1)
+        }
+    }
+}
+
+extension PostgresMetadataStore {
+    /// The reference count of a data id in `placement` (0 when absent).
+    func placementCount(_ dataId: String) async throws -> Int {
+        let rows = try await client.query("SELECT refs FROM placement WHERE data_id = \(dataId)")
+        for try await refs in rows.decode(Int.self) { return refs }
+        return 0
+    }
+}

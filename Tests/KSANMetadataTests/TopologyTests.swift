@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import KSANMetadata
+
+@Suite("Topology", .enabled(if: TestEnvironment.postgresEnabled))
+struct TopologyTests {
+    @Test func loadedTopologyReadsBack() async throws {
+        try await TestDatabase.withStore { store in
+            let topology = try await store.topology()
+            #expect(topology == TestFixtures.topology)
+            #expect(topology.defaultPool?.id == "default")
+        }
+    }
+
+    @Test func reloadingReplacesPoolsAndUpsertsHosts() async throws {
+        try await TestDatabase.withStore { store in
+            var next = TestFixtures.topology
+            next.hosts[0].endpoint = "http://127.0.0.1:9999"
+            next.pools.removeLast()
+            try await store.loadTopology(next)
+            let topology = try await store.topology()
+            #expect(topology.pools.map(\.id) == ["default"])
+            #expect(topology.hosts.first?.endpoint == "http://127.0.0.1:9999")
+            #expect(topology.hosts.count == 3)
+        }
+    }
+
+    @Test func invalidTopologiesAreRefused() async throws {
+        try await TestDatabase.withStore { store in
+            var tooWide = TestFixtures.topology
+            tooWide.pools = [.init(id: "wide", k: 8, m: 2, disks: tooWide.hosts.flatMap(\.disks))]
+            #expect(await TestFixtures.errorCode { try await store.loadTopology(tooWide) } == .invalidTopology)
+
+            var unknownDisk = TestFixtures.topology
+            unknownDisk.pools[1].disks.append("nowhere")
+            #expect(await TestFixtures.errorCode { try await store.loadTopology(unknownDisk) } == .invalidTopology)
+
+            var twoDefaults = TestFixtures.topology
+            twoDefaults.pools[1].default = true
+            #expect(await TestFixtures.errorCode { try await store.loadTopology(twoDefaults) } == .invalidTopology)
+
+            // Nothing was changed by the refused loads.
+            let unchanged = try await store.topology()
+            #expect(unchanged == TestFixtures.topology)
+        }
+    }
+
+    @Test func aPoolInUseCannotBeDropped() async throws {
+        try await TestDatabase.withStore { store in
+            var bucket = TestFixtures.bucket("uses-rep3")
+            bucket.poolId = "rep3"
+            try await store.createBucket(bucket)
+            var next = TestFixtures.topology
+            next.pools.removeLast()
+            #expect(await TestFixtures.errorCode { try await store.loadTopology(next) } == .invalidTopology)
+        }
+    }
+
+    @Test func topologyFileInTheDocumentedFormat() throws {
+        let json = """
+            {"hosts":[{"id":"osd1","endpoint":"http://127.0.0.1:9101","disks":["osd1-d1","osd1-d2"]},
+                      {"id":"osd2","endpoint":"http://127.0.0.1:9102","disks":["osd2-d1","osd2-d2"]},
+                      {"id":"osd3","endpoint":"http://127.0.0.1:9103","disks":["osd3-d1","osd3-d2"]}],
+             "pools":[{"id":"default","k":4,"m":2,"disks":["osd1-d1","osd1-d2","osd2-d1","osd2-d2","osd3-d1","osd3-d2"],
+                       "default":true},
+                      {"id":"rep3","replicas":3,"disks":["osd1-d1","osd2-d1","osd3-d1"]}]}
+            """
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("topology-\(UUID()).json").path
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try Topology.load(contentsOf: path) == TestFixtures.topology)
+        #expect(throws: MetadataError.self) { try Topology.load(contentsOf: path + ".missing") }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import KSANS3
+
+@Suite("Request parsing and routing")
+struct S3RequestTests {
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, _ query: String? = nil, host: String = "127.0.0.1:9000",
+        headers: HTTPFields = [:], domains: [String] = ["s3.example.com"]
+    ) throws -> S3Request {
+        try S3Request(method: method, authority: host, path: path, query: query, headers: headers, domains: domains)
+    }
+
+    @Test("path style: bucket and decoded key")
+    func pathStyle() throws {
+        let r = try request(.get, "/bucket/dir/my%20file%2B1%C3%A9.txt", "x=1")
+        #expect(r.bucket == "bucket")
+        #expect(r.key == "dir/my file+1é.txt")
+        #expect(try request(.get, "/bucket/").key == nil)
+        #expect(try request(.get, "/bucket").key == nil)
+        #expect(try request(.get, "/").bucket == nil)
+        #expect(try request(.get, "/bucket/dir/").key == "dir/")
+        #expect(try request(.get, "/bucket//lead").key == "/lead")
+    }
+
+    @Test("virtual-hosted style")
+    func virtualHosted() throws {
+        let r = try request(.get, "/a/b.txt", host: "photos.s3.example.com:9000")
+        #expect(r.bucket == "photos")
+        #expect(r.key == "a/b.txt")
+        let root = try request(.get, "/", host: "photos.s3.example.com")
+        #expect(root.bucket == "photos")
+        #expect(root.key == nil)
+    }
+
+    @Test("query decoding keeps order and decodes + as space")
+    func query() throws {
+        let r = try request(.get, "/b", "list-type=2&prefix=a%2Fb+c&delimiter=%2F&uploads")
+        #expect(r.query("prefix") == "a/b c")
+        #expect(r.query("delimiter") == "/")
+        #expect(r.hasQuery("uploads"))
+        #expect(r.query("uploads") == "")
+        #expect(throws: S3Error.self) { try request(.get, "/b", "prefix=%ZZ") }
+        #expect(throws: S3Error.self) { try request(.get, "/b/%FF%FE") }
+    }
+
+    @Test("operations resolve from method, path and sub-resources")
+    func operations() throws {
+        func op(_ m: HTTPRequest.Method, _ p: String, _ q: String? = nil, _ h: HTTPFields = [:]) throws -> S3Operation {
+            try S3Operation.resolve(try request(m, p, q, headers: h))
+        }
+        #expect(try op(.get, "/") == .listBuckets)
+        #expect(try op(.put, "/b") == .createBucket)
+        #expect(try op(.get, "/b", "location") == .getBucketLocation)
+        #expect(try op(.get, "/b", "list-type=2") == .listObjectsV2)
+        #expect(try op(.get, "/b") == .listObjects)
+        #expect(try op(.get, "/b", "uploads") == .listMultipartUploads)
+        #expect(try op(.post, "/b", "delete") == .deleteObjects)
+        #expect(try op(.put, "/b/k") == .putObject)
+        #expect(try op(.put, "/b/k", nil, [.amzCopySource: "/a/b"]) == .copyObject)
+        #expect(try op(.put, "/b/k", "partNumber=1&uploadId=x") == .uploadPart)
+        #expect(try op(.put, "/b/k", "partNumber=1&uploadId=x", [.amzCopySource: "/a/b"]) == .uploadPartCopy)
+        #expect(try op(.post, "/b/k", "uploads") == .createMultipartUpload)
+        #expect(try op(.post, "/b/k", "uploadId=x") == .completeMultipartUpload)
+        #expect(try op(.delete, "/b/k", "uploadId=x") == .abortMultipartUpload)
+        #expect(try op(.get, "/b/k", "uploadId=x") == .listParts)
+        #expect(try op(.head, "/b/k") == .headObject)
+        #expect(throws: S3Error.self) { try op(.get, "/b", "acl") }
+        #expect(throws: S3Error.self) { try op(.put, "/b/k", "tagging") }
+        do {
+            _ = try op(.get, "/b", "versioning")
+        } catch let error as S3Error {
+            #expect(error.code == .notImplemented)
+        }
+    }
+
+    @Test("bucket names", arguments: [
+        ("abc", true), ("my-bucket.data", true), ("a1b", true), (String(repeating: "a", count: 63), true),
+        ("ab", false), (String(repeating: "a", count: 64), false), ("A_B", false), ("Abc", false), ("-abc", false),
+        ("abc-", false), ("a..b", false), ("192.168.1.1", false), ("xn--abc", false), ("abc-s3alias", false),
+        ("a.-b", false),
+    ])
+    func bucketNames(name: String, valid: Bool) {
+        #expect(BucketName.isValid(name) == valid)
+    }
+
+    @Test("ranges")
+    func ranges() throws {
+        #expect(try ByteRange.parse("bytes=0-0", size: 10) == 0..<1)
+        #expect(try ByteRange.parse("bytes=2-5", size: 10) == 2..<6)
+        #expect(try ByteRange.parse("bytes=5-", size: 10) == 5..<10)
+        #expect(try ByteRange.parse("bytes=-3", size: 10) == 7..<10)
+        #expect(try ByteRange.parse("bytes=-30", size: 10) == 0..<10)
+        #expect(try ByteRange.parse("bytes=8-100", size: 10) == 8..<10)
+        #expect(try ByteRange.parse("bytes=5-2", size: 10) == nil)
+        #expect(try ByteRange.parse("items=0-1", size: 10) == nil)
+        #expect(try ByteRange.parse("bytes=0-1,3-4", size: 10) == nil)
+        #expect(throws: S3Error.self) { try ByteRange.parse("bytes=10-", size: 10) }
+        #expect(throws: S3Error.self) { try ByteRange.parse("bytes=-0", size: 10) }
+        #expect(throws: S3Error.self) { try ByteRange.parse("bytes=0-0", size: 0) }
+    }
+
+    @Test("XML escaping and timestamps")
+    func xml() throws {
+        var w = XMLWriter()
+        w.open("R", namespace: true)
+        w.element("Key", "a<b>&\"c'\u{1}")
+        w.close("R")
+        #expect(w.document.hasSuffix("<R xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Key>a&lt;b&gt;&amp;&quot;c&apos;&#1;</Key></R>"))
+        #expect(XMLWriter.timestamp(Date(timeIntervalSince1970: 1_369_353_600.123)) == "2013-05-24T00:00:00.123Z")
+        #expect(HTTPDate.format(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
+    }
+
+    @Test("XML parsing of request bodies; malformed XML is MalformedXML")
+    func xmlParse() throws {
+        let doc = """
+            <?xml version="1.0"?><Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>true</Quiet>\
+            <Object><Key>a &amp; b</Key></Object><Object><Key>c</Key></Object></Delete>
+            """
+        let root = try XMLNode.parse(Data(doc.utf8))
+        #expect(root.name == "Delete")
+        #expect(root.children("Object").compactMap { $0.child("Key")?.text } == ["a & b", "c"])
+        for bad in ["<Delete><Object>", "not xml", "<a></b>"] {
+            do {
+                _ = try XMLNode.parse(Data(bad.utf8))
+                Issue.record("parsed \(bad)")
+            } catch let error as S3Error {
+                #expect(error.code == .malformedXML)
+            }
+        }
+    }
+
+    @Test("the signer's output verifies")
+    func signer() throws {
+        let signer = SigV4Signer(accessKeyId: "AKID", secretKey: "secret", region: "us-east-1")
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        let headers = signer.sign(method: "PUT", rawPath: "/b/a%20b", rawQuery: "partNumber=1&uploadId=x",
+                                  headers: [("host", "localhost:9000")], date: date)
+        let request = SigV4Request(method: "PUT", rawPath: "/b/a%20b", rawQuery: "partNumber=1&uploadId=x",
+                                   headers: [("host", "localhost:9000")] + headers)
+        let auth = try #require(try SigV4.parse(request))
+        try SigV4.verify(request, auth: auth, secretKey: "secret", now: date)
+        #expect(throws: S3Error.self) { try SigV4.verify(request, auth: auth, secretKey: "wrong", now: date) }
+    }
+}

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# Starts a whole KSAN cluster on this machine, on 127.0.0.1 only: a private PostgreSQL, ksan-metadata, N ksan-osd
+# hosts with their disk directories, and the S3 gateway. Everything lives under KSAN_HOME.
+#
+# Idempotent: processes that already run are left alone; the ones whose PID file is missing or whose process died
+# are (re)started, so running it again after a crash, or after a test killed an OSD, brings the cluster back whole.
+#
+# Settings (environment; the values of the first run are kept in KSAN_HOME/settings and are the defaults of later
+# runs, so `cluster/up.sh` alone restarts a cluster as it was made):
+#   KSAN_HOME            state, data and logs            default <repo>/scratch/cluster
+#   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway; unset: `swift build -c release`
+#   KSAN_PG_PORT         PostgreSQL port                 default 15432
+#   KSAN_METADATA_PORT   ksan-metadata port              default 9300
+#   KSAN_OSD_BASE_PORT   port of osd1 (osdN: +N-1)       default 9101
+#   KSAN_GATEWAY_PORT    S3 endpoint port                default 9000
+#   KSAN_OSDS            number of OSD hosts             default 3
+#   KSAN_DISKS_PER_OSD   disk directories per OSD        default 2
+#   KSAN_EC              default pool: K+M (4+2, 2+1, 8+4) or repN (replicated, N copies)   default 4+2
+#   KSAN_REGION          S3 region                       default us-east-1
+#   KSAN_READY_TIMEOUT   seconds to wait for each process's /_ksan/health    default 60
+#
+# Afterwards: `source KSAN_HOME/env` and use `aws s3 ls`, boto3, ...; stop with cluster/down.sh.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=cluster/lib/postgres.sh
+source "$REPO/cluster/lib/postgres.sh"
+
+log() { printf 'up.sh: %s\n' "$*" >&2; }
+die() {
+    printf 'up.sh: ERROR: %s\n' "$*" >&2
+    exit 1
+}
+
+if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
+    PATH=$PATH:/opt/swift/usr/bin
+fi
+
+# ---------------------------------------------------------------------------------------------------- settings
+KSAN_HOME=${KSAN_HOME:-$REPO/scratch/cluster}
+mkdir -p "$KSAN_HOME"
+KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
+SETTINGS_FILE=$KSAN_HOME/settings
+SETTINGS=(KSAN_PG_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
+    KSAN_REGION)
+
+# Values of the first run, for the variables this run does not set.
+if [[ -f $SETTINGS_FILE ]]; then
+    while IFS='=' read -r name value; do
+        for known in "${SETTINGS[@]}"; do
+            if [[ $name == "$known" && -z ${!name:-} ]]; then
+                printf -v "$name" '%s' "$value"
+            fi
+        done
+    done <"$SETTINGS_FILE"
+fi
+KSAN_PG_PORT=${KSAN_PG_PORT:-15432}
+KSAN_METADATA_PORT=${KSAN_METADATA_PORT:-9300}
+KSAN_OSD_BASE_PORT=${KSAN_OSD_BASE_PORT:-9101}
+KSAN_GATEWAY_PORT=${KSAN_GATEWAY_PORT:-9000}
+KSAN_OSDS=${KSAN_OSDS:-3}
+KSAN_DISKS_PER_OSD=${KSAN_DISKS_PER_OSD:-2}
+KSAN_EC=${KSAN_EC:-4+2}
+KSAN_REGION=${KSAN_REGION:-us-east-1}
+KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
+
+for name in KSAN_PG_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
+    KSAN_READY_TIMEOUT; do
+    [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
+done
+DISK_COUNT=$((KSAN_OSDS * KSAN_DISKS_PER_OSD))
+if [[ $KSAN_EC =~ ^([0-9]+)\+([0-9]+)$ ]]; then
+    EC_K=${BASH_REMATCH[1]} EC_M=${BASH_REMATCH[2]} EC_REPLICAS=''
+    ((EC_K >= 1 && EC_M >= 1)) || die "KSAN_EC=$KSAN_EC: k and m must be at least 1"
+    WIDTH=$((EC_K + EC_M))
+elif [[ $KSAN_EC =~ ^rep([0-9]+)$ ]]; then
+    EC_K='' EC_M='' EC_REPLICAS=${BASH_REMATCH[1]}
+    ((EC_REPLICAS >= 1)) || die "KSAN_EC=$KSAN_EC: at least one replica"
+    WIDTH=$EC_REPLICAS
+else
+    die "KSAN_EC must look like 4+2 (erasure coding) or rep3 (replication), not '$KSAN_EC'"
+fi
+((WIDTH <= DISK_COUNT)) ||
+    die "KSAN_EC=$KSAN_EC needs $WIDTH disks but $KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks = $DISK_COUNT:" \
+        "raise KSAN_OSDS or KSAN_DISKS_PER_OSD"
+
+RUN=$KSAN_HOME/run
+LOGS=$KSAN_HOME/logs
+mkdir -p "$RUN" "$LOGS"
+for name in "${SETTINGS[@]}"; do printf '%s=%s\n' "$name" "${!name}"; done >"$SETTINGS_FILE"
+
+# One up.sh at a time per KSAN_HOME.
+exec 9>"$RUN/up.lock"
+if ! flock -n 9; then
+    log "another up.sh works on $KSAN_HOME; waiting for it"
+    flock -w 600 9 || die "gave up waiting for the other up.sh"
+fi
+
+# ---------------------------------------------------------------------------------------------------- prerequisites
+missing=()
+[[ -x $KSAN_PG_BIN/initdb && -x $KSAN_PG_BIN/pg_ctl && -x $KSAN_PG_BIN/psql ]] || missing+=(postgresql)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if ! command -v flock >/dev/null || ! command -v setsid >/dev/null; then missing+=(util-linux); fi
+[[ -f /usr/include/isa-l/erasure_code.h ]] || missing+=(libisal-dev)
+[[ -f /usr/include/lz4.h ]] || missing+=(liblz4-dev)
+[[ -f /usr/include/amqp.h || -f /usr/include/rabbitmq-c/amqp.h ]] || missing+=(librabbitmq-dev)
+[[ -f /usr/include/openssl/ssl.h ]] || missing+=(libssl-dev)
+if ((${#missing[@]} > 0)); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        log "installing missing packages: ${missing[*]}"
+        apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    else
+        die "missing packages: ${missing[*]}; install them with: sudo apt-get install ${missing[*]}"
+    fi
+fi
+
+# ---------------------------------------------------------------------------------------------------- binaries
+BINARIES=(ksan-metadata ksan-osd ksan-gateway)
+if [[ -n ${KSAN_BIN:-} ]]; then
+    [[ -d $KSAN_BIN ]] || die "KSAN_BIN=$KSAN_BIN is not a directory"
+    BIN=$(cd "$KSAN_BIN" && pwd)
+else
+    command -v swift >/dev/null ||
+        die "swift not found: install the Swift 6 toolchain (expected in /opt/swift/usr/bin) or set KSAN_BIN"
+    log "building release binaries (swift build -c release; incremental after the first time)"
+    (cd "$REPO" && swift build -c release >&2) || die "swift build -c release failed"
+    BIN=$(cd "$REPO" && swift build -c release --show-bin-path)
+fi
+for binary in "${BINARIES[@]}"; do
+    [[ -x $BIN/$binary ]] || die "$BIN/$binary is missing: build it (swift build) or point KSAN_BIN at it"
+done
+
+# ---------------------------------------------------------------------------------------------------- keys, files
+KEYS_FILE=$KSAN_HOME/admin-keys
+random_string() { # LENGTH CHARACTER-SET (tr syntax)
+    local length=$1 set=$2 out=
+    while ((${#out} < length)); do
+        out+=$(LC_ALL=C tr -dc "$set" < <(head -c 1024 /dev/urandom))
+    done
+    printf '%s' "${out:0:length}"
+}
+if [[ ! -s $KEYS_FILE ]]; then
+    (
+        umask 077
+        printf 'KSAN_ADMIN_ACCESS_KEY=%s\nKSAN_ADMIN_SECRET_KEY=%s\n' \
+            "$(random_string 20 'A-Z0-9')" "$(random_string 40 'A-Za-z0-9')" >"$KEYS_FILE.tmp"
+    )
+    mv "$KEYS_FILE.tmp" "$KEYS_FILE"
+    log "generated admin keys in $KEYS_FILE"
+fi
+ACCESS_KEY=$(sed -n 's/^KSAN_ADMIN_ACCESS_KEY=//p' "$KEYS_FILE")
+SECRET_KEY=$(sed -n 's/^KSAN_ADMIN_SECRET_KEY=//p' "$KEYS_FILE")
+[[ -n $ACCESS_KEY && -n $SECRET_KEY ]] || die "$KEYS_FILE is damaged: delete it to generate new keys"
+
+PG_DIR=$KSAN_HOME/postgres
+PG_URL=postgres://postgres@127.0.0.1:$KSAN_PG_PORT/ksan
+METADATA_URL=http://127.0.0.1:$KSAN_METADATA_PORT
+ENDPOINT=http://127.0.0.1:$KSAN_GATEWAY_PORT
+TOPOLOGY_FILE=$KSAN_HOME/topology.json
+ENV_FILE=$KSAN_HOME/env
+
+osd_port() { echo $((KSAN_OSD_BASE_PORT + $1 - 1)); }
+for ((i = 1; i <= KSAN_OSDS; i++)); do
+    for ((d = 1; d <= KSAN_DISKS_PER_OSD; d++)); do mkdir -p "$KSAN_HOME/osd$i/d$d"; done
+done
+
+# topology.json (read by ksan-metadata at start) and cluster.json (for people and tests), written by one program.
+KSAN_HOME=$KSAN_HOME BIN=$BIN OSDS=$KSAN_OSDS DISKS=$KSAN_DISKS_PER_OSD OSD_BASE_PORT=$KSAN_OSD_BASE_PORT \
+    EC=$KSAN_EC EC_K=$EC_K EC_M=$EC_M EC_REPLICAS=$EC_REPLICAS PG_PORT=$KSAN_PG_PORT PG_URL=$PG_URL \
+    METADATA_PORT=$KSAN_METADATA_PORT GATEWAY_PORT=$KSAN_GATEWAY_PORT REGION=$KSAN_REGION \
+    TOPOLOGY_FILE=$TOPOLOGY_FILE ENV_FILE=$ENV_FILE python3 - <<'EOF'
+import json, os
+
+e = os.environ
+home = e["KSAN_HOME"]
+osds, disks = int(e["OSDS"]), int(e["DISKS"])
+base = int(e["OSD_BASE_PORT"])
+hosts = []
+for i in range(1, osds + 1):
+    hosts.append({
+        "id": f"osd{i}",
+        "port": base + i - 1,
+        "endpoint": f"http://127.0.0.1:{base + i - 1}",
+        "pid_file": f"{home}/run/osd{i}.pid",
+        "log": f"{home}/logs/osd{i}.log",
+        "disks": [{"id": f"osd{i}-d{d}", "path": f"{home}/osd{i}/d{d}"} for d in range(1, disks + 1)],
+    })
+pool = {"id": "default", "disks": [d["id"] for h in hosts for d in h["disks"]], "default": True}
+if e["EC_REPLICAS"]:
+    pool["replicas"] = int(e["EC_REPLICAS"])
+else:
+    pool["k"], pool["m"] = int(e["EC_K"]), int(e["EC_M"])
+topology = {
+    "hosts": [{"id": h["id"], "endpoint": h["endpoint"], "disks": [d["id"] for d in h["disks"]]} for h in hosts],
+    "pools": [pool],
+}
+cluster = {
+    "home": home,
+    "bin": e["BIN"],
+    "region": e["REGION"],
+    "ec": e["EC"],
+    "pool": pool,
+    "topology_file": e["TOPOLOGY_FILE"],
+    "env_file": e["ENV_FILE"],
+    "admin_keys_file": f"{home}/admin-keys",
+    "postgres": {"port": int(e["PG_PORT"]), "url": e["PG_URL"], "dir": f"{home}/postgres",
+                 "log": f"{home}/postgres/postgres.log"},
+    "metadata": {"port": int(e["METADATA_PORT"]), "url": f"http://127.0.0.1:{e['METADATA_PORT']}",
+                 "pid_file": f"{home}/run/metadata.pid", "log": f"{home}/logs/metadata.log"},
+    "gateway": {"port": int(e["GATEWAY_PORT"]), "endpoint": f"http://127.0.0.1:{e['GATEWAY_PORT']}",
+                "pid_file": f"{home}/run/gateway.pid", "log": f"{home}/logs/gateway.log"},
+    "osds": hosts,
+    # What cluster/up.sh needs to restart this cluster as it is (used by tests that kill a process).
+    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"],
+               "KSAN_METADATA_PORT": e["METADATA_PORT"], "KSAN_GATEWAY_PORT": e["GATEWAY_PORT"],
+               "KSAN_OSD_BASE_PORT": str(base), "KSAN_OSDS": str(osds), "KSAN_DISKS_PER_OSD": str(disks),
+               "KSAN_EC": e["EC"], "KSAN_REGION": e["REGION"]},
+}
+for path, doc in ((e["TOPOLOGY_FILE"], topology), (f"{home}/cluster.json", cluster)):
+    with open(path + ".tmp", "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+EOF
+
+(
+    umask 077
+    cat >"$ENV_FILE.tmp" <<EOF
+# KSAN cluster in $KSAN_HOME: \`source $ENV_FILE\`, then aws s3 ls, boto3, ... reach it.
+export KSAN_HOME='$KSAN_HOME'
+export AWS_ENDPOINT_URL=$ENDPOINT
+export AWS_ACCESS_KEY_ID=$ACCESS_KEY
+export AWS_SECRET_ACCESS_KEY=$SECRET_KEY
+export AWS_DEFAULT_REGION=$KSAN_REGION
+export AWS_EC2_METADATA_DISABLED=true
+export NO_PROXY=127.0.0.1,localhost\${NO_PROXY:+,\$NO_PROXY}
+export no_proxy=127.0.0.1,localhost\${no_proxy:+,\$no_proxy}
+EOF
+)
+mv "$ENV_FILE.tmp" "$ENV_FILE"
+
+# ---------------------------------------------------------------------------------------------------- processes
+# is_running NAME BINARY: the PID file names a live process of BINARY. A stale PID file is removed.
+is_running() {
+    local name=$1 binary=$2 pidfile=$RUN/$1.pid pid cmdline
+    [[ -f $pidfile ]] || return 1
+    pid=$(<"$pidfile")
+    if pid_alive "$pid"; then
+        cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+        [[ $cmdline == *"$binary"* ]] && return 0
+    fi
+    log "$name: removing stale PID file (process $pid is gone)"
+    rm -f "$pidfile"
+    return 1
+}
+
+# start NAME PORT BINARY ARGS...: starts BINARY in its own session unless NAME already runs.
+STARTED=()
+start() {
+    local name=$1 port=$2 binary=$3
+    shift 3
+    if is_running "$name" "$binary"; then
+        return 0
+    fi
+    if port_in_use "$port"; then
+        die "$name: port $port on 127.0.0.1 is taken by a process that is not this cluster's $name" \
+            "(another cluster? see KSAN_*_PORT)"
+    fi
+    local logfile=$LOGS/$name.log
+    printf '\n===== %s up.sh starts: %s %s\n' "$(date '+%F %T')" "$binary" "$*" >>"$logfile"
+    # Own session, no terminal, and not holding the lock (fd 9), so it outlives this script and its terminal.
+    setsid nohup "$BIN/$binary" "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
+    echo $! >"$RUN/$name.pid"
+    STARTED+=("$name")
+    log "$name: started (pid $!, log $logfile)"
+}
+
+fail_with_log() { # NAME MESSAGE
+    local logfile=$LOGS/$1.log
+    {
+        printf 'up.sh: ERROR: %s %s; the end of %s:\n' "$1" "$2" "$logfile"
+        tail -n 40 "$logfile" | sed 's/^/    /'
+    } >&2
+    exit 1
+}
+
+# wait_ready NAME PORT: polls /_ksan/health until it answers 200; fails if the process dies or the time runs out.
+wait_ready() {
+    local name=$1 port=$2 deadline=$((SECONDS + KSAN_READY_TIMEOUT)) pid
+    pid=$(<"$RUN/$name.pid")
+    until curl --noproxy '*' -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/_ksan/health" 2>/dev/null; do
+        pid_alive "$pid" || fail_with_log "$name" "(pid $pid) exited before it was ready"
+        ((SECONDS < deadline)) ||
+            fail_with_log "$name" "(pid $pid) did not answer http://127.0.0.1:$port/_ksan/health within ${KSAN_READY_TIMEOUT}s"
+        sleep 0.2
+    done
+}
+
+pg_start "$PG_DIR" "$KSAN_PG_PORT" 9>&- || die "PostgreSQL did not start" # 9>&-: the server must not keep the lock
+pg_create_db "$KSAN_PG_PORT" ksan || die "could not create database ksan on 127.0.0.1:$KSAN_PG_PORT"
+
+start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
+    --postgres-url "$PG_URL" --topology "$TOPOLOGY_FILE" \
+    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY"
+wait_ready metadata "$KSAN_METADATA_PORT"
+
+for ((i = 1; i <= KSAN_OSDS; i++)); do
+    disk_args=()
+    for ((d = 1; d <= KSAN_DISKS_PER_OSD; d++)); do disk_args+=(--disk "osd$i-d$d=$KSAN_HOME/osd$i/d$d"); done
+    start "osd$i" "$(osd_port "$i")" ksan-osd --listen "127.0.0.1:$(osd_port "$i")" --host-id "osd$i" "${disk_args[@]}"
+done
+for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; done
+
+start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
+    --metadata-url "$METADATA_URL" --region "$KSAN_REGION"
+wait_ready gateway "$KSAN_GATEWAY_PORT"
+
+if ((${#STARTED[@]} == 0)); then
+    log "everything was already running"
+else
+    log "started: ${STARTED[*]}"
+fi
+cat <<EOF
+
+KSAN cluster is up in $KSAN_HOME ($KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks, pool $KSAN_EC)
+  S3 endpoint:  $ENDPOINT   (region $KSAN_REGION, path-style)
+  access key:   $ACCESS_KEY
+  secret key:   $SECRET_KEY
+  environment:  source $ENV_FILE    # then: aws s3 ls
+  logs:         $LOGS
+  stop:         KSAN_HOME=$KSAN_HOME $REPO/cluster/down.sh   (--purge also deletes the data)
+EOF

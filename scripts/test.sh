@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# The whole test suite, in one command:
+#   1. build  swift build --build-tests (debug), once; every later stage uses that build
+#   2. unit   swift test --skip-build, with a private PostgreSQL (KSAN_TEST_POSTGRES_URL) and KSAN_BIN
+#   3. smoke  a real cluster (cluster/up.sh, on ports apart from a developer's cluster) and
+#             python3 -m pytest -v tests/smoke (boto3 and the aws CLI); then cluster/down.sh.
+#             The cluster has 6 OSD hosts of one disk each and a 4+2 pool, so that with one host down a write still
+#             reaches the k+1 quorum (KSAN_SMOKE_OSDS, KSAN_SMOKE_DISKS_PER_OSD, KSAN_SMOKE_EC change that).
+# Prints a summary and exits non-zero if any stage failed.
+#
+# Environment: KSAN_TEST_STAGES="unit smoke" (a subset to run: the build always runs),
+#              KSAN_PYTEST_ARGS (extra pytest arguments, e.g. "-k multipart -x"),
+#              KSAN_KEEP_TEST_DIR=1 (keep the scratch directory, also kept after a failure).
+set -uo pipefail # no -e: a failed stage is recorded and the next one still runs
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO" || exit 1
+# shellcheck source=cluster/lib/postgres.sh
+source "$REPO/cluster/lib/postgres.sh"
+if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
+    PATH=$PATH:/opt/swift/usr/bin
+fi
+
+STAGES=${KSAN_TEST_STAGES:-unit smoke}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ksan-test.XXXXXX")
+chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its directories
+declare -A RESULT=() DURATION=()
+ORDER=()
+UNIT_PG=
+CLUSTER_HOME=
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+record() { # STAGE PASS|FAIL|SKIP SECONDS
+    ORDER+=("$1")
+    RESULT[$1]=$2
+    DURATION[$1]=$3
+}
+wants() { [[ " $STAGES " == *" $1 "* ]]; }
+
+show_logs() {
+    local file
+    for file in "$1"/logs/*.log "$1"/postgres/postgres.log; do
+        [[ -f $file ]] || continue
+        printf '\n----- last 60 lines of %s\n' "$file"
+        tail -n 60 "$file"
+    done
+}
+
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+    local status=$?
+    if [[ -n $CLUSTER_HOME ]]; then
+        KSAN_HOME=$CLUSTER_HOME "$REPO/cluster/down.sh" || true
+    fi
+    if [[ -n $UNIT_PG ]]; then
+        pg_stop "$UNIT_PG" || true
+    fi
+    if ((status == 0)) && [[ ${KSAN_KEEP_TEST_DIR:-0} != 1 ]]; then
+        rm -rf "$WORK"
+    else
+        echo "test.sh: logs and data kept in $WORK"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Counts of the JUnit/xUnit files the runners wrote: "tests: N passed, N failed, N skipped".
+count_tests() {
+    python3 - "$@" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        continue
+    for case in root.iter("testcase"):
+        tags = {child.tag for child in case}
+        if tags & {"failure", "error"}:
+            failed += 1
+        elif "skipped" in tags:
+            skipped += 1
+        else:
+            passed += 1
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+EOF
+}
+
+# ------------------------------------------------------------------------------------------------------ 1. build
+say "build: swift build --build-tests (debug)"
+command -v swift >/dev/null || { echo "test.sh: swift not found (expected in /opt/swift/usr/bin)"; exit 1; }
+start=$SECONDS
+if ! swift build --build-tests; then
+    echo "test.sh: FAILED: swift build --build-tests; nothing else can run"
+    exit 1
+fi
+record build PASS $((SECONDS - start))
+BIN=$(swift build --show-bin-path)
+export KSAN_BIN=$BIN
+for binary in ksan-metadata ksan-osd ksan-gateway; do
+    [[ -x $BIN/$binary ]] || { echo "test.sh: FAILED: the build has no $BIN/$binary"; exit 1; }
+done
+
+# ------------------------------------------------------------------------------------------------------ 2. unit
+if wants unit; then
+    say "unit: swift test --skip-build (PostgreSQL on 127.0.0.1)"
+    start=$SECONDS
+    status=FAIL
+    UNIT_PG=$WORK/unit-postgres
+    if ! pg_port=$(pg_free_port 25500) || ! KSAN_PG_FAST=1 pg_start "$UNIT_PG" "$pg_port" ||
+        ! pg_create_db "$pg_port" ksan_test; then
+        echo "test.sh: FAILED: could not start the PostgreSQL for the Swift tests"
+    else
+        export KSAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$pg_port/ksan_test
+        echo "KSAN_TEST_POSTGRES_URL=$KSAN_TEST_POSTGRES_URL KSAN_BIN=$KSAN_BIN"
+        if timeout "${KSAN_UNIT_TIMEOUT:-2400}" swift test --skip-build --xunit-output "$WORK/unit.xml"; then
+            status=PASS
+        else
+            echo "test.sh: FAILED: swift test"
+        fi
+    fi
+    pg_stop "$UNIT_PG" || true
+    UNIT_PG=
+    record unit $status $((SECONDS - start))
+fi
+
+# ------------------------------------------------------------------------------------------------------ 3. smoke
+if wants smoke; then
+    say "smoke: cluster/up.sh + python3 -m pytest -v tests/smoke"
+    start=$SECONDS
+    status=FAIL
+    # Ports apart from a developer's cluster (9000, 9300, 9101.., 15432); the next free ones if those are taken.
+    export KSAN_HOME=$WORK/cluster KSAN_PG_FAST=1 KSAN_OSDS=${KSAN_SMOKE_OSDS:-6} \
+        KSAN_DISKS_PER_OSD=${KSAN_SMOKE_DISKS_PER_OSD:-1} KSAN_EC=${KSAN_SMOKE_EC:-4+2}
+    port_block_free() { # BASE COUNT
+        local p
+        for ((p = $1; p < $1 + $2; p++)); do port_in_use "$p" && return 1; done
+        return 0
+    }
+    KSAN_GATEWAY_PORT=19000 KSAN_METADATA_PORT=19300 KSAN_OSD_BASE_PORT=19101 KSAN_PG_PORT=25432
+    for ((shift_by = 0; shift_by < 500; shift_by += 20)); do
+        if port_block_free $((19000 + shift_by)) 1 && port_block_free $((19300 + shift_by)) 1 &&
+            port_block_free $((19101 + shift_by)) "$KSAN_OSDS" && port_block_free $((25432 + shift_by)) 1; then
+            KSAN_GATEWAY_PORT=$((19000 + shift_by)) KSAN_METADATA_PORT=$((19300 + shift_by))
+            KSAN_OSD_BASE_PORT=$((19101 + shift_by)) KSAN_PG_PORT=$((25432 + shift_by))
+            break
+        fi
+    done
+    export KSAN_GATEWAY_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_PG_PORT
+    CLUSTER_HOME=$KSAN_HOME
+    if ! "$REPO/cluster/up.sh"; then
+        echo "test.sh: FAILED: cluster/up.sh could not start the cluster"
+        show_logs "$KSAN_HOME"
+    else
+        read -r -a pytest_args <<<"${KSAN_PYTEST_ARGS:-}"
+        if (
+            # shellcheck source=/dev/null
+            source "$KSAN_HOME/env"
+            timeout "${KSAN_SMOKE_TIMEOUT:-2700}" python3 -m pytest -v -p no:cacheprovider \
+                --junitxml="$WORK/smoke.xml" "${pytest_args[@]}" tests/smoke
+        ); then
+            status=PASS
+        else
+            echo "test.sh: FAILED: smoke tests; the end of the cluster's logs:"
+            show_logs "$KSAN_HOME"
+        fi
+    fi
+    KSAN_HOME=$CLUSTER_HOME "$REPO/cluster/down.sh" || true
+    CLUSTER_HOME=
+    record smoke $status $((SECONDS - start))
+fi
+
+# ------------------------------------------------------------------------------------------------------ summary
+say "summary"
+failed=0
+for stage in "${ORDER[@]}"; do
+    printf '  %-6s %-4s %5ss\n' "$stage" "${RESULT[$stage]}" "${DURATION[$stage]}"
+    [[ ${RESULT[$stage]} == PASS ]] || failed=1
+done
+for stage in unit smoke; do
+    wants "$stage" || printf '  %-6s SKIP (not in KSAN_TEST_STAGES)\n' "$stage"
+done
+if ((failed)); then
+    echo "test.sh: FAILED"
+else
+    echo "test.sh: all stages passed"
+fi
+shopt -s nullglob
+count_tests "$WORK"/*.xml # the last line: the runners' totals
+exit "$failed"
