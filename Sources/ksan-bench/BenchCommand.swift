@@ -29,6 +29,8 @@ struct BenchCommand: AsyncParsableCommand {
     var total: String = "512M"
     @Option(help: "At most this many objects per size.")
     var maxObjects: Int = 2000
+    @Option(help: "Directory for the disk baseline (1 MiB files, each fsynced); use the disk the OSDs write to.")
+    var diskDir: String = NSTemporaryDirectory()
 
     func validate() throws {
         guard clients >= 1 else { throw ValidationError("--clients must be at least 1") }
@@ -64,20 +66,23 @@ struct BenchCommand: AsyncParsableCommand {
             accessKeyId: accessKey, secretKey: secretKey, region: region ?? env["AWS_DEFAULT_REGION"] ?? "us-east-1")
 
         print("== Building blocks on this machine (one core, 64 MiB) ==")
-        let baselines = Baselines.measure()
+        let baselines = try Baselines.measure(diskDirectory: diskDir)
         print(String(format: "ISA-L RS 4+2 encode   %8.0f MB/s", baselines.encode))
         print(String(format: "MD5                   %8.0f MB/s", baselines.md5))
         print(String(format: "CRC-32C (ISA-L)       %8.0f MB/s", baselines.crc))
+        print(String(format: "disk, 1 MiB + fsync   %8.0f MB/s   (%@)", baselines.disk, diskDir as NSString))
 
         let http = HTTPClient(
             eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
+            configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)))
         let client = S3BenchClient(http: http, endpoint: endpoint, signer: signer)
         let bucket = "ksan-bench-\(Int(Date().timeIntervalSince1970))"
         do {
             try await client.send("PUT", path: "/\(bucket)", expect: 200)
             print("\n== Cluster at \(endpoint), \(clients) concurrent clients ==")
-            print("size      op    objects   seconds    objects/s      MB/s   vs MD5")
+            print("size      op    objects   seconds    objects/s      MB/s   vs MD5  vs disk")
+            print("(vs disk: a PUT writes (k+m)/k = 1.5x its bytes with 4+2, each shard fsynced)")
             let totalBytes = Self.parseSize(total)!
             for size in try parsedSizes() {
                 let count = min(maxObjects, max(clients, totalBytes / size))
@@ -94,10 +99,14 @@ struct BenchCommand: AsyncParsableCommand {
                             group.addTask {
                                 for index in stride(from: worker, to: count, by: clients) {
                                     if op == "PUT" {
-                                        try await client.send("PUT", path: "/\(bucket)/\(keys[index])", body: body, expect: 200)
+                                        try await client.send(
+                                            "PUT", path: "/\(bucket)/\(keys[index])", body: body, expect: 200)
                                     } else {
-                                        let got = try await client.send("GET", path: "/\(bucket)/\(keys[index])", expect: 200)
-                                        guard got == size else { throw ValidationError("GET returned \(got) of \(size) bytes") }
+                                        let got = try await client.send(
+                                            "GET", path: "/\(bucket)/\(keys[index])", expect: 200)
+                                        guard got == size else {
+                                            throw ValidationError("GET returned \(got) of \(size) bytes")
+                                        }
                                     }
                                 }
                             }
@@ -109,8 +118,10 @@ struct BenchCommand: AsyncParsableCommand {
                     let mbps = Double(count * size) / seconds / 1e6
                     print(
                         String(
-                            format: "%-8@  %-4@  %7d  %8.2f  %11.1f  %8.1f   %5.2fx", Self.label(size) as NSString,
-                            op as NSString, count, seconds, Double(count) / seconds, mbps, mbps / baselines.md5))
+                            format: "%-8@  %-4@  %7d  %8.2f  %11.1f  %8.1f   %5.2fx   %5.2fx",
+                            Self.label(size) as NSString,
+                            op as NSString, count, seconds, Double(count) / seconds, mbps, mbps / baselines.md5,
+                            mbps / baselines.disk))
                 }
                 for key in keys { try await client.send("DELETE", path: "/\(bucket)/\(key)", expect: 204) }
             }
@@ -132,8 +143,9 @@ struct Baselines {
     var encode: Double
     var md5: Double
     var crc: Double
+    var disk: Double
 
-    static func measure() -> Baselines {
+    static func measure(diskDirectory: String) throws -> Baselines {
         let size = 64 << 20
         var data = [UInt8](repeating: 0, count: size + size / 2)
         for i in stride(from: 0, to: data.count, by: 4096) { data[i] = UInt8(truncatingIfNeeded: i >> 12) }
@@ -157,7 +169,30 @@ struct Baselines {
         let crc = rate(bytes: size) {
             data.withUnsafeBytes { raw in _ = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<size])) }
         }
-        return Baselines(encode: encode, md5: md5, crc: crc)
+        let disk = try measureDisk(directory: diskDirectory)
+        return Baselines(encode: encode, md5: md5, crc: crc, disk: disk)
+    }
+
+    /// Writes 64 files of 1 MiB, each fsynced (as an OSD writes shards), and returns MB/s.
+    static func measureDisk(directory: String) throws -> Double {
+        let dir = directory + "/ksan-bench-disk-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let block = [UInt8](repeating: 0xA7, count: 1 << 20)
+        var failed = false
+        let result = rate(bytes: 64 << 20) {
+            for i in 0..<64 {
+                let fd = open(dir + "/\(i)", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                if fd < 0 || block.withUnsafeBytes({ write(fd, $0.baseAddress!, $0.count) }) != block.count
+                    || fsync(fd) != 0
+                {
+                    failed = true
+                }
+                close(fd)
+            }
+        }
+        if failed { throw ValidationError("cannot write the disk baseline in \(directory)") }
+        return result
     }
 
     /// Best of three runs.

@@ -36,7 +36,9 @@ struct GatewayCommand: AsyncParsableCommand {
         guard metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://") else {
             throw ValidationError("--metadata-url must be an http(s) URL")
         }
-        guard (4096...(16 << 20)).contains(blockSize) else { throw ValidationError("--block-size must be 4 KiB...16 MiB") }
+        guard (4096...(16 << 20)).contains(blockSize) else {
+            throw ValidationError("--block-size must be 4 KiB...16 MiB")
+        }
         guard (0...(1 << 20)).contains(inlineThreshold) else {
             throw ValidationError("--inline-threshold must be 0...1 MiB")
         }

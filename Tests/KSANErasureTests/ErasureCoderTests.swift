@@ -49,8 +49,12 @@ struct ErasureCoderTests {
         var a = Self.bytes(6 * length, seed: 1)
         var b = a
         b[3] ^= 1
-        a.withUnsafeMutableBytes { raw in coder.encode(shards: (0..<6).map { raw.baseAddress! + $0 * length }, length: length) }
-        b.withUnsafeMutableBytes { raw in coder.encode(shards: (0..<6).map { raw.baseAddress! + $0 * length }, length: length) }
+        a.withUnsafeMutableBytes { raw in
+            coder.encode(shards: (0..<6).map { raw.baseAddress! + $0 * length }, length: length)
+        }
+        b.withUnsafeMutableBytes { raw in
+            coder.encode(shards: (0..<6).map { raw.baseAddress! + $0 * length }, length: length)
+        }
         #expect(a[(4 * length)...] != b[(4 * length)...])
     }
 
@@ -78,8 +82,9 @@ struct ErasureCoderTests {
         let data = Self.bytes(100_000, seed: 7)
         let whole = CRC32C.checksum(data)
         let split = data.withUnsafeBytes { raw in
-            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[50_000...]),
-                            continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<50_000])))
+            CRC32C.checksum(
+                UnsafeRawBufferPointer(rebasing: raw[50_000...]),
+                continuing: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<50_000])))
         }
         #expect(whole == split)
     }
@@ -95,6 +100,8 @@ struct ErasureCoderTests {
         let r = StripeGeometry(dataShards: 1, parityShards: 2, replicated: true, blockSize: 1000, size: 2500)
         #expect(r.stripeCount == 3)
         #expect(r.shardLength(ofStripe: 2) == 500)
-        #expect(StripeGeometry(dataShards: 4, parityShards: 2, replicated: false, blockSize: 1024, size: 0).stripeCount == 0)
+        #expect(
+            StripeGeometry(dataShards: 4, parityShards: 2, replicated: false, blockSize: 1024, size: 0).stripeCount == 0
+        )
     }
 }

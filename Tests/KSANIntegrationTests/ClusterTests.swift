@@ -90,7 +90,8 @@ struct ClusterTests {
 
         // A wrong Content-MD5: BadDigest, nothing stored.
         let bad = try await cluster.s3(
-            "PUT", "/it-bucket/e.bin", body: Self.random(1 << 20), headers: [("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")])
+            "PUT", "/it-bucket/e.bin", body: Self.random(1 << 20),
+            headers: [("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")])
         #expect(bad.status == 400)
         #expect(String(buffer: bad.body).contains("<Code>BadDigest</Code>"))
         #expect(try await cluster.s3("HEAD", "/it-bucket/e.bin").status == 404)

@@ -75,14 +75,18 @@ final class TestCluster: @unchecked Sendable {
         }
         let topology: [String: Any] = [
             "hosts": hosts,
-            "pools": [["id": "default", "k": 4, "m": 2, "default": true, "disks": hosts.flatMap { $0["disks"] as! [String] }]],
+            "pools": [
+                ["id": "default", "k": 4, "m": 2, "default": true, "disks": hosts.flatMap { $0["disks"] as! [String] }]
+            ],
         ]
         let topologyPath = root + "/topology.json"
         try JSONSerialization.data(withJSONObject: topology).write(to: URL(fileURLWithPath: topologyPath))
         metadata = try launch(
             "ksan-metadata", log: "metadata",
-            ["--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
-             "--admin-access-key", accessKey, "--admin-secret-key", secretKey])
+            [
+                "--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
+                "--admin-access-key", accessKey, "--admin-secret-key", secretKey,
+            ])
         try await waitHealthy(port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
         gateway = try launch(
@@ -114,7 +118,8 @@ final class TestCluster: @unchecked Sendable {
             process.waitUntilExit()
         }
         try? await withPostgres { client in
-            try await client.query("DROP DATABASE IF EXISTS \(unescaped: self.database) WITH (FORCE)", logger: Self.logger)
+            try await client.query(
+                "DROP DATABASE IF EXISTS \(unescaped: self.database) WITH (FORCE)", logger: Self.logger)
         }
         try? await http.shutdown()
         if ProcessInfo.processInfo.environment["KSAN_KEEP_TEST_DIRS"] == nil {
@@ -139,11 +144,15 @@ final class TestCluster: @unchecked Sendable {
     }
 
     /// A SigV4-signed request to the gateway.
-    func s3(_ method: String, _ path: String, query: String = "", body: ByteBuffer? = nil, headers extra: [(String, String)] = [])
+    func s3(
+        _ method: String, _ path: String, query: String = "", body: ByteBuffer? = nil,
+        headers extra: [(String, String)] = []
+    )
         async throws -> Reply
     {
         let signer = SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1")
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(gatewayPort)\(path)\(query.isEmpty ? "" : "?" + query)")
+        var request = HTTPClientRequest(
+            url: "http://127.0.0.1:\(gatewayPort)\(path)\(query.isEmpty ? "" : "?" + query)")
         request.method = .init(rawValue: method)
         let host = "127.0.0.1:\(gatewayPort)"
         let signed = signer.sign(
@@ -210,7 +219,9 @@ final class TestCluster: @unchecked Sendable {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw SetupError("no free port") }
         return Int(UInt16(bigEndian: address.sin_port))

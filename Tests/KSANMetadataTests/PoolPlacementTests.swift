@@ -5,15 +5,19 @@ import Testing
 struct PoolPlacementTests {
     static func topology(hosts: Int, disksPerHost: Int, k: Int? = 4, m: Int? = 2, replicas: Int? = nil) -> Topology {
         let hostList = (1...hosts).map { h in
-            Topology.Host(id: "osd\(h)", endpoint: "http://127.0.0.1:\(9100 + h)",
-                          disks: (1...disksPerHost).map { "osd\(h)-d\($0)" })
+            Topology.Host(
+                id: "osd\(h)", endpoint: "http://127.0.0.1:\(9100 + h)",
+                disks: (1...disksPerHost).map { "osd\(h)-d\($0)" })
         }
-        let pool = Topology.Pool(id: "p", k: replicas == nil ? k : nil, m: replicas == nil ? m : nil, replicas: replicas,
-                                 disks: hostList.flatMap(\.disks), default: true)
+        let pool = Topology.Pool(
+            id: "p", k: replicas == nil ? k : nil, m: replicas == nil ? m : nil, replicas: replicas,
+            disks: hostList.flatMap(\.disks), default: true)
         return Topology(hosts: hostList, pools: [pool])
     }
 
-    @Test("every stripe loses at most m shards with any one host", arguments: [(4, 2, 3, 2), (2, 1, 3, 2), (8, 4, 3, 4), (4, 2, 6, 1)])
+    @Test(
+        "every stripe loses at most m shards with any one host",
+        arguments: [(4, 2, 3, 2), (2, 1, 3, 2), (8, 4, 3, 4), (4, 2, 6, 1)])
     func spread(k: Int, m: Int, hosts: Int, disks: Int) throws {
         let topology = Self.topology(hosts: hosts, disksPerHost: disks, k: k, m: m)
         let pool = topology.pools[0]

@@ -76,12 +76,14 @@ struct S3RequestTests {
         }
     }
 
-    @Test("bucket names", arguments: [
-        ("abc", true), ("my-bucket.data", true), ("a1b", true), (String(repeating: "a", count: 63), true),
-        ("ab", false), (String(repeating: "a", count: 64), false), ("A_B", false), ("Abc", false), ("-abc", false),
-        ("abc-", false), ("a..b", false), ("192.168.1.1", false), ("xn--abc", false), ("abc-s3alias", false),
-        ("a.-b", false),
-    ])
+    @Test(
+        "bucket names",
+        arguments: [
+            ("abc", true), ("my-bucket.data", true), ("a1b", true), (String(repeating: "a", count: 63), true),
+            ("ab", false), (String(repeating: "a", count: 64), false), ("A_B", false), ("Abc", false), ("-abc", false),
+            ("abc-", false), ("a..b", false), ("192.168.1.1", false), ("xn--abc", false), ("abc-s3alias", false),
+            ("a.-b", false),
+        ])
     func bucketNames(name: String, valid: Bool) {
         #expect(BucketName.isValid(name) == valid)
     }
@@ -108,7 +110,9 @@ struct S3RequestTests {
         w.open("R", namespace: true)
         w.element("Key", "a<b>&\"c'\u{1}")
         w.close("R")
-        #expect(w.document.hasSuffix("<R xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Key>a&lt;b&gt;&amp;&quot;c&apos;&#1;</Key></R>"))
+        #expect(
+            w.document.hasSuffix(
+                "<R xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Key>a&lt;b&gt;&amp;&quot;c&apos;&#1;</Key></R>"))
         #expect(XMLWriter.timestamp(Date(timeIntervalSince1970: 1_369_353_600.123)) == "2013-05-24T00:00:00.123Z")
         #expect(HTTPDate.format(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
@@ -137,10 +141,12 @@ struct S3RequestTests {
     func signer() throws {
         let signer = SigV4Signer(accessKeyId: "AKID", secretKey: "secret", region: "us-east-1")
         let date = Date(timeIntervalSince1970: 1_700_000_000)
-        let headers = signer.sign(method: "PUT", rawPath: "/b/a%20b", rawQuery: "partNumber=1&uploadId=x",
-                                  headers: [("host", "localhost:9000")], date: date)
-        let request = SigV4Request(method: "PUT", rawPath: "/b/a%20b", rawQuery: "partNumber=1&uploadId=x",
-                                   headers: [("host", "localhost:9000")] + headers)
+        let headers = signer.sign(
+            method: "PUT", rawPath: "/b/a%20b", rawQuery: "partNumber=1&uploadId=x",
+            headers: [("host", "localhost:9000")], date: date)
+        let request = SigV4Request(
+            method: "PUT", rawPath: "/b/a%20b", rawQuery: "partNumber=1&uploadId=x",
+            headers: [("host", "localhost:9000")] + headers)
         let auth = try #require(try SigV4.parse(request))
         try SigV4.verify(request, auth: auth, secretKey: "secret", now: date)
         #expect(throws: S3Error.self) { try SigV4.verify(request, auth: auth, secretKey: "wrong", now: date) }

@@ -75,7 +75,9 @@ struct DiskStoreTests {
         try store.delete(dataId: "never-there")
     }
 
-    @Test("addresses cannot escape the disk root", arguments: ["..", "../etc", "a/b", "", "a b", "x\u{0}", String(repeating: "a", count: 129), "é"])
+    @Test(
+        "addresses cannot escape the disk root",
+        arguments: ["..", "../etc", "a/b", "", "a b", "x\u{0}", String(repeating: "a", count: 129), "é"])
     func unsafeDataIds(dataId: String) {
         #expect(throws: StorageError.self) { try ShardAddress(dataId: dataId, stripe: 0, shard: 0) }
         #expect(!ShardAddress.isValid(dataId: dataId))

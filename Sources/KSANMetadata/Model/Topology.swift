@@ -33,7 +33,9 @@ public struct Topology: Codable, Sendable, Hashable {
         public var `default`: Bool?
 
         /// Creates a pool.
-        public init(id: String, k: Int? = nil, m: Int? = nil, replicas: Int? = nil, disks: [String], default: Bool? = nil) {
+        public init(
+            id: String, k: Int? = nil, m: Int? = nil, replicas: Int? = nil, disks: [String], default: Bool? = nil
+        ) {
             self.id = id
             self.k = k
             self.m = m

@@ -19,7 +19,9 @@ extension S3Gateway {
             }
             return
         }
-        guard let key = try await keys.value(for: auth.accessKeyId, load: { try await metadata.accessKey(id: auth.accessKeyId) })
+        guard
+            let key = try await keys.value(
+                for: auth.accessKeyId, load: { try await metadata.accessKey(id: auth.accessKeyId) })
         else {
             throw S3Error(.invalidAccessKeyId)
         }

@@ -33,7 +33,8 @@ public struct DataPlane: Sendable {
     let logger: Logger
 
     /// Creates a data plane.
-    public init(metadata: any MetadataStore, osd: OSDClient, topology: TopologyCache, options: Options, logger: Logger) {
+    public init(metadata: any MetadataStore, osd: OSDClient, topology: TopologyCache, options: Options, logger: Logger)
+    {
         self.metadata = metadata
         self.osd = osd
         self.topology = topology
@@ -77,7 +78,8 @@ public struct DataPlane: Sendable {
         let layout = DataLayout(
             dataId: dataId, poolId: pool.id, dataShards: pool.dataShards, parityShards: pool.parityShards,
             replicated: pool.isReplicated, blockSize: options.blockSize, diskIds: disks, size: length)
-        let coder = layout.replicated ? nil : try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
+        let coder =
+            layout.replicated ? nil : try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
         try await metadata.registerIntent(WriteIntent(layout: layout, createdAt: Date()))
         let geometry = layout.geometry
         do {
@@ -104,7 +106,8 @@ public struct DataPlane: Sendable {
                         let full = stripe
                         let stripeIndex = index
                         group.addTask {
-                            try await storeStripe(full, index: stripeIndex, layout: layout, coder: coder, topology: topology)
+                            try await storeStripe(
+                                full, index: stripeIndex, layout: layout, coder: coder, topology: topology)
                         }
                         inFlight += 1
                         index += 1
@@ -125,7 +128,8 @@ public struct DataPlane: Sendable {
 
     func allocateStripe(_ geometry: StripeGeometry, _ index: Int) -> ByteBuffer {
         let width = geometry.dataShards + geometry.parityShards
-        let capacity = geometry.replicated ? geometry.dataLength(ofStripe: index) : width * geometry.shardLength(ofStripe: index)
+        let capacity =
+            geometry.replicated ? geometry.dataLength(ofStripe: index) : width * geometry.shardLength(ofStripe: index)
         return ByteBufferAllocator().buffer(capacity: capacity)
     }
 
@@ -143,7 +147,9 @@ public struct DataPlane: Sendable {
             buffer.withUnsafeMutableReadableBytes { raw in
                 coder.encode(shards: (0..<width).map { raw.baseAddress! + $0 * shardLength }, length: shardLength)
             }
-            shards = (0..<width).map { buffer.getSlice(at: buffer.readerIndex + $0 * shardLength, length: shardLength)! }
+            shards = (0..<width).map {
+                buffer.getSlice(at: buffer.readerIndex + $0 * shardLength, length: shardLength)!
+            }
         } else {
             shards = Array(repeating: data, count: width)
         }
@@ -184,16 +190,22 @@ public struct DataPlane: Sendable {
         let dataLength = geometry.dataLength(ofStripe: index)
         if layout.replicated {
             for shard in 0..<width {
-                if let copy = await fetchShard(layout, stripe: index, shard: shard, length: shardLength, topology: topology) {
+                if let copy = await fetchShard(
+                    layout, stripe: index, shard: shard, length: shardLength, topology: topology)
+                {
                     return copy
                 }
             }
             throw StorageError(.unavailable, "no copy of \(layout.dataId) stripe \(index) is readable")
         }
         var shards = [ByteBuffer?](repeating: nil, count: width)
-        await fetchShards(layout, stripe: index, shards: 0..<layout.dataShards, length: shardLength, topology: topology, into: &shards)
+        await fetchShards(
+            layout, stripe: index, shards: 0..<layout.dataShards, length: shardLength, topology: topology, into: &shards
+        )
         if shards[0..<layout.dataShards].contains(where: { $0 == nil }) {
-            await fetchShards(layout, stripe: index, shards: layout.dataShards..<width, length: shardLength, topology: topology, into: &shards)
+            await fetchShards(
+                layout, stripe: index, shards: layout.dataShards..<width, length: shardLength, topology: topology,
+                into: &shards)
             let lost = (0..<width).filter { shards[$0] == nil }
             guard lost.count <= layout.parityShards else {
                 throw StorageError(
@@ -233,16 +245,22 @@ public struct DataPlane: Sendable {
         }
     }
 
-    func fetchShard(_ layout: DataLayout, stripe: Int, shard: Int, length: Int, topology: Topology) async -> ByteBuffer? {
+    func fetchShard(_ layout: DataLayout, stripe: Int, shard: Int, length: Int, topology: Topology) async -> ByteBuffer?
+    {
         let disk = layout.diskIds[shard]
         do {
-            guard let host = topology.host(ofDisk: disk) else { throw StorageError(.noSuchDisk, "disk \(disk) has no host") }
+            guard let host = topology.host(ofDisk: disk) else {
+                throw StorageError(.noSuchDisk, "disk \(disk) has no host")
+            }
             let address = try ShardAddress(dataId: layout.dataId, stripe: stripe, shard: shard)
             return try await osd.read(endpoint: host.endpoint, disk: disk, address: address, expectedLength: length)
         } catch {
             logger.warning(
                 "shard read failed, reconstructing",
-                metadata: ["ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.disk": "\(disk)", "error": "\(error)"])
+                metadata: [
+                    "ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.disk": "\(disk)",
+                    "error": "\(error)",
+                ])
             return nil
         }
     }
@@ -283,7 +301,8 @@ extension DataLayout {
     /// The stripe geometry of this layout.
     public var geometry: StripeGeometry {
         StripeGeometry(
-            dataShards: dataShards, parityShards: parityShards, replicated: replicated, blockSize: blockSize, size: size)
+            dataShards: dataShards, parityShards: parityShards, replicated: replicated, blockSize: blockSize, size: size
+        )
     }
 
     /// Shards that must be durable before a stripe is acknowledged: k + 1, capped at k + m.

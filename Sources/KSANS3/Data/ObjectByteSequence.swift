@@ -36,7 +36,8 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
             let upper = Swift.min(range.upperBound, segmentEnd)
             guard lower < upper else { continue }
             guard let layout = segment.layout else {
-                pieces.append(Piece(segment: index, stripe: -1, offset: Int(lower - segmentStart), length: Int(upper - lower)))
+                pieces.append(
+                    Piece(segment: index, stripe: -1, offset: Int(lower - segmentStart), length: Int(upper - lower)))
                 continue
             }
             let stripeSize = Int64(layout.stripeSize)
@@ -45,8 +46,9 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
                 let stripe = position / stripeSize
                 let stripeEnd = Swift.min((stripe + 1) * stripeSize, upper - segmentStart)
                 pieces.append(
-                    Piece(segment: index, stripe: Int(stripe), offset: Int(position - stripe * stripeSize),
-                          length: Int(stripeEnd - position)))
+                    Piece(
+                        segment: index, stripe: Int(stripe), offset: Int(position - stripe * stripeSize),
+                        length: Int(stripeEnd - position)))
                 position = stripeEnd
             }
         }
@@ -61,7 +63,8 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
         let segment = version.segments[piece.segment]
         guard let layout = segment.layout else {
             let inline = segment.inline ?? Data()
-            return ByteBuffer(bytes: inline[inline.startIndex + piece.offset..<inline.startIndex + piece.offset + piece.length])
+            return ByteBuffer(
+                bytes: inline[inline.startIndex + piece.offset..<inline.startIndex + piece.offset + piece.length])
         }
         let stripe = try await data.readStripe(layout, index: piece.stripe, topology: topology)
         guard let slice = stripe.getSlice(at: stripe.readerIndex + piece.offset, length: piece.length) else {

@@ -47,7 +47,8 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let keyTooLongError = Code("KeyTooLongError", .badRequest)
         public static let malformedXML = Code("MalformedXML", .badRequest)
         public static let methodNotAllowed = Code("MethodNotAllowed", .methodNotAllowed)
-        public static let missingContentLength = Code("MissingContentLength", .init(code: 411, reasonPhrase: "Length Required"))
+        public static let missingContentLength = Code(
+            "MissingContentLength", .init(code: 411, reasonPhrase: "Length Required"))
         public static let missingSecurityHeader = Code("MissingSecurityHeader", .badRequest)
         public static let noSuchBucket = Code("NoSuchBucket", .notFound)
         public static let noSuchKey = Code("NoSuchKey", .notFound)
@@ -80,7 +81,8 @@ public struct S3Error: Error, Sendable, Equatable {
         case "AccessDenied": "Access Denied"
         case "BadDigest": "The Content-MD5 you specified did not match what we received."
         case "BucketAlreadyExists": "The requested bucket name is not available."
-        case "BucketAlreadyOwnedByYou": "Your previous request to create the named bucket succeeded and you already own it."
+        case "BucketAlreadyOwnedByYou":
+            "Your previous request to create the named bucket succeeded and you already own it."
         case "BucketNotEmpty": "The bucket you tried to delete is not empty"
         case "EntityTooLarge": "Your proposed upload exceeds the maximum allowed size"
         case "EntityTooSmall": "Your proposed upload is smaller than the minimum allowed object size."

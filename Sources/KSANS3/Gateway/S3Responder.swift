@@ -41,7 +41,8 @@ public struct S3Responder: HTTPResponder {
                 request: s3, operation: operation, user: nil, payloadHash: nil, requestId: requestId, logger: logger)
             response = try await gateway.handle(request, context: &context)
         } catch {
-            response = errorResponse(error, method: request.method, resource: resource, requestId: requestId, logger: logger)
+            response = errorResponse(
+                error, method: request.method, resource: resource, requestId: requestId, logger: logger)
         }
         response.headers[.amzRequestId] = requestId
         response.headers[.amzId2] = requestId

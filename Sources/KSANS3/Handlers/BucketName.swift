@@ -9,9 +9,13 @@ enum BucketName {
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
         }
         guard alnum(bytes.first!), alnum(bytes.last!) else { return false }
-        guard bytes.allSatisfy({ alnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else { return false }
+        guard bytes.allSatisfy({ alnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else {
+            return false
+        }
         guard !name.contains(".."), !name.contains(".-"), !name.contains("-.") else { return false }
-        if name.hasPrefix("xn--") || name.hasPrefix("sthree-") || name.hasSuffix("-s3alias") || name.hasSuffix("--ol-s3") {
+        if name.hasPrefix("xn--") || name.hasPrefix("sthree-") || name.hasSuffix("-s3alias")
+            || name.hasSuffix("--ol-s3")
+        {
             return false
         }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)

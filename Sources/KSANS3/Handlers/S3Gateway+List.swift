@@ -77,7 +77,9 @@ extension S3Gateway {
     /// `encoding-type`: absent, or `url`; anything else is InvalidArgument.
     func encodingType(_ request: S3Request) throws -> Bool {
         guard let value = request.query("encoding-type") else { return false }
-        guard value.lowercased() == "url" else { throw S3Error(.invalidArgument, "Invalid Encoding Method specified in Request") }
+        guard value.lowercased() == "url" else {
+            throw S3Error(.invalidArgument, "Invalid Encoding Method specified in Request")
+        }
         return true
     }
 

@@ -103,7 +103,8 @@ extension S3Gateway {
             guard let numberText = part.child("PartNumber")?.text.trimmingCharacters(in: .whitespacesAndNewlines),
                 let number = Int(numberText), let etag = part.child("ETag")?.text
             else { throw S3Error(.malformedXML) }
-            let bare = etag.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            let bare = etag.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\""))
             parts.append(CompletedPart(partNumber: number, etag: bare))
         }
         guard !parts.isEmpty else { throw S3Error(.malformedXML) }
@@ -172,7 +173,8 @@ extension S3Gateway {
         let urlEncoding = try encodingType(request)
         let maxUploads = try maxKeysParameter(request, name: "max-uploads")
         let query = ListUploadsQuery(
-            prefix: request.query("prefix") ?? "", delimiter: request.query("delimiter").flatMap { $0.isEmpty ? nil : $0 },
+            prefix: request.query("prefix") ?? "",
+            delimiter: request.query("delimiter").flatMap { $0.isEmpty ? nil : $0 },
             keyMarker: request.query("key-marker").flatMap { $0.isEmpty ? nil : $0 },
             uploadIdMarker: request.query("upload-id-marker").flatMap { $0.isEmpty ? nil : $0 }, maxUploads: maxUploads)
         let result = try await metadata.listUploads(bucket: bucket.name, query: query)

@@ -106,7 +106,9 @@ extension S3Gateway {
                 range = start..<(start + version.segments[part - 1].size)
                 status = .partialContent
             }
-            if let partCount = version.partCount { headers[HTTPField.Name("x-amz-mp-parts-count")!] = String(partCount) }
+            if let partCount = version.partCount {
+                headers[HTTPField.Name("x-amz-mp-parts-count")!] = String(partCount)
+            }
         } else if let rangeHeader = context.request.headers[.range],
             let requested = try ByteRange.parse(rangeHeader, size: version.size)
         {
@@ -211,12 +213,14 @@ extension S3Gateway {
             text = String(text[..<question])
         }
         guard let decoded = Percent.decode(text) else {
-            throw S3Error(.invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+            throw S3Error(
+                .invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
         }
         let path = decoded.hasPrefix("/") ? decoded.dropFirst() : Substring(decoded)
         guard let slash = path.firstIndex(of: "/"), slash != path.startIndex, path.index(after: slash) != path.endIndex
         else {
-            throw S3Error(.invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
+            throw S3Error(
+                .invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
         }
         let bucketName = String(path[..<slash])
         let key = String(path[path.index(after: slash)...])

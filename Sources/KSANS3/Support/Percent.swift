@@ -1,4 +1,5 @@
 import KSANCore
+
 /// Percent-encoding as S3 uses it.
 public enum Percent {
     /// Decodes `%XX` escapes (and `+` as space when `plusAsSpace`); nil if an escape is malformed or not UTF-8.

@@ -33,7 +33,8 @@ public struct OSDClient: Sendable {
         guard response.status == .ok else { throw try await error(from: response, endpoint: endpoint) }
         let body = try await response.body.collect(upTo: max(expectedLength, 0) + 1)
         guard body.readableBytes == expectedLength else {
-            throw StorageError(.corrupt, "shard \(address) on \(disk) has \(body.readableBytes) bytes, expected \(expectedLength)")
+            throw StorageError(
+                .corrupt, "shard \(address) on \(disk) has \(body.readableBytes) bytes, expected \(expectedLength)")
         }
         return body
     }

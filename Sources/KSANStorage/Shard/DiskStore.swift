@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The shard files of one disk directory.
 ///
@@ -29,7 +30,9 @@ public struct DiskStore: Sendable {
         let file = ShardFileFormat.encode(data)
         let directory = root + "/" + ShardAddress.directory(of: address.dataId)
         try Self.makeDirectories(directory)
-        let temp = root + "/tmp/" + address.dataId + "." + address.fileName + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let temp =
+            root + "/tmp/" + address.dataId + "." + address.fileName + "."
+            + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Self.ioError("create", temp) }
         var ok = false
@@ -77,7 +80,9 @@ public struct DiskStore: Sendable {
                 Glibc.read(fd, bytes.baseAddress!, min(bytes.count, size - total))
             }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw n == 0 ? StorageError(.corrupt, "shard \(address) is truncated") : Self.ioError("read", path) }
+            guard n > 0 else {
+                throw n == 0 ? StorageError(.corrupt, "shard \(address) is truncated") : Self.ioError("read", path)
+            }
             total += n
         }
         do {

@@ -37,7 +37,8 @@ public enum ShardFileFormat {
             let count = min(blockSize, end - offset)
             let crc = data.withUnsafeReadableBytes { bytes in
                 CRC32C.checksum(
-                    UnsafeRawBufferPointer(rebasing: bytes[(offset - data.readerIndex)..<(offset - data.readerIndex + count)]))
+                    UnsafeRawBufferPointer(
+                        rebasing: bytes[(offset - data.readerIndex)..<(offset - data.readerIndex + count)]))
             }
             out.writeImmutableBuffer(data.getSlice(at: offset, length: count)!)
             out.writeInteger(crc, endianness: .little)
