@@ -9,6 +9,7 @@
 # runs, so `cluster/up.sh` alone restarts a cluster as it was made):
 #   KSAN_HOME            state, data and logs            default <repo>/scratch/cluster
 #   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway; unset: `swift build -c release`
+#                        in KSAN_RELEASE_SCRATCH (default <repo>/.build-release, apart from the debug build's .build)
 #   KSAN_PG_PORT         PostgreSQL port                 default 15432
 #   KSAN_METADATA_PORT   ksan-metadata port              default 9300
 #   KSAN_OSD_BASE_PORT   port of osd1 (osdN: +N-1)       default 9101
@@ -83,6 +84,15 @@ fi
 ((WIDTH <= DISK_COUNT)) ||
     die "KSAN_EC=$KSAN_EC needs $WIDTH disks but $KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks = $DISK_COUNT:" \
         "raise KSAN_OSDS or KSAN_DISKS_PER_OSD"
+# Shards are dealt round-robin over the hosts: one host holds up to ceil(width/hosts) of a stripe, which must not
+# exceed what the pool can lose (m; copies-1) nor the host's disks (the metadata service refuses such a pool).
+PER_HOST=$(((WIDTH + KSAN_OSDS - 1) / KSAN_OSDS))
+TOLERATES=${EC_M:-$((EC_REPLICAS - 1))}
+((PER_HOST <= KSAN_DISKS_PER_OSD)) ||
+    die "KSAN_EC=$KSAN_EC over $KSAN_OSDS OSDs puts $PER_HOST shards on one host, which has $KSAN_DISKS_PER_OSD disks"
+((TOLERATES == 0 || PER_HOST <= TOLERATES)) ||
+    die "KSAN_EC=$KSAN_EC over $KSAN_OSDS OSDs puts $PER_HOST shards of a stripe on one host, more than the" \
+        "$TOLERATES it can lose: raise KSAN_OSDS"
 
 RUN=$KSAN_HOME/run
 LOGS=$KSAN_HOME/logs
@@ -101,7 +111,6 @@ missing=()
 [[ -x $KSAN_PG_BIN/initdb && -x $KSAN_PG_BIN/pg_ctl && -x $KSAN_PG_BIN/psql ]] || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
-if ! command -v flock >/dev/null || ! command -v setsid >/dev/null; then missing+=(util-linux); fi
 [[ -f /usr/include/isa-l/erasure_code.h ]] || missing+=(libisal-dev)
 [[ -f /usr/include/lz4.h ]] || missing+=(liblz4-dev)
 [[ -f /usr/include/amqp.h || -f /usr/include/rabbitmq-c/amqp.h ]] || missing+=(librabbitmq-dev)
@@ -124,9 +133,11 @@ if [[ -n ${KSAN_BIN:-} ]]; then
 else
     command -v swift >/dev/null ||
         die "swift not found: install the Swift 6 toolchain (expected in /opt/swift/usr/bin) or set KSAN_BIN"
-    log "building release binaries (swift build -c release; incremental after the first time)"
-    (cd "$REPO" && swift build -c release >&2) || die "swift build -c release failed"
-    BIN=$(cd "$REPO" && swift build -c release --show-bin-path)
+    # A scratch path of its own, so that a release build does not hold .build's lock against the debug builds.
+    scratch=${KSAN_RELEASE_SCRATCH:-$REPO/.build-release}
+    log "building release binaries (swift build -c release --scratch-path $scratch; incremental after the first time)"
+    (cd "$REPO" && swift build -c release --scratch-path "$scratch" >&2) || die "swift build -c release failed"
+    BIN=$(cd "$REPO" && swift build -c release --scratch-path "$scratch" --show-bin-path)
 fi
 for binary in "${BINARIES[@]}"; do
     [[ -x $BIN/$binary ]] || die "$BIN/$binary is missing: build it (swift build) or point KSAN_BIN at it"

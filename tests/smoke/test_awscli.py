@@ -2,6 +2,7 @@
 
 import json
 import os
+import time
 
 import pytest
 
@@ -47,10 +48,12 @@ def test_cp_30mib_up_and_down(aws, cli_bucket, tmp_path):
 
 
 def make_tree(root, files):
+    an_hour_ago = time.time() - 3600  # older than any LastModified, whatever its precision: sync compares them
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+        os.utime(path, (an_hour_ago, an_hour_ago))
 
 
 def tree(root):
