@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(name: "KSANStorageTests", dependencies: ["KSANStorage"]),
         .testTarget(
             name: "KSANS3Tests",
-            dependencies: ["KSANS3", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["KSANS3", "KSANCore"]
         ),
         .testTarget(
             name: "KSANMetadataTests",

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KSANCore
 import Testing
 
 @testable import KSANS3
@@ -41,7 +42,7 @@ private let anySignature = String(repeating: "a", count: 64)
     }
 
     static func putObjectRequest(rawPath: String) -> SigV4Request {
-        let bodyHash = SigV4Encoding.hex(SHA256.hash(data: Data("Welcome to Amazon S3.".utf8)))
+        let bodyHash = Hex.encode(SHA256.hash(data: Data("Welcome to Amazon S3.".utf8)))
         return SigV4Request(
             method: "PUT", rawPath: rawPath, rawQuery: "",
             headers: [
@@ -127,7 +128,7 @@ private let anySignature = String(repeating: "a", count: 64)
         let key = SigV4.signingKey(
             secretKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", date: "20120215", region: "us-east-1",
             service: "iam")
-        let hex = key.withUnsafeBytes { SigV4Encoding.hex($0) }
+        let hex = key.withUnsafeBytes { Hex.encode($0) }
         #expect(hex == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
     }
 

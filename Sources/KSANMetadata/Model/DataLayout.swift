@@ -36,10 +36,4 @@ public struct DataLayout: Codable, Sendable, Hashable {
         self.diskIds = diskIds
         self.size = size
     }
-
-    /// Data bytes per full stripe.
-    public var stripeSize: Int { replicated ? blockSize : dataShards * blockSize }
-
-    /// The number of stripes (0 for empty data).
-    public var stripeCount: Int { size == 0 ? 0 : Int((size + Int64(stripeSize) - 1) / Int64(stripeSize)) }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KSANCore
 import PostgresNIO
 
 extension PostgresMetadataStore {
@@ -66,7 +67,7 @@ extension PostgresMetadataStore {
 
     /// The default user id of a display name: 64 lower-case hex digits, like an S3 canonical user id.
     static func userId(forDisplayName displayName: String) -> String {
-        SHA256.hash(data: Data("ksan-user:\(displayName)".utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data("ksan-user:\(displayName)".utf8)))
     }
 
     // MARK: Buckets

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KSANCore
 import PostgresNIO
 
 extension PostgresMetadataStore {
@@ -218,35 +219,13 @@ extension PostgresMetadataStore {
     public static func multipartETag(of parts: [PartRecord]) throws -> String {
         var md5 = Insecure.MD5()
         for part in parts {
-            guard let digest = hexBytes(normalize(etag: part.etag)), digest.count == 16 else {
+            guard let digest = Hex.decode(normalize(etag: part.etag)), digest.count == 16 else {
                 throw MetadataError(.invalidPart, "Part \(part.partNumber) has no MD5 entity tag")
             }
             md5.update(data: digest)
         }
-        let hex = md5.finalize().map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(md5.finalize())
         return "\(hex)-\(parts.count)"
-    }
-
-    static func hexBytes(_ hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-            default: nil
-            }
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
     }
 
     static var noSuchUpload: MetadataError {

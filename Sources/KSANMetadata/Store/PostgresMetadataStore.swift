@@ -133,15 +133,21 @@ public final class PostgresMetadataStore: MetadataStore {
         }
     }
 
-    /// Records committed layouts: drops their write intents and adds one reference each in `placement`.
-    func retain(_ layouts: [DataLayout], on connection: PostgresConnection) async throws {
-        guard !layouts.isEmpty else { return }
+    /// The distinct layouts in order of first appearance, and how often each data id occurs.
+    static func referenceCounts(_ layouts: [DataLayout]) -> (unique: [DataLayout], counts: [String: Int]) {
         var counts: [String: Int] = [:]
         var unique: [DataLayout] = []
         for layout in layouts {
             if counts[layout.dataId] == nil { unique.append(layout) }
             counts[layout.dataId, default: 0] += 1
         }
+        return (unique, counts)
+    }
+
+    /// Records committed layouts: drops their write intents and adds one reference each in `placement`.
+    func retain(_ layouts: [DataLayout], on connection: PostgresConnection) async throws {
+        guard !layouts.isEmpty else { return }
+        let (unique, counts) = Self.referenceCounts(layouts)
         let ids = unique.map(\.dataId)
         let pools = unique.map(\.poolId)
         let json = try unique.map { try MetadataJSON.string($0) }
@@ -165,12 +171,7 @@ public final class PostgresMetadataStore: MetadataStore {
     /// queued in `gc_queue` and returned.
     func release(_ layouts: [DataLayout], on connection: PostgresConnection) async throws -> [DataLayout] {
         guard !layouts.isEmpty else { return [] }
-        var counts: [String: Int] = [:]
-        var unique: [DataLayout] = []
-        for layout in layouts {
-            if counts[layout.dataId] == nil { unique.append(layout) }
-            counts[layout.dataId, default: 0] += 1
-        }
+        let (unique, counts) = Self.referenceCounts(layouts)
         let ids = unique.map(\.dataId)
         let refs = unique.map { counts[$0.dataId] ?? 1 }
         var remaining: [String: Int] = [:]

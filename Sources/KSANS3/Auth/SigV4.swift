@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KSANCore
 
 /// AWS Signature Version 4 (`AWS4-HMAC-SHA256`) verification for the S3 gateway, for both the `Authorization`
 /// header and presigned-URL query parameters.
@@ -288,7 +289,7 @@ public enum SigV4 {
 
     /// The string to sign: algorithm, request time, credential scope and the hex SHA-256 of the canonical request.
     public static func stringToSign(canonicalRequest: String, auth: SigV4Authorization) -> String {
-        let hash = SigV4Encoding.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))
+        let hash = Hex.encode(SHA256.hash(data: Data(canonicalRequest.utf8)))
         return [algorithm, auth.amzDate, auth.scope, hash].joined(separator: "\n")
     }
 
@@ -303,7 +304,7 @@ public enum SigV4 {
 
     /// The hex HMAC-SHA256 of `stringToSign` under `signingKey`.
     public static func signature(stringToSign: String, signingKey: SymmetricKey) -> String {
-        SigV4Encoding.hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey))
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey))
     }
 
     /// The signature the server expects for `request` under `auth` and `secretKey` (64 lower-case hex digits).

@@ -2,7 +2,6 @@
 /// is not valid UTF-8 once decoded) canonicalizes the same way the client's signer saw it.
 enum SigV4Encoding {
     private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    private static let lowerHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Whether `byte` is left as is by the AWS rule: `A-Z a-z 0-9 - . _ ~`.
     static func isUnreserved(_ byte: UInt8) -> Bool {
@@ -110,16 +109,6 @@ enum SigV4Encoding {
         // Encoded strings are pure ASCII, so String ordering is byte ordering.
         encoded.sort { $0.name != $1.name ? $0.name < $1.name : $0.value < $1.value }
         return encoded.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-    }
-
-    /// Lower-case hex of `bytes`.
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(lowerHexDigits[Int(byte >> 4)])
-            out.append(lowerHexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Whether `text` is exactly `count` hex digits (either case).

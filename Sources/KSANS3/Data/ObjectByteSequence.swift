@@ -40,7 +40,7 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
                     Piece(segment: index, stripe: -1, offset: Int(lower - segmentStart), length: Int(upper - lower)))
                 continue
             }
-            let stripeSize = Int64(layout.stripeSize)
+            let stripeSize = Int64(layout.geometry.stripeSize)
             var position = lower - segmentStart
             while position < upper - segmentStart {
                 let stripe = position / stripeSize
