@@ -125,8 +125,11 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).object
     }
 
-    public func putObject(_ version: ObjectVersion) async throws -> [DataLayout] {
-        try await call(MetadataAPI.Path.putObject, version, as: MetadataAPI.GarbageResponse.self).garbage
+    public func putObject(_ version: ObjectVersion, condition: WriteCondition) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.putObject, MetadataAPI.PutObjectRequest(version: version, condition: condition),
+            as: MetadataAPI.GarbageResponse.self
+        ).garbage
     }
 
     public func deleteObject(bucket: String, key: String) async throws -> [DataLayout] {
@@ -180,12 +183,14 @@ public final class MetadataClient: MetadataStore, Sendable {
         )
     }
 
-    public func completeUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws
-        -> (version: ObjectVersion, garbage: [DataLayout])
-    {
+    public func completeUpload(
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition
+    ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let response = try await call(
             MetadataAPI.Path.completeUpload,
-            MetadataAPI.CompleteUploadRequest(bucket: bucket, key: key, uploadId: uploadId, parts: parts),
+            MetadataAPI.CompleteUploadRequest(
+                bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: condition
+            ),
             as: MetadataAPI.CompleteUploadResponse.self
         )
         return (response.version, response.garbage)

@@ -18,6 +18,7 @@ public struct MetadataError: Error, Codable, Sendable, Hashable, CustomStringCon
         public static let entityTooSmall = Code(rawValue: "EntityTooSmall")
         public static let invalidArgument = Code(rawValue: "InvalidArgument")
         public static let noSuchPool = Code(rawValue: "NoSuchPool")
+        public static let preconditionFailed = Code(rawValue: "PreconditionFailed")
         public static let invalidTopology = Code(rawValue: "InvalidTopology")
         public static let unavailable = Code(rawValue: "ServiceUnavailable")
         public static let `internal` = Code(rawValue: "InternalError")

@@ -81,6 +81,11 @@ enum MetadataAPI {
         var key: String
         var uploadId: String
         var parts: [CompletedPart]
+        var condition: WriteCondition?
+    }
+    struct PutObjectRequest: Codable, Sendable {
+        var version: ObjectVersion
+        var condition: WriteCondition?
     }
     struct CompleteUploadResponse: Codable, Sendable {
         var version: ObjectVersion

@@ -6,6 +6,7 @@ extension MetadataError {
         switch code {
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchPool: .notFound
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty: .conflict
+        case .preconditionFailed: .preconditionFailed
         case .invalidPart, .invalidPartOrder, .entityTooSmall, .invalidArgument, .invalidTopology: .badRequest
         case .unavailable: .serviceUnavailable
         default: .internalServerError

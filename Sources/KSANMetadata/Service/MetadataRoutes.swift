@@ -55,8 +55,10 @@ public struct MetadataRoutes: Sendable {
         post(router, MetadataAPI.Path.object) { (request: MetadataAPI.ObjectRequest) in
             MetadataAPI.ObjectResponse(object: try await store.object(bucket: request.bucket, key: request.key))
         }
-        post(router, MetadataAPI.Path.putObject) { (version: ObjectVersion) in
-            MetadataAPI.GarbageResponse(garbage: try await store.putObject(version))
+        post(router, MetadataAPI.Path.putObject) { (request: MetadataAPI.PutObjectRequest) in
+            MetadataAPI.GarbageResponse(
+                garbage: try await store.putObject(request.version, condition: request.condition ?? WriteCondition())
+            )
         }
         post(router, MetadataAPI.Path.deleteObject) { (request: MetadataAPI.ObjectRequest) in
             MetadataAPI.GarbageResponse(garbage: try await store.deleteObject(bucket: request.bucket, key: request.key))
@@ -96,7 +98,8 @@ public struct MetadataRoutes: Sendable {
         }
         post(router, MetadataAPI.Path.completeUpload) { (request: MetadataAPI.CompleteUploadRequest) in
             let (version, garbage) = try await store.completeUpload(
-                bucket: request.bucket, key: request.key, uploadId: request.uploadId, parts: request.parts
+                bucket: request.bucket, key: request.key, uploadId: request.uploadId, parts: request.parts,
+                condition: request.condition ?? WriteCondition()
             )
             return MetadataAPI.CompleteUploadResponse(version: version, garbage: garbage)
         }

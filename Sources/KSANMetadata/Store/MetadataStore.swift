@@ -23,8 +23,9 @@ public protocol MetadataStore: Sendable {
     /// The current version of an object, or nil.
     func object(bucket: String, key: String) async throws -> ObjectVersion?
     /// Makes `version` the current version of its key, atomically; drops the write intents of its layouts.
-    /// Returns the displaced data. Throws `noSuchBucket`.
-    func putObject(_ version: ObjectVersion) async throws -> [DataLayout]
+    /// The condition is checked against the current version in the same transaction.
+    /// Returns the displaced data. Throws `noSuchBucket`, `preconditionFailed`, `noSuchKey` (If-Match on no object).
+    func putObject(_ version: ObjectVersion, condition: WriteCondition) async throws -> [DataLayout]
     /// Deletes the current version of an object (no error if absent; `noSuchBucket` if the bucket is missing).
     func deleteObject(bucket: String, key: String) async throws -> [DataLayout]
     /// Lists objects in byte order of keys. Throws `noSuchBucket`.
@@ -49,8 +50,9 @@ public protocol MetadataStore: Sendable {
     /// non-last part under 5 MiB), builds the object from them in order with the `md5-of-md5s-N` ETag, commits it
     /// as in ``putObject(_:)``, and queues unused parts as garbage. Throws `noSuchUpload`.
     /// Returns the committed version and the displaced data.
-    func completeUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws
-        -> (version: ObjectVersion, garbage: [DataLayout])
+    func completeUpload(
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition
+    ) async throws -> (version: ObjectVersion, garbage: [DataLayout])
     /// Aborts an upload and returns the data of its parts. Throws `noSuchUpload`.
     func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout]
     /// Lists uploads in progress. Throws `noSuchBucket`.
@@ -61,4 +63,19 @@ public protocol MetadataStore: Sendable {
     func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem]
     /// Removes garbage items whose shards were deleted.
     func ackGarbage(ids: [Int64]) async throws
+}
+
+extension MetadataStore {
+    /// Makes `version` current with no precondition.
+    public func putObject(_ version: ObjectVersion) async throws -> [DataLayout] {
+        try await putObject(version, condition: WriteCondition())
+    }
+
+    /// Completes an upload with no precondition.
+    public func completeUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws
+        -> (version: ObjectVersion, garbage: [DataLayout])
+    {
+        try await completeUpload(
+            bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: WriteCondition())
+    }
 }

@@ -110,9 +110,9 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func completeUpload(bucket: String, key: String, uploadId: String, parts requested: [CompletedPart])
-        async throws -> (version: ObjectVersion, garbage: [DataLayout])
-    {
+    public func completeUpload(
+        bucket: String, key: String, uploadId: String, parts requested: [CompletedPart], condition: WriteCondition
+    ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let lastModified = Date()
         return try await transaction { connection in
             try await lockBucket(bucket, on: connection)
@@ -138,7 +138,7 @@ extension PostgresMetadataStore {
                 contentType: upload.contentType, userMetadata: upload.userMetadata, headers: upload.headers,
                 ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
             )
-            var (garbage, storedLastModified) = try await commit(version, on: connection)
+            var (garbage, storedLastModified) = try await commit(version, condition: condition, on: connection)
             version.lastModified = storedLastModified
             try await connection.query("DELETE FROM multipart_parts WHERE upload_id = \(uploadId)", logger: logger)
             try await connection.query("DELETE FROM multipart_uploads WHERE upload_id = \(uploadId)", logger: logger)

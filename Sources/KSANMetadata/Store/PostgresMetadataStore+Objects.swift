@@ -19,14 +19,14 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func putObject(_ version: ObjectVersion) async throws -> [DataLayout] {
+    public func putObject(_ version: ObjectVersion, condition: WriteCondition) async throws -> [DataLayout] {
         try Self.validate(key: version.key)
         guard version.size >= 0, version.segments.reduce(0, { $0 + $1.size }) == version.size else {
             throw MetadataError(.invalidArgument, "The segment sizes do not add up to the object size")
         }
         return try await transaction { connection in
             try await lockBucket(version.bucket, on: connection)
-            return try await commit(version, on: connection).displaced
+            return try await commit(version, condition: condition, on: connection).displaced
         }
     }
 
@@ -49,10 +49,19 @@ extension PostgresMetadataStore {
     /// Makes `version` the current version of its key: removes the previous one, records the new layouts and
     /// releases the displaced ones. The caller holds the bucket lock.
     /// - Returns: The displaced data, and the modification time as stored (at the database's precision).
-    func commit(_ version: ObjectVersion, on connection: PostgresConnection) async throws
+    func commit(_ version: ObjectVersion, condition: WriteCondition, on connection: PostgresConnection) async throws
         -> (displaced: [DataLayout], lastModified: Date)
     {
         try await lockKey(bucket: version.bucket, key: version.key, on: connection)
+        if !condition.isEmpty {
+            let current = try await connection.query(
+                "SELECT etag FROM objects WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest",
+                logger: logger
+            )
+            var etag: String?
+            for try await value in current.decode(String.self) { etag = value }
+            try condition.check(currentETag: etag)
+        }
         let displacedRows = try await connection.query(
             """
             DELETE FROM objects WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest

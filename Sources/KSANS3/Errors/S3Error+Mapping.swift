@@ -19,6 +19,7 @@ extension S3Error {
             case .invalidPart: return S3Error(.invalidPart)
             case .invalidPartOrder: return S3Error(.invalidPartOrder)
             case .entityTooSmall: return S3Error(.entityTooSmall)
+            case .preconditionFailed: return S3Error(.preconditionFailed)
             case .invalidArgument: return S3Error(.invalidArgument, error.message.isEmpty ? nil : error.message)
             case .unavailable: return S3Error(.serviceUnavailable, "The metadata service is unavailable.")
             default: return nil

@@ -110,7 +110,8 @@ extension S3Gateway {
         guard !parts.isEmpty else { throw S3Error(.malformedXML) }
         guard parts.count <= S3Limits.maxPartNumber else { throw S3Error(.malformedXML) }
         let (version, _) = try await metadata.completeUpload(
-            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts)
+            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts,
+            condition: try Preconditions.writeCondition(context.request))
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult", namespace: true)
         xml.element("Location", "/\(bucket.name)/\(Percent.encode(upload.key, keepSlash: true))")

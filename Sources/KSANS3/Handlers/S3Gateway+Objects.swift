@@ -7,6 +7,13 @@ import KSANMetadata
 
 extension S3Gateway {
     /// Standard headers stored with an object and returned on GET/HEAD.
+    /// GET's `response-*` query parameters and the headers they override.
+    static let responseOverrides: [(String, HTTPField.Name)] = [
+        ("response-content-type", .contentType), ("response-content-language", .contentLanguage),
+        ("response-expires", .expires), ("response-cache-control", .cacheControl),
+        ("response-content-disposition", .contentDisposition), ("response-content-encoding", .contentEncoding),
+    ]
+
     static let storedHeaders: [HTTPField.Name] = [
         .contentEncoding, .contentDisposition, .cacheControl, .contentLanguage, .expires,
     ]
@@ -15,21 +22,28 @@ extension S3Gateway {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
         let (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        let condition = try Preconditions.writeCondition(context.request)
+        if !condition.isEmpty {
+            // Fail fast before moving any data; the commit checks again atomically.
+            try condition.check(currentETag: try await metadata.object(bucket: bucket.name, key: key)?.etag)
+        }
         let written = try await receiveBody(request, context, poolId: bucket.poolId)
         let version = ObjectVersion(
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
             lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: headers,
             ownerId: bucket.ownerId, segments: [written.segment])
-        try await commit(version, written: [written.segment])
+        try await commit(version, written: [written.segment], condition: condition)
         var responseHeaders = HTTPFields()
         responseHeaders[.eTag] = "\"\(version.etag)\""
         return Response(status: .ok, headers: responseHeaders)
     }
 
     /// Commits a version; if the commit fails, the data just written is discarded.
-    func commit(_ version: ObjectVersion, written: [ObjectSegment]) async throws {
+    func commit(_ version: ObjectVersion, written: [ObjectSegment], condition: WriteCondition = WriteCondition())
+        async throws
+    {
         do {
-            _ = try await metadata.putObject(version)
+            _ = try await metadata.putObject(version, condition: condition)
         } catch {
             for layout in written.compactMap(\.layout) { data.discard(layout, reason: "commit failed") }
             throw error
@@ -83,15 +97,28 @@ extension S3Gateway {
             throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
         }
         var headers = HTTPFields()
-        headers[.contentType] = version.contentType
         headers[.eTag] = "\"\(version.etag)\""
         headers[.lastModified] = HTTPDate.format(version.lastModified)
+        let request = context.request
+        switch Preconditions.evaluate(
+            etag: version.etag, lastModified: version.lastModified, ifMatch: request.headers[.ifMatch],
+            ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
+            ifUnmodifiedSince: request.headers[.ifUnmodifiedSince])
+        {
+        case .failed: throw S3Error(.preconditionFailed)
+        case .notModified: return Response(status: .notModified, headers: headers)
+        case .proceed: break
+        }
+        headers[.contentType] = version.contentType
         headers[.acceptRanges] = "bytes"
         for (name, value) in version.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         for (name, value) in version.userMetadata.sorted(by: { $0.key < $1.key }) {
             if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
+        }
+        for (parameter, field) in Self.responseOverrides {
+            if let value = request.query(parameter) { headers[field] = value }
         }
         var range: Range<Int64> = 0..<version.size
         var status = HTTPResponse.Status.ok
@@ -231,6 +258,14 @@ extension S3Gateway {
         guard let version = try await metadata.object(bucket: bucketName, key: key) else {
             throw S3Error(.noSuchKey, resource: "/\(bucketName)/\(key)")
         }
+        let request = context.request
+        let outcome = Preconditions.evaluate(
+            etag: version.etag, lastModified: version.lastModified,
+            ifMatch: request.header("x-amz-copy-source-if-match"),
+            ifNoneMatch: request.header("x-amz-copy-source-if-none-match"),
+            ifModifiedSince: request.header("x-amz-copy-source-if-modified-since"),
+            ifUnmodifiedSince: request.header("x-amz-copy-source-if-unmodified-since"))
+        guard outcome == .proceed else { throw S3Error(.preconditionFailed) }
         return version
     }
 }
