@@ -1,4 +1,4 @@
-"""s3cmd (SigV4 mode) and rclone (copy, sync, check, lsf, deletefile) against the cluster, as users run them."""
+"""s3cmd (SigV4 and SigV2 modes) and rclone (copy, sync, check, lsf, deletefile) against the cluster, as users run them."""
 
 import hashlib
 import os
@@ -47,7 +47,7 @@ def random_file(path: pathlib.Path, size: int) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@pytest.mark.parametrize("signature_v2", [False])
+@pytest.mark.parametrize("signature_v2", [False, True], ids=["sigv4", "sigv2"])
 def test_s3cmd(tools, tmp_path, make_bucket, signature_v2):
     bucket = make_bucket()
     cfg = ["s3cmd", "-c", s3cmd_config(tmp_path, signature_v2)]

@@ -11,6 +11,8 @@ public struct S3Request: Sendable {
     public var rawQuery: String
     /// The bucket addressed, from the host (virtual-hosted style) or the first path segment (path style).
     public var bucket: String?
+    /// The bucket named by the host for a virtual-hosted-style request (SigV2 signs it into the resource).
+    public var virtualHostBucket: String?
     /// The key addressed, decoded; nil for a bucket or service request.
     public var key: String?
     /// Decoded query parameters in order of appearance.
@@ -40,6 +42,7 @@ public struct S3Request: Sendable {
         let host = self.authority.split(separator: ":").first.map { $0.lowercased() } ?? ""
         if let domain = domains.first(where: { host.hasSuffix("." + $0) }) {
             bucket = String(host.dropLast(domain.count + 1))
+            virtualHostBucket = bucket
             key = path.isEmpty ? nil : String(path)
         } else if path.isEmpty {
             bucket = nil
