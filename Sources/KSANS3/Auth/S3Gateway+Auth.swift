@@ -16,7 +16,10 @@ extension S3Gateway {
             let key = try await accessKey(auth.accessKeyId)
             try SigV4.verify(sigRequest, auth: auth, secretKey: key.secretKey, now: Date())
             if auth.isStreaming {
-                throw S3Error(.notImplemented, "Streaming (aws-chunked) uploads are not supported yet.")
+                guard let mode = AWSChunkedMode(authorization: auth, secretKey: key.secretKey) else {
+                    throw S3Error(.notImplemented, "The payload signing \(auth.payloadHash) is not supported.")
+                }
+                context.streaming = mode
             }
             context.user = key
             context.payloadHash = auth.payloadHash

@@ -47,11 +47,12 @@ public struct DataPlane: Sendable {
     /// Streams exactly `length` bytes of `body` into the pool, computing MD5 (and SHA-256 if asked) on the way.
     /// On any failure, including a short body or a client that goes away, the shards written so far are deleted
     /// (or left to garbage collection through their write intent) and the error is rethrown.
-    public func write<Body: AsyncSequence>(body: Body, length: Int64, poolId: String, sha256: Bool) async throws
-        -> WrittenData where Body.Element == ByteBuffer
-    {
+    public func write<Body: AsyncSequence>(
+        body: Body, length: Int64, poolId: String, sha256: Bool, checksum algorithm: ChecksumAlgorithm? = nil
+    ) async throws -> WrittenData where Body.Element == ByteBuffer {
         var md5 = Insecure.MD5()
         var sha = sha256 ? SHA256() : nil
+        var checksum = algorithm.map(ChecksumHasher.init)
         if length <= Int64(options.inlineThreshold) {
             var collected = ByteBuffer()
             for try await chunk in body {
@@ -59,6 +60,7 @@ public struct DataPlane: Sendable {
                 chunk.withUnsafeReadableBytes {
                     md5.update(bufferPointer: $0)
                     sha?.update(bufferPointer: $0)
+                    checksum?.update($0)
                 }
                 collected.writeImmutableBuffer(chunk)
             }
@@ -66,7 +68,8 @@ public struct DataPlane: Sendable {
             let inline = Data(buffer: collected)
             return WrittenData(
                 segment: ObjectSegment(size: length, inline: length == 0 ? nil : inline), md5: Array(md5.finalize()),
-                sha256: sha.map { Array($0.finalize()) })
+                sha256: sha.map { Array($0.finalize()) }, checksum: checksum?.finalize(),
+                checksumAlgorithm: algorithm)
         }
 
         let topology = try await self.topology.current()
@@ -94,6 +97,7 @@ public struct DataPlane: Sendable {
                     chunk.withUnsafeReadableBytes {
                         md5.update(bufferPointer: $0)
                         sha?.update(bufferPointer: $0)
+                        checksum?.update($0)
                     }
                     while chunk.readableBytes > 0 {
                         let want = geometry.dataLength(ofStripe: index) - stripe.readableBytes
@@ -123,7 +127,8 @@ public struct DataPlane: Sendable {
         }
         return WrittenData(
             segment: ObjectSegment(size: length, layout: layout), md5: Array(md5.finalize()),
-            sha256: sha.map { Array($0.finalize()) })
+            sha256: sha.map { Array($0.finalize()) }, checksum: checksum?.finalize(),
+            checksumAlgorithm: algorithm)
     }
 
     func allocateStripe(_ geometry: StripeGeometry, _ index: Int) -> ByteBuffer {

@@ -11,6 +11,8 @@ public struct S3Context: Sendable {
     public var user: AccessKeyRecord?
     /// The signed payload hash (`x-amz-content-sha256`), if any.
     public var payloadHash: String?
+    /// How the body's aws-chunked framing is signed, for streaming uploads (`STREAMING-*` payload hashes).
+    public var streaming: AWSChunkedMode?
     /// The request id (also in `x-amz-request-id`).
     public var requestId: String
     /// A logger carrying the request id.

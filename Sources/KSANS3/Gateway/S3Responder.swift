@@ -38,7 +38,8 @@ public struct S3Responder: HTTPResponder {
             let operation = try S3Operation.resolve(s3)
             operationName = operation.rawValue
             var context = S3Context(
-                request: s3, operation: operation, user: nil, payloadHash: nil, requestId: requestId, logger: logger)
+                request: s3, operation: operation, user: nil, payloadHash: nil, streaming: nil, requestId: requestId,
+                logger: logger)
             response = try await gateway.handle(request, context: &context)
         } catch {
             response = errorResponse(

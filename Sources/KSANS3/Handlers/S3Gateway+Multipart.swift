@@ -49,6 +49,7 @@ extension S3Gateway {
         let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
         var headers = HTTPFields()
         headers[.eTag] = "\"\(etag)\""
+        if let (name, value) = written.checksumHeader, let field = HTTPField.Name(name) { headers[field] = value }
         return Response(status: .ok, headers: headers)
     }
 

@@ -28,13 +28,18 @@ extension S3Gateway {
             try condition.check(currentETag: try await metadata.object(bucket: bucket.name, key: key)?.etag)
         }
         let written = try await receiveBody(request, context, poolId: bucket.poolId)
+        var stored = headers
+        if let (name, value) = written.checksumHeader { stored[name] = value }
         let version = ObjectVersion(
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
-            lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: headers,
+            lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: stored,
             ownerId: bucket.ownerId, segments: [written.segment])
         try await commit(version, written: [written.segment], condition: condition)
         var responseHeaders = HTTPFields()
         responseHeaders[.eTag] = "\"\(version.etag)\""
+        if let (name, value) = written.checksumHeader, let field = HTTPField.Name(name) {
+            responseHeaders[field] = value
+        }
         return Response(status: .ok, headers: responseHeaders)
     }
 
@@ -50,25 +55,63 @@ extension S3Gateway {
         }
     }
 
-    /// Streams a PUT or UploadPart body into storage and checks Content-MD5 and the signed payload hash.
+    /// Streams a PUT or UploadPart body into storage and checks Content-MD5, the signed payload hash and the
+    /// additional checksum. Plain bodies are framed by Content-Length; `aws-chunked` streaming bodies by
+    /// `x-amz-decoded-content-length`, with every chunk signature (and the trailer) verified on the way.
     func receiveBody(_ request: Request, _ context: S3Context, poolId: String) async throws -> WrittenData {
-        guard let lengthText = request.headers[.contentLength] else { throw S3Error(.missingContentLength) }
-        guard let length = Int64(lengthText), length >= 0 else {
-            throw S3Error(.invalidArgument, "Content-Length is not a valid length.")
-        }
-        guard length <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
+        let checksum = try ChecksumRequest.from(context.request)
         let expectedMD5 = try contentMD5(context)
-        let expectedSHA = signedPayloadSHA256(context)
-        let written = try await data.write(
-            body: RequestBodyStream(base: request.body), length: length, poolId: poolId, sha256: expectedSHA != nil)
+        let trailer = AWSChunkedTrailerSink()
+        let written: WrittenData
+        if let mode = context.streaming {
+            guard let text = context.request.headers[.amzDecodedContentLength] else {
+                throw S3Error(.missingContentLength, "You must provide the x-amz-decoded-content-length header.")
+            }
+            let length = try Self.length(text)
+            let trailerNames =
+                context.request.header("x-amz-trailer")?.split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? []
+            let body = AWSChunkedDecoder(
+                base: RequestBodyStream(base: request.body), mode: mode, decodedLength: length,
+                expectsTrailer: AWSChunkedMode.expectsTrailer(payloadHash: context.payloadHash ?? ""),
+                trailerNames: trailerNames, trailerSink: trailer)
+            written = try await data.write(
+                body: body, length: length, poolId: poolId, sha256: false, checksum: checksum?.algorithm)
+        } else {
+            guard let text = request.headers[.contentLength] else { throw S3Error(.missingContentLength) }
+            let expectedSHA = signedPayloadSHA256(context)
+            written = try await data.write(
+                body: RequestBodyStream(base: request.body), length: try Self.length(text), poolId: poolId,
+                sha256: expectedSHA != nil, checksum: checksum?.algorithm)
+            if let expectedSHA, written.sha256 != expectedSHA {
+                discard(written, reason: "payload hash mismatch")
+                throw S3Error(.xAmzContentSHA256Mismatch)
+            }
+        }
         do {
             if let expectedMD5, written.md5 != expectedMD5 { throw S3Error(.badDigest) }
-            if let expectedSHA, written.sha256 != expectedSHA { throw S3Error(.xAmzContentSHA256Mismatch) }
+            if let checksum, let computed = written.checksum {
+                try checksum.verify(computed: computed, trailer: trailer.trailers[checksum.algorithm.headerName])
+            }
         } catch {
-            if let layout = written.segment.layout { data.discard(layout, reason: "digest mismatch") }
+            discard(written, reason: "digest mismatch")
             throw error
         }
         return written
+    }
+
+    /// A body length header, checked against the single-upload limit.
+    static func length(_ text: String) throws -> Int64 {
+        guard let length = Int64(text), length >= 0 else {
+            throw S3Error(.invalidArgument, "The body length is not a valid length.")
+        }
+        guard length <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
+        return length
+    }
+
+    /// Deletes the shards of data that will not be committed.
+    func discard(_ written: WrittenData, reason: String) {
+        if let layout = written.segment.layout { data.discard(layout, reason: reason) }
     }
 
     /// Content-Type, `x-amz-meta-*` and stored standard headers of a request.
@@ -86,6 +129,12 @@ extension S3Gateway {
         var headers: [String: String] = [:]
         for name in Self.storedHeaders {
             if let value = request.headers[name] { headers[name.canonicalName] = value }
+        }
+        if let encoding = headers["content-encoding"] {
+            // aws-chunked describes the transfer, not the object.
+            let kept = encoding.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && $0.lowercased() != "aws-chunked" }
+            headers["content-encoding"] = kept.isEmpty ? nil : kept.joined(separator: ",")
         }
         return (request.headers[.contentType] ?? "binary/octet-stream", user, headers)
     }
@@ -111,7 +160,10 @@ extension S3Gateway {
         }
         headers[.contentType] = version.contentType
         headers[.acceptRanges] = "bytes"
+        let checksumMode = request.header("x-amz-checksum-mode")?.uppercased() == "ENABLED"
+        let wholeObject = request.headers[.range] == nil && request.query("partNumber") == nil
         for (name, value) in version.headers {
+            if name.hasPrefix("x-amz-checksum-") && !(checksumMode && wholeObject) { continue }
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         for (name, value) in version.userMetadata.sorted(by: { $0.key < $1.key }) {

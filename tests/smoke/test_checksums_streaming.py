@@ -1,0 +1,151 @@
+"""Additional checksums (x-amz-checksum-*) and SigV4 streaming uploads (aws-chunked): botocore's own trailer
+encoder, and signed chunks computed here independently of the gateway's code."""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import os
+import socket
+import urllib.parse
+import zlib
+
+import botocore.httpchecksum
+import pytest
+
+from s3util import MiB, quoted_md5, s3_error
+
+ALGORITHMS = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_checksum_header_verified_stored_and_returned(s3, bucket, algorithm):
+    body = os.urandom(3 * MiB + 17)
+    key = f"ck/{algorithm}"
+    put = s3.put_object(Bucket=bucket, Key=key, Body=body, ChecksumAlgorithm=algorithm)
+    value = put[f"Checksum{algorithm}"]
+    if algorithm == "SHA256":
+        assert value == base64.b64encode(hashlib.sha256(body).digest()).decode()
+    if algorithm == "CRC32":
+        assert value == base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode()
+    head = s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    assert head[f"Checksum{algorithm}"] == value
+    assert f"Checksum{algorithm}" not in s3.head_object(Bucket=bucket, Key=key)
+    got = s3.get_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    assert got["Body"].read() == body
+
+
+def test_wrong_checksum_is_bad_digest_and_stores_nothing(raw, bucket):
+    body = b"checksummed body" * 1000
+    wrong = base64.b64encode((zlib.crc32(body) ^ 1).to_bytes(4, "big")).decode()
+    response = raw.request("PUT", f"/{bucket}/ck/wrong", body=body, headers={"x-amz-checksum-crc32": wrong})
+    assert response.status_code == 400, response.text
+    assert "<Code>BadDigest</Code>" in response.text
+    assert raw.request("HEAD", f"/{bucket}/ck/wrong").status_code == 404
+    two = raw.request(
+        "PUT", f"/{bucket}/ck/two", body=body,
+        headers={"x-amz-checksum-crc32": wrong, "x-amz-checksum-sha1": base64.b64encode(b"x" * 20).decode()},
+    )
+    assert two.status_code == 400 and "<Code>InvalidRequest</Code>" in two.text
+
+
+@pytest.fixture
+def trailer_checksums(monkeypatch):
+    """Makes botocore send checksums in aws-chunked trailers (STREAMING-UNSIGNED-PAYLOAD-TRAILER), as it does over
+    HTTPS by default, although the test cluster speaks plain HTTP."""
+    real = botocore.httpchecksum.urlparse
+    monkeypatch.setattr(botocore.httpchecksum, "urlparse", lambda url: real(url.replace("http://", "https://", 1)))
+
+
+@pytest.mark.parametrize("algorithm", ["CRC32", "CRC64NVME", "SHA256"])
+def test_botocore_aws_chunked_trailer(s3, bucket, trailer_checksums, algorithm):
+    body = os.urandom(5 * MiB + 3)
+    key = f"stream/{algorithm}"
+    put = s3.put_object(Bucket=bucket, Key=key, Body=body, ChecksumAlgorithm=algorithm)
+    assert put["ETag"] == quoted_md5(body)
+    got = s3.get_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    assert got["Body"].read() == body
+    assert got[f"Checksum{algorithm}"] == put[f"Checksum{algorithm}"]
+    assert "aws-chunked" not in got.get("ContentEncoding", "")
+    # A multipart upload whose parts stream with trailers too.
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key + ".mpu")["UploadId"]
+    part = s3.upload_part(
+        Bucket=bucket, Key=key + ".mpu", UploadId=upload, PartNumber=1, Body=body, ChecksumAlgorithm=algorithm
+    )
+    assert part["ETag"] == quoted_md5(body)
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key=key + ".mpu", UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    assert s3.get_object(Bucket=bucket, Key=key + ".mpu")["Body"].read() == body
+
+
+def _sign(key: bytes, text: str) -> bytes:
+    return hmac.new(key, text.encode(), hashlib.sha256).digest()
+
+
+def signed_chunked_put(endpoint, access_key, secret_key, region, path, chunks, tamper=None):
+    """A PUT with STREAMING-AWS4-HMAC-SHA256-PAYLOAD, signed per the AWS docs; returns (status, body)."""
+    url = urllib.parse.urlparse(endpoint)
+    host = url.netloc
+    now = datetime.datetime.now(datetime.timezone.utc)
+    amz_date, date = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    scope = f"{date}/{region}/s3/aws4_request"
+    decoded = sum(len(c) for c in chunks)
+    empty = hashlib.sha256(b"").hexdigest()
+    framing_length = 0
+    for size in [len(c) for c in chunks] + [0]:
+        framing_length += len(f"{size:x};chunk-signature=") + 64 + 2 + size + 2
+    headers = {
+        "host": host,
+        "content-encoding": "aws-chunked",
+        "content-length": str(framing_length),
+        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "x-amz-date": amz_date,
+        "x-amz-decoded-content-length": str(decoded),
+    }
+    signed = sorted(headers)
+    canonical = "\n".join(
+        ["PUT", urllib.parse.quote(path, safe="/~"), "", "".join(f"{h}:{headers[h]}\n" for h in signed),
+         ";".join(signed), headers["x-amz-content-sha256"]]
+    )
+    key = _sign(_sign(_sign(_sign(f"AWS4{secret_key}".encode(), date), region), "s3"), "aws4_request")
+    string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    previous = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+    authorization = (
+        f"AWS4-HMAC-SHA256 Credential={access_key}/{scope}, SignedHeaders={';'.join(signed)}, Signature={previous}"
+    )
+    body = b""
+    for index, chunk in enumerate(list(chunks) + [b""]):
+        to_sign = "\n".join(
+            ["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, previous, empty, hashlib.sha256(chunk).hexdigest()]
+        )
+        previous = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        if tamper == index:
+            chunk = bytes([chunk[0] ^ 1]) + chunk[1:]
+        body += f"{len(chunk):x};chunk-signature={previous}\r\n".encode() + chunk + b"\r\n"
+    request = f"PUT {urllib.parse.quote(path, safe='/~')} HTTP/1.1\r\n"
+    for name, value in headers.items():
+        request += f"{name}: {value}\r\n"
+    request += f"authorization: {authorization}\r\nconnection: close\r\n\r\n"
+    with socket.create_connection((url.hostname, url.port)) as sock:
+        sock.sendall(request.encode() + body)
+        answer = b""
+        while data := sock.recv(65536):
+            answer += data
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), payload.decode(errors="replace")
+
+
+def test_signed_streaming_upload(s3, bucket):
+    env = os.environ
+    args = (env["AWS_ENDPOINT_URL"], env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"],
+            env.get("AWS_DEFAULT_REGION", "us-east-1"))
+    chunks = [os.urandom(64 * 1024) for _ in range(40)] + [os.urandom(1000)]
+    status, text = signed_chunked_put(*args, f"/{bucket}/stream/signed.bin", chunks)
+    assert status == 200, text
+    assert s3.get_object(Bucket=bucket, Key="stream/signed.bin")["Body"].read() == b"".join(chunks)
+    status, text = signed_chunked_put(*args, f"/{bucket}/stream/tampered.bin", chunks, tamper=7)
+    assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in text, text
+    with s3_error("404", 404):
+        s3.head_object(Bucket=bucket, Key="stream/tampered.bin")
