@@ -44,32 +44,40 @@ public struct DataPlane: Sendable {
 
     // MARK: Write
 
-    /// Streams exactly `length` bytes of `body` into the pool, computing MD5 (and SHA-256 if asked) on the way.
-    /// On any failure, including a short body or a client that goes away, the shards written so far are deleted
-    /// (or left to garbage collection through their write intent) and the error is rethrown.
+    /// Streams `body` into the pool, computing MD5 (and SHA-256 and an additional checksum if asked) on the way.
+    /// With a known `length` the body must have exactly that many bytes (else IncompleteBody); with `nil` (a POST
+    /// form's file) it may have up to `maxLength` (else EntityTooLarge). Bodies that end within the inline
+    /// threshold are kept inline. On any failure, including a short body or a client that goes away, the shards
+    /// written so far are deleted (or left to garbage collection through their write intent) and the error is
+    /// rethrown.
     public func write<Body: AsyncSequence>(
-        body: Body, length: Int64, poolId: String, sha256: Bool, checksum algorithm: ChecksumAlgorithm? = nil
+        body: Body, length: Int64?, maxLength: Int64 = S3Limits.maxObjectSize, poolId: String, sha256: Bool,
+        checksum algorithm: ChecksumAlgorithm? = nil
     ) async throws -> WrittenData where Body.Element == ByteBuffer {
-        var md5 = Insecure.MD5()
-        var sha = sha256 ? SHA256() : nil
-        var checksum = algorithm.map(ChecksumHasher.init)
-        if length <= Int64(options.inlineThreshold) {
-            var collected = ByteBuffer()
-            for try await chunk in body {
-                guard collected.readableBytes + chunk.readableBytes <= length else { throw S3Error(.incompleteBody) }
-                chunk.withUnsafeReadableBytes {
-                    md5.update(bufferPointer: $0)
-                    sha?.update(bufferPointer: $0)
-                    checksum?.update($0)
-                }
-                collected.writeImmutableBuffer(chunk)
+        var hashes = BodyHashes(sha256: sha256, checksum: algorithm)
+        let limit = length ?? maxLength
+        var received: Int64 = 0
+        var iterator = body.makeAsyncIterator()
+        func next() async throws -> ByteBuffer? {
+            guard let chunk = try await iterator.next() else { return nil }
+            received += Int64(chunk.readableBytes)
+            guard received <= limit else { throw S3Error(length == nil ? .entityTooLarge : .incompleteBody) }
+            hashes.update(chunk)
+            return chunk
+        }
+        func checkLength() throws {
+            if let length, received != length { throw S3Error(.incompleteBody) }
+        }
+
+        // The head: up to the inline threshold, plus one chunk past it if the body goes on.
+        var head = ByteBuffer()
+        while head.readableBytes <= options.inlineThreshold {
+            guard let chunk = try await next() else {
+                try checkLength()
+                return hashes.result(
+                    ObjectSegment(size: received, inline: received == 0 ? nil : Data(buffer: head)))
             }
-            guard collected.readableBytes == length else { throw S3Error(.incompleteBody) }
-            let inline = Data(buffer: collected)
-            return WrittenData(
-                segment: ObjectSegment(size: length, inline: length == 0 ? nil : inline), md5: Array(md5.finalize()),
-                sha256: sha.map { Array($0.finalize()) }, checksum: checksum?.finalize(),
-                checksumAlgorithm: algorithm)
+            head.writeImmutableBuffer(chunk)
         }
 
         let topology = try await self.topology.current()
@@ -78,63 +86,60 @@ public struct DataPlane: Sendable {
         }
         let dataId = Identifier.hex(bytes: 16)
         let disks = try PoolPlacement.place(dataId: dataId, pool: pool, topology: topology)
-        let layout = DataLayout(
+        var layout = DataLayout(
             dataId: dataId, poolId: pool.id, dataShards: pool.dataShards, parityShards: pool.parityShards,
-            replicated: pool.isReplicated, blockSize: options.blockSize, diskIds: disks, size: length)
+            replicated: pool.isReplicated, blockSize: options.blockSize, diskIds: disks, size: length ?? 0)
         let coder =
             layout.replicated ? nil : try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
         try await metadata.registerIntent(WriteIntent(layout: layout, createdAt: Date()))
-        let geometry = layout.geometry
+        let stripeSize = layout.geometry.stripeSize
+        let stripeLayout = layout
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var inFlight = 0
                 var index = 0
-                var stripe = allocateStripe(geometry, index)
-                var received: Int64 = 0
-                for try await var chunk in body {
-                    received += Int64(chunk.readableBytes)
-                    guard received <= length else { throw S3Error(.incompleteBody) }
-                    chunk.withUnsafeReadableBytes {
-                        md5.update(bufferPointer: $0)
-                        sha?.update(bufferPointer: $0)
-                        checksum?.update($0)
+                var stripe = allocateStripe(stripeLayout, dataLength: stripeSize)
+                func flush() async throws {
+                    if inFlight >= options.stripesInFlight {
+                        try await group.next()
+                        inFlight -= 1
                     }
-                    while chunk.readableBytes > 0 {
-                        let want = geometry.dataLength(ofStripe: index) - stripe.readableBytes
-                        stripe.writeImmutableBuffer(chunk.readSlice(length: min(want, chunk.readableBytes))!)
-                        guard stripe.readableBytes == geometry.dataLength(ofStripe: index) else { continue }
-                        if inFlight >= options.stripesInFlight {
-                            try await group.next()
-                            inFlight -= 1
-                        }
-                        let full = stripe
-                        let stripeIndex = index
-                        group.addTask {
-                            try await storeStripe(
-                                full, index: stripeIndex, layout: layout, coder: coder, topology: topology)
-                        }
-                        inFlight += 1
-                        index += 1
-                        stripe = index < geometry.stripeCount ? allocateStripe(geometry, index) : ByteBuffer()
+                    let full = stripe
+                    let stripeIndex = index
+                    group.addTask {
+                        try await storeStripe(
+                            full, index: stripeIndex, layout: stripeLayout, coder: coder, topology: topology)
                     }
+                    inFlight += 1
+                    index += 1
+                    stripe = allocateStripe(stripeLayout, dataLength: stripeSize)
                 }
-                guard received == length else { throw S3Error(.incompleteBody) }
+                var chunk: ByteBuffer? = head
+                while var bytes = chunk {
+                    while bytes.readableBytes > 0 {
+                        let want = stripeSize - stripe.readableBytes
+                        stripe.writeImmutableBuffer(bytes.readSlice(length: Swift.min(want, bytes.readableBytes))!)
+                        if stripe.readableBytes == stripeSize { try await flush() }
+                    }
+                    chunk = try await next()
+                }
+                try checkLength()
+                if stripe.readableBytes > 0 { try await flush() }
                 try await group.waitForAll()
             }
         } catch {
             discard(layout, reason: "write failed: \(error)")
             throw error
         }
-        return WrittenData(
-            segment: ObjectSegment(size: length, layout: layout), md5: Array(md5.finalize()),
-            sha256: sha.map { Array($0.finalize()) }, checksum: checksum?.finalize(),
-            checksumAlgorithm: algorithm)
+        layout.size = received
+        return hashes.result(ObjectSegment(size: received, layout: layout))
     }
 
-    func allocateStripe(_ geometry: StripeGeometry, _ index: Int) -> ByteBuffer {
-        let width = geometry.dataShards + geometry.parityShards
+    /// A buffer for one stripe's data with room for its parity.
+    func allocateStripe(_ layout: DataLayout, dataLength: Int) -> ByteBuffer {
+        let width = layout.dataShards + layout.parityShards
         let capacity =
-            geometry.replicated ? geometry.dataLength(ofStripe: index) : width * geometry.shardLength(ofStripe: index)
+            layout.replicated ? dataLength : width * ((dataLength + layout.dataShards - 1) / layout.dataShards)
         return ByteBufferAllocator().buffer(capacity: capacity)
     }
 
@@ -142,9 +147,10 @@ public struct DataPlane: Sendable {
     func storeStripe(_ data: ByteBuffer, index: Int, layout: DataLayout, coder: ErasureCoder?, topology: Topology)
         async throws
     {
-        let geometry = layout.geometry
         let width = layout.dataShards + layout.parityShards
-        let shardLength = geometry.shardLength(ofStripe: index)
+        // The same length StripeGeometry gives for this stripe once the total size is known.
+        let shardLength =
+            layout.replicated ? data.readableBytes : (data.readableBytes + layout.dataShards - 1) / layout.dataShards
         var shards: [ByteBuffer]
         if let coder {
             var buffer = data
