@@ -44,6 +44,7 @@ public struct S3Gateway: Sendable {
         case .listObjects, .listObjectsV2: return try await listObjects(context)
         case .listMultipartUploads: return try await listMultipartUploads(context)
         case .deleteObjects: return try await deleteObjects(request, context)
+        case .postObject: return try await postObject(request, context)
         case .putObject: return try await putObject(request, context)
         case .copyObject: return try await copyObject(context)
         case .getObject: return try await getObject(context, head: false)

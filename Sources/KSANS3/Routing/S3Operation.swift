@@ -11,6 +11,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case listObjectsV2 = "ListObjectsV2"
     case listMultipartUploads = "ListMultipartUploads"
     case deleteObjects = "DeleteObjects"
+    case postObject = "PostObject"
     case putObject = "PutObject"
     case copyObject = "CopyObject"
     case getObject = "GetObject"
@@ -57,7 +58,10 @@ public enum S3Operation: String, Sendable, CaseIterable {
             case .delete: return .deleteBucket
             case .post:
                 if request.hasQuery("delete") { return .deleteObjects }
-                throw S3Error(.notImplemented, "POST Object (browser form upload) is not implemented.")
+                if request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                    return .postObject
+                }
+                throw S3Error(.invalidRequest, "POST to a bucket needs multipart/form-data (POST Object) or ?delete.")
             default: throw S3Error(.methodNotAllowed)
             }
         }

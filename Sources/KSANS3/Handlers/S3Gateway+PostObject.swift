@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KSANCore
+import KSANMetadata
+
+extension S3Gateway {
+    /// POST Object: a browser form upload (`multipart/form-data`) authenticated by a signed policy in the form
+    /// (SigV4 or SigV2), whose conditions are enforced; the file is streamed into storage, never buffered whole.
+    func postObject(_ request: Request, _ context: S3Context) async throws -> Response {
+        var parser = try MultipartFormParser(
+            contentType: request.headers[.contentType] ?? "", body: RequestBodyStream(base: request.body))
+        let (fields, fileName, _) = try await parser.readFields()
+        var context = context
+        if context.user == nil, let accessKeyId = try PostSignature.accessKeyId(fields: fields) {
+            guard fields["policy"] != nil else {
+                throw S3Error(.invalidArgument, "Bucket POST must contain a field named 'policy'.")
+            }
+            let key = try await accessKey(accessKeyId)
+            try PostSignature.verify(fields: fields, secretKey: key.secretKey)
+            context.user = key
+        }
+        let bucket = try await requireBucket(context)
+        var range: ClosedRange<Int64>?
+        if let policy = fields["policy"] {
+            range = try PostPolicy.check(policyBase64: policy, fields: fields, bucket: bucket.name, now: Date())
+        }
+        guard var key = fields["key"], !key.isEmpty else {
+            throw S3Error(.invalidArgument, "Bucket POST must contain a field named 'key'.")
+        }
+        key = key.replacingOccurrences(of: "${filename}", with: fileName ?? "")
+        guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
+
+        var userMetadata: [String: String] = [:]
+        var headers: [String: String] = [:]
+        for (name, value) in fields {
+            if name.hasPrefix("x-amz-meta-") { userMetadata[String(name.dropFirst("x-amz-meta-".count))] = value }
+            if ["cache-control", "content-disposition", "content-encoding", "content-language", "expires"].contains(
+                name)
+            {
+                headers[name] = value
+            }
+        }
+        let maxLength = Swift.min(range?.upperBound ?? S3Limits.maxObjectSize, S3Limits.maxObjectSize)
+        let written = try await data.write(
+            body: parser.fileBytes(), length: nil, maxLength: maxLength, poolId: bucket.poolId, sha256: false)
+        if let range, !range.contains(written.segment.size) {
+            discard(written, reason: "outside content-length-range")
+            throw S3Error(written.segment.size < range.lowerBound ? .entityTooSmall : .entityTooLarge)
+        }
+        let version = ObjectVersion(
+            bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
+            lastModified: Date(), contentType: fields["content-type"] ?? "binary/octet-stream",
+            userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId, segments: [written.segment])
+        try await commit(version, written: [written.segment])
+
+        let etag = "\"\(version.etag)\""
+        let location = "/\(bucket.name)/\(Percent.encode(key, keepSlash: true))"
+        var responseHeaders = HTTPFields()
+        responseHeaders[.eTag] = etag
+        responseHeaders[.location] = location
+        if let redirect = fields["success_action_redirect"] ?? fields["redirect"],
+            var components = URLComponents(string: redirect), components.scheme != nil
+        {
+            var items = components.queryItems ?? []
+            items += [
+                URLQueryItem(name: "bucket", value: bucket.name), URLQueryItem(name: "key", value: key),
+                URLQueryItem(name: "etag", value: etag),
+            ]
+            components.queryItems = items
+            if let url = components.string {
+                responseHeaders[.location] = url
+                return Response(status: .seeOther, headers: responseHeaders)
+            }
+        }
+        switch fields["success_action_status"] {
+        case "200":
+            return Response(status: .ok, headers: responseHeaders)
+        case "201":
+            var xml = XMLWriter()
+            xml.open("PostResponse")
+            xml.element("Location", location)
+            xml.element("Bucket", bucket.name)
+            xml.element("Key", key)
+            xml.element("ETag", etag)
+            xml.close("PostResponse")
+            var response = self.xml(xml, status: .created)
+            response.headers[.eTag] = etag
+            response.headers[.location] = location
+            return response
+        default:
+            return Response(status: .noContent, headers: responseHeaders)
+        }
+    }
+}
