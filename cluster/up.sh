@@ -18,6 +18,7 @@
 #   KSAN_DISKS_PER_OSD   disk directories per OSD        default 2
 #   KSAN_EC              default pool: K+M (4+2, 2+1, 8+4) or repN (replicated, N copies)   default 4+2
 #   KSAN_REGION          S3 region                       default us-east-1
+#   KSAN_DOMAIN          virtual-hosted-style domain     default s3.localhost (<bucket>.s3.localhost)
 #   KSAN_READY_TIMEOUT   seconds to wait for each process's /_ksan/health    default 60
 #
 # Afterwards: `source KSAN_HOME/env` and use `aws s3 ls`, boto3, ...; stop with cluster/down.sh.
@@ -43,7 +44,7 @@ mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
 SETTINGS=(KSAN_PG_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
-    KSAN_REGION)
+    KSAN_REGION KSAN_DOMAIN)
 
 # Values of the first run, for the variables this run does not set.
 if [[ -f $SETTINGS_FILE ]]; then
@@ -63,6 +64,7 @@ KSAN_OSDS=${KSAN_OSDS:-3}
 KSAN_DISKS_PER_OSD=${KSAN_DISKS_PER_OSD:-2}
 KSAN_EC=${KSAN_EC:-4+2}
 KSAN_REGION=${KSAN_REGION:-us-east-1}
+KSAN_DOMAIN=${KSAN_DOMAIN:-s3.localhost} # virtual-hosted-style requests: <bucket>.$KSAN_DOMAIN
 KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
 
 for name in KSAN_PG_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
@@ -245,6 +247,7 @@ export AWS_ENDPOINT_URL=$ENDPOINT
 export AWS_ACCESS_KEY_ID=$ACCESS_KEY
 export AWS_SECRET_ACCESS_KEY=$SECRET_KEY
 export AWS_DEFAULT_REGION=$KSAN_REGION
+export KSAN_S3_DOMAIN=$KSAN_DOMAIN
 export AWS_EC2_METADATA_DISABLED=true
 export NO_PROXY=127.0.0.1,localhost\${NO_PROXY:+,\$NO_PROXY}
 export no_proxy=127.0.0.1,localhost\${no_proxy:+,\$no_proxy}
@@ -325,7 +328,7 @@ done
 for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; done
 
 start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
-    --metadata-url "$METADATA_URL" --region "$KSAN_REGION"
+    --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
 
 if ((${#STARTED[@]} == 0)); then
