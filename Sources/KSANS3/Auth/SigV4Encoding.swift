@@ -1,3 +1,5 @@
+import KSANCore
+
 /// The URI encoding rules of AWS Signature Version 4, on bytes so that any percent-encoded input (even one that
 /// is not valid UTF-8 once decoded) canonicalizes the same way the client's signer saw it.
 enum SigV4Encoding {
@@ -15,16 +17,6 @@ enum SigV4Encoding {
         }
     }
 
-    /// The value of one hex digit, or nil.
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-
     /// Decodes `%XY` escapes once. A `%` not followed by two hex digits is kept literally; `+` becomes a space
     /// only when `plusAsSpace` (query strings, as form-encoding clients send them).
     static func percentDecode(_ text: Substring, plusAsSpace: Bool) -> [UInt8] {
@@ -35,7 +27,7 @@ enum SigV4Encoding {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                let high = Hex.digitValue(bytes[index + 1]), let low = Hex.digitValue(bytes[index + 2])
             {
                 out.append(high << 4 | low)
                 index += 3
@@ -113,6 +105,6 @@ enum SigV4Encoding {
 
     /// Whether `text` is exactly `count` hex digits (either case).
     static func isHex(_ text: String, count: Int) -> Bool {
-        text.utf8.count == count && text.utf8.allSatisfy { hexValue($0) != nil }
+        text.utf8.count == count && text.utf8.allSatisfy { Hex.digitValue($0) != nil }
     }
 }

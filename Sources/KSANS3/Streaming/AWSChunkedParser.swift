@@ -199,7 +199,7 @@ struct AWSChunkedParser {
         guard !sizeDigits.isEmpty else { throw Self.malformed("chunk size missing") }
         var size = 0
         for digit in sizeDigits {
-            guard let value = Self.hexValue(digit) else { throw Self.malformed("chunk size is not hexadecimal") }
+            guard let value = Hex.digitValue(digit) else { throw Self.malformed("chunk size is not hexadecimal") }
             size = size << 4 | Int(value)
             guard size <= Self.maxChunkSize else {
                 throw S3Error(.invalidRequest, "An aws-chunked chunk may hold at most \(Self.maxChunkSize) bytes.")
@@ -378,15 +378,6 @@ struct AWSChunkedParser {
 
     private static func malformed(_ detail: String) -> S3Error {
         S3Error(.incompleteBody, "Malformed aws-chunked body: \(detail).")
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     private static func trimmed(_ text: Substring) -> String {

@@ -9,8 +9,10 @@ public enum Percent {
         var iterator = text.utf8.makeIterator()
         while let c = iterator.next() {
             if c == UInt8(ascii: "%") {
-                guard let h = iterator.next(), let l = iterator.next(), let v = Hex.byte(h, l) else { return nil }
-                bytes.append(v)
+                guard let h = iterator.next(), let l = iterator.next(), let high = Hex.digitValue(h),
+                    let low = Hex.digitValue(l)
+                else { return nil }
+                bytes.append(high << 4 | low)
             } else if plusAsSpace && c == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else {
@@ -37,12 +39,5 @@ public enum Percent {
             }
         }
         return out
-    }
-}
-
-extension Hex {
-    fileprivate static func byte(_ high: UInt8, _ low: UInt8) -> UInt8? {
-        guard let bytes = Hex.decode(String(decoding: [high, low], as: UTF8.self)), bytes.count == 1 else { return nil }
-        return bytes[0]
     }
 }
