@@ -149,3 +149,57 @@ def test_signed_streaming_upload(s3, bucket):
     assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in text, text
     with s3_error("404", 404):
         s3.head_object(Bucket=bucket, Key="stream/tampered.bin")
+
+
+def _multipart(s3, bucket, key, parts, algorithm, checksum_type=None):
+    extra = {"ChecksumType": checksum_type} if checksum_type else {}
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm=algorithm, **extra)["UploadId"]
+    done = []
+    for number, data in enumerate(parts, start=1):
+        part = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=number, Body=data,
+                              ChecksumAlgorithm=algorithm)
+        done.append({"PartNumber": number, "ETag": part["ETag"], f"Checksum{algorithm}": part[f"Checksum{algorithm}"]})
+    return upload, s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
+                                                MultipartUpload={"Parts": done})
+
+
+def _crc32(data):
+    return zlib.crc32(data).to_bytes(4, "big")
+
+
+def _crc64nvme(data):
+    import awscrt.checksums
+
+    return awscrt.checksums.crc64nvme(data).to_bytes(8, "big")
+
+
+@pytest.mark.parametrize(
+    "algorithm, checksum_type, expected",
+    [
+        ("CRC32", "COMPOSITE", lambda parts: base64.b64encode(_crc32(b"".join(_crc32(p) for p in parts))).decode()
+         + f"-{len(parts)}"),
+        ("SHA256", None, lambda parts: base64.b64encode(
+            hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()).decode() + f"-{len(parts)}"),
+        ("CRC32", "FULL_OBJECT", lambda parts: base64.b64encode(_crc32(b"".join(parts))).decode()),
+        ("CRC64NVME", "FULL_OBJECT", lambda parts: base64.b64encode(_crc64nvme(b"".join(parts))).decode()),
+    ],
+    ids=["crc32-composite", "sha256-composite", "crc32-full-object", "crc64nvme-full-object"],
+)
+def test_multipart_checksums(s3, bucket, algorithm, checksum_type, expected):
+    parts = [os.urandom(5 * MiB), os.urandom(5 * MiB + 1), os.urandom(77)]
+    key = f"mpu-checksum/{algorithm}-{checksum_type}"
+    _, complete = _multipart(s3, bucket, key, parts, algorithm, checksum_type)
+    want = expected(parts)
+    assert complete[f"Checksum{algorithm}"] == want
+    head = s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")
+    assert head[f"Checksum{algorithm}"] == want
+    assert head["ChecksumType"] == (checksum_type or "COMPOSITE")
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == b"".join(parts)
+
+
+def test_part_checksum_must_match_the_upload_algorithm(s3, bucket):
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mpu-checksum/mismatch", ChecksumAlgorithm="CRC32")["UploadId"]
+    with s3_error("InvalidRequest", 400):
+        s3.upload_part(Bucket=bucket, Key="mpu-checksum/mismatch", UploadId=upload, PartNumber=1, Body=b"x",
+                       ChecksumAlgorithm="SHA256")
+    s3.abort_multipart_upload(Bucket=bucket, Key="mpu-checksum/mismatch", UploadId=upload)

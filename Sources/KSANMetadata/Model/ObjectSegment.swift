@@ -11,6 +11,9 @@ public struct ObjectSegment: Codable, Sendable, Hashable {
     public var layout: DataLayout?
     /// The bytes themselves, for small data.
     public var inline: Data?
+    /// The S3 additional checksum of these bytes (base64), when the client asked for one; multipart objects
+    /// compose their checksum from their parts' ones.
+    public var checksum: String?
 
     /// Creates a segment.
     public init(size: Int64, layout: DataLayout? = nil, inline: Data? = nil) {

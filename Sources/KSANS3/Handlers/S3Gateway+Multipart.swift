@@ -8,7 +8,9 @@ extension S3Gateway {
     func createMultipartUpload(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        let (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        var (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        let checksum = try MultipartChecksum.from(context.request)
+        if let checksum { headers.merge(checksum.headers) { $1 } }
         let upload = MultipartUpload(
             uploadId: Identifier.hex(bytes: 16), bucket: bucket.name, key: key, initiated: Date(),
             ownerId: bucket.ownerId, contentType: contentType, userMetadata: userMetadata, headers: headers,
@@ -20,7 +22,12 @@ extension S3Gateway {
         xml.element("Key", key)
         xml.element("UploadId", upload.uploadId)
         xml.close("InitiateMultipartUploadResult")
-        return self.xml(xml)
+        var response = self.xml(xml)
+        if let checksum {
+            response.headers[HTTPField.Name("x-amz-checksum-algorithm")!] = checksum.algorithm.rawValue
+            response.headers[HTTPField.Name("x-amz-checksum-type")!] = checksum.typeName
+        }
+        return response
     }
 
     /// The upload named by `uploadId`, checked to belong to the addressed bucket and key.
@@ -45,7 +52,14 @@ extension S3Gateway {
     func uploadPart(_ request: Request, _ context: S3Context) async throws -> Response {
         let number = try partNumber(context)
         let (bucket, upload) = try await requireUpload(context)
-        let written = try await receiveBody(request, context, poolId: upload.poolId)
+        let expected = MultipartChecksum(upload: upload)?.algorithm
+        if let expected, let given = try ChecksumRequest.from(context.request)?.algorithm, given != expected {
+            throw S3Error(
+                .invalidRequest,
+                "Checksum Type mismatch occurred, expected checksum Type: \(expected.rawValue.lowercased()), "
+                    + "actual checksum Type: \(given.rawValue.lowercased())")
+        }
+        let written = try await receiveBody(request, context, poolId: upload.poolId, defaultChecksum: expected)
         let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
         var headers = HTTPFields()
         headers[.eTag] = "\"\(etag)\""
@@ -57,10 +71,12 @@ extension S3Gateway {
         -> String
     {
         let etag = Hex.encode(written.md5)
+        var segment = written.segment
+        segment.checksum = written.checksum
         do {
             _ = try await metadata.putPart(
                 bucket: bucket.name, key: upload.key, uploadId: upload.uploadId,
-                part: PartRecord(partNumber: number, etag: etag, lastModified: Date(), segment: written.segment))
+                part: PartRecord(partNumber: number, etag: etag, lastModified: Date(), segment: segment))
         } catch {
             if let layout = written.segment.layout { data.discard(layout, reason: "part commit failed") }
             throw error
@@ -85,7 +101,8 @@ extension S3Gateway {
             range = requested
         }
         guard Int64(range.count) <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
-        let written = try await copyData(source, range: range, poolId: upload.poolId)
+        let written = try await copyData(
+            source, range: range, poolId: upload.poolId, checksum: MultipartChecksum(upload: upload)?.algorithm)
         let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
         var xml = XMLWriter()
         xml.open("CopyPartResult", namespace: true)
@@ -110,15 +127,29 @@ extension S3Gateway {
         }
         guard !parts.isEmpty else { throw S3Error(.malformedXML) }
         guard parts.count <= S3Limits.maxPartNumber else { throw S3Error(.malformedXML) }
-        let (version, _) = try await metadata.completeUpload(
+        var (version, _) = try await metadata.completeUpload(
             bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts,
             condition: try Preconditions.writeCondition(context.request))
+        var objectChecksum: (MultipartChecksum, String)?
+        if let checksum = MultipartChecksum(upload: upload) {
+            // The parts' checksums are in the committed segments; record the object's alongside its other headers
+            // (the same data re-put is no garbage, and If-Match keeps a concurrent overwrite intact).
+            let value = try checksum.objectChecksum(of: version.segments)
+            version.headers[MultipartChecksum.algorithmKey] = nil
+            version.headers[checksum.algorithm.headerName] = value
+            _ = try await metadata.putObject(version, condition: WriteCondition(ifMatch: [version.etag]))
+            objectChecksum = (checksum, value)
+        }
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult", namespace: true)
         xml.element("Location", "/\(bucket.name)/\(Percent.encode(upload.key, keepSlash: true))")
         xml.element("Bucket", bucket.name)
         xml.element("Key", upload.key)
         xml.element("ETag", "\"\(version.etag)\"")
+        if let (checksum, value) = objectChecksum {
+            xml.element("Checksum" + checksum.algorithm.rawValue, value)
+            xml.element("ChecksumType", checksum.typeName)
+        }
         xml.close("CompleteMultipartUploadResult")
         return self.xml(xml)
     }

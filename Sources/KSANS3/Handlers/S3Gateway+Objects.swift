@@ -58,8 +58,13 @@ extension S3Gateway {
     /// Streams a PUT or UploadPart body into storage and checks Content-MD5, the signed payload hash and the
     /// additional checksum. Plain bodies are framed by Content-Length; `aws-chunked` streaming bodies by
     /// `x-amz-decoded-content-length`, with every chunk signature (and the trailer) verified on the way.
-    func receiveBody(_ request: Request, _ context: S3Context, poolId: String) async throws -> WrittenData {
-        let checksum = try ChecksumRequest.from(context.request)
+    func receiveBody(
+        _ request: Request, _ context: S3Context, poolId: String, defaultChecksum: ChecksumAlgorithm? = nil
+    ) async throws -> WrittenData {
+        var checksum = try ChecksumRequest.from(context.request)
+        if checksum == nil, let defaultChecksum {
+            checksum = ChecksumRequest(algorithm: defaultChecksum, expected: nil)
+        }
         let expectedMD5 = try contentMD5(context)
         let trailer = AWSChunkedTrailerSink()
         let written: WrittenData
@@ -163,7 +168,11 @@ extension S3Gateway {
         let checksumMode = request.header("x-amz-checksum-mode")?.uppercased() == "ENABLED"
         let wholeObject = request.headers[.range] == nil && request.query("partNumber") == nil
         for (name, value) in version.headers {
-            if name.hasPrefix("x-amz-checksum-") && !(checksumMode && wholeObject) { continue }
+            if name.hasPrefix("x-amz-checksum-") {
+                // Only the checksum values and their type are answered, and only when asked for the whole object.
+                let answered = ChecksumAlgorithm(headerName: name) != nil || name == MultipartChecksum.typeKey
+                guard answered && checksumMode && wholeObject else { continue }
+            }
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         for (name, value) in version.userMetadata.sorted(by: { $0.key < $1.key }) {
@@ -274,10 +283,13 @@ extension S3Gateway {
     }
 
     /// Re-stores a range of a source version into a pool, streaming stripe by stripe.
-    func copyData(_ source: ObjectVersion, range: Range<Int64>, poolId: String) async throws -> WrittenData {
+    func copyData(
+        _ source: ObjectVersion, range: Range<Int64>, poolId: String, checksum: ChecksumAlgorithm? = nil
+    ) async throws -> WrittenData {
         let bytes = ObjectByteSequence(
             version: source, range: range, data: data, topology: try await data.topology.current())
-        return try await data.write(body: bytes, length: Int64(range.count), poolId: poolId, sha256: false)
+        return try await data.write(
+            body: bytes, length: Int64(range.count), poolId: poolId, sha256: false, checksum: checksum)
     }
 
     /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded), checked readable.
