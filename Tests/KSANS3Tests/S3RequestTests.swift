@@ -67,6 +67,7 @@ struct S3RequestTests {
         #expect(try op(.delete, "/b/k", "uploadId=x") == .abortMultipartUpload)
         #expect(try op(.get, "/b/k", "uploadId=x") == .listParts)
         #expect(try op(.head, "/b/k") == .headObject)
+        #expect(try op(.get, "/b/k", "attributes") == .getObjectAttributes)
         #expect(throws: S3Error.self) { try op(.get, "/b", "acl") }
         #expect(throws: S3Error.self) { try op(.put, "/b/k", "tagging") }
         do {

@@ -203,3 +203,30 @@ def test_part_checksum_must_match_the_upload_algorithm(s3, bucket):
         s3.upload_part(Bucket=bucket, Key="mpu-checksum/mismatch", UploadId=upload, PartNumber=1, Body=b"x",
                        ChecksumAlgorithm="SHA256")
     s3.abort_multipart_upload(Bucket=bucket, Key="mpu-checksum/mismatch", UploadId=upload)
+
+
+def test_get_object_attributes(s3, bucket):
+    body = os.urandom(1000)
+    put = s3.put_object(Bucket=bucket, Key="attrs/simple", Body=body, ChecksumAlgorithm="SHA256")
+    attributes = s3.get_object_attributes(
+        Bucket=bucket, Key="attrs/simple", ObjectAttributes=["ETag", "Checksum", "StorageClass", "ObjectSize"])
+    assert attributes["ETag"] == put["ETag"].strip('"')
+    assert attributes["ObjectSize"] == 1000
+    assert attributes["StorageClass"] == "STANDARD"
+    assert attributes["Checksum"]["ChecksumSHA256"] == put["ChecksumSHA256"]
+
+    parts = [os.urandom(5 * MiB), os.urandom(5 * MiB), os.urandom(10)]
+    _multipart(s3, bucket, "attrs/mpu", parts, "CRC32", "COMPOSITE")
+    page = s3.get_object_attributes(Bucket=bucket, Key="attrs/mpu", ObjectAttributes=["ObjectParts", "Checksum"],
+                                    MaxParts=2)
+    object_parts = page["ObjectParts"]
+    assert object_parts["TotalPartsCount"] == 3 and object_parts["IsTruncated"] is True
+    assert object_parts["NextPartNumberMarker"] == 2
+    assert [p["Size"] for p in object_parts["Parts"]] == [5 * MiB, 5 * MiB]
+    assert object_parts["Parts"][0]["ChecksumCRC32"] == base64.b64encode(_crc32(parts[0])).decode()
+    assert page["Checksum"]["ChecksumCRC32"].endswith("-3")
+    rest = s3.get_object_attributes(Bucket=bucket, Key="attrs/mpu", ObjectAttributes=["ObjectParts"],
+                                    PartNumberMarker=2)["ObjectParts"]
+    assert [p["PartNumber"] for p in rest["Parts"]] == [3] and rest["IsTruncated"] is False
+    with s3_error("NoSuchKey", 404):
+        s3.get_object_attributes(Bucket=bucket, Key="attrs/missing", ObjectAttributes=["ETag"])

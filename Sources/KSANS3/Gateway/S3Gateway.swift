@@ -49,6 +49,7 @@ public struct S3Gateway: Sendable {
         case .copyObject: return try await copyObject(context)
         case .getObject: return try await getObject(context, head: false)
         case .headObject: return try await getObject(context, head: true)
+        case .getObjectAttributes: return try await getObjectAttributes(context)
         case .deleteObject: return try await deleteObject(context)
         case .createMultipartUpload: return try await createMultipartUpload(context)
         case .uploadPart: return try await uploadPart(request, context)

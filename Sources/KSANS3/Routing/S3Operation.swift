@@ -15,6 +15,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case putObject = "PutObject"
     case copyObject = "CopyObject"
     case getObject = "GetObject"
+    case getObjectAttributes = "GetObjectAttributes"
     case headObject = "HeadObject"
     case deleteObject = "DeleteObject"
     case createMultipartUpload = "CreateMultipartUpload"
@@ -32,7 +33,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
     ]
     /// Object sub-resources answered with NotImplemented until they are built.
     static let unsupportedObjectSubresources: Set<String> = [
-        "acl", "tagging", "retention", "legal-hold", "restore", "select", "torrent", "attributes", "versionId",
+        "acl", "tagging", "retention", "legal-hold", "restore", "select", "torrent", "versionId",
     ]
 
     /// Resolves the operation of a request.
@@ -66,7 +67,9 @@ public enum S3Operation: String, Sendable, CaseIterable {
             }
         }
         switch request.method {
-        case .get: return request.hasQuery("uploadId") ? .listParts : .getObject
+        case .get:
+            if request.hasQuery("attributes") { return .getObjectAttributes }
+            return request.hasQuery("uploadId") ? .listParts : .getObject
         case .head: return .headObject
         case .put:
             let copy = request.headers[.amzCopySource] != nil
