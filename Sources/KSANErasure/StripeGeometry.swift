@@ -38,7 +38,12 @@ public struct StripeGeometry: Sendable, Hashable {
 
     /// Bytes of each shard block of stripe `index`.
     public func shardLength(ofStripe index: Int) -> Int {
-        let length = dataLength(ofStripe: index)
-        return replicated ? length : (length + dataShards - 1) / dataShards
+        Self.shardLength(dataLength: dataLength(ofStripe: index), dataShards: dataShards, replicated: replicated)
+    }
+
+    /// Bytes of each shard block of a stripe holding `dataLength` data bytes: the data split over k shards (the
+    /// last one zero-padded), or a full copy when replicated.
+    public static func shardLength(dataLength: Int, dataShards: Int, replicated: Bool) -> Int {
+        replicated ? dataLength : (dataLength + dataShards - 1) / dataShards
     }
 }

@@ -138,8 +138,9 @@ public struct DataPlane: Sendable {
     /// A buffer for one stripe's data with room for its parity.
     func allocateStripe(_ layout: DataLayout, dataLength: Int) -> ByteBuffer {
         let width = layout.dataShards + layout.parityShards
-        let capacity =
-            layout.replicated ? dataLength : width * ((dataLength + layout.dataShards - 1) / layout.dataShards)
+        let shard = StripeGeometry.shardLength(
+            dataLength: dataLength, dataShards: layout.dataShards, replicated: layout.replicated)
+        let capacity = layout.replicated ? shard : width * shard
         return ByteBufferAllocator().buffer(capacity: capacity)
     }
 
@@ -148,9 +149,8 @@ public struct DataPlane: Sendable {
         async throws
     {
         let width = layout.dataShards + layout.parityShards
-        // The same length StripeGeometry gives for this stripe once the total size is known.
-        let shardLength =
-            layout.replicated ? data.readableBytes : (data.readableBytes + layout.dataShards - 1) / layout.dataShards
+        let shardLength = StripeGeometry.shardLength(
+            dataLength: data.readableBytes, dataShards: layout.dataShards, replicated: layout.replicated)
         var shards: [ByteBuffer]
         if let coder {
             var buffer = data

@@ -52,14 +52,8 @@ extension S3Gateway {
     func uploadPart(_ request: Request, _ context: S3Context) async throws -> Response {
         let number = try partNumber(context)
         let (bucket, upload) = try await requireUpload(context)
-        let expected = MultipartChecksum(upload: upload)?.algorithm
-        if let expected, let given = try ChecksumRequest.from(context.request)?.algorithm, given != expected {
-            throw S3Error(
-                .invalidRequest,
-                "Checksum Type mismatch occurred, expected checksum Type: \(expected.rawValue.lowercased()), "
-                    + "actual checksum Type: \(given.rawValue.lowercased())")
-        }
-        let written = try await receiveBody(request, context, poolId: upload.poolId, defaultChecksum: expected)
+        let written = try await receiveBody(
+            request, context, poolId: upload.poolId, uploadChecksum: MultipartChecksum(upload: upload)?.algorithm)
         let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
         var headers = HTTPFields()
         headers[.eTag] = "\"\(etag)\""

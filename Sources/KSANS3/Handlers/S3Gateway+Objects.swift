@@ -6,7 +6,6 @@ import KSANCore
 import KSANMetadata
 
 extension S3Gateway {
-    /// Standard headers stored with an object and returned on GET/HEAD.
     /// GET's `response-*` query parameters and the headers they override.
     static let responseOverrides: [(String, HTTPField.Name)] = [
         ("response-content-type", .contentType), ("response-content-language", .contentLanguage),
@@ -14,6 +13,7 @@ extension S3Gateway {
         ("response-content-disposition", .contentDisposition), ("response-content-encoding", .contentEncoding),
     ]
 
+    /// Standard headers stored with an object and returned on GET/HEAD.
     static let storedHeaders: [HTTPField.Name] = [
         .contentEncoding, .contentDisposition, .cacheControl, .contentLanguage, .expires,
     ]
@@ -58,16 +58,25 @@ extension S3Gateway {
     /// Streams a PUT or UploadPart body into storage and checks Content-MD5, the signed payload hash and the
     /// additional checksum. Plain bodies are framed by Content-Length; `aws-chunked` streaming bodies by
     /// `x-amz-decoded-content-length`, with every chunk signature (and the trailer) verified on the way.
+    /// - Parameter uploadChecksum: the algorithm of a multipart upload: computed even when the request names none,
+    ///   and a request naming another one is InvalidRequest.
     func receiveBody(
-        _ request: Request, _ context: S3Context, poolId: String, defaultChecksum: ChecksumAlgorithm? = nil
+        _ request: Request, _ context: S3Context, poolId: String, uploadChecksum: ChecksumAlgorithm? = nil
     ) async throws -> WrittenData {
         var checksum = try ChecksumRequest.from(context.request)
-        if checksum == nil, let defaultChecksum {
-            checksum = ChecksumRequest(algorithm: defaultChecksum, expected: nil)
+        if let uploadChecksum {
+            if let given = checksum?.algorithm, given != uploadChecksum {
+                throw S3Error(
+                    .invalidRequest,
+                    "Checksum Type mismatch occurred, expected checksum Type: \(uploadChecksum.rawValue.lowercased()), "
+                        + "actual checksum Type: \(given.rawValue.lowercased())")
+            }
+            if checksum == nil { checksum = ChecksumRequest(algorithm: uploadChecksum, expected: nil) }
         }
         let expectedMD5 = try contentMD5(context)
         let trailer = AWSChunkedTrailerSink()
         let written: WrittenData
+        var expectedSHA: [UInt8]?
         if let mode = context.streaming {
             guard let text = context.request.headers[.amzDecodedContentLength] else {
                 throw S3Error(.missingContentLength, "You must provide the x-amz-decoded-content-length header.")
@@ -84,16 +93,13 @@ extension S3Gateway {
                 body: body, length: length, poolId: poolId, sha256: false, checksum: checksum?.algorithm)
         } else {
             guard let text = request.headers[.contentLength] else { throw S3Error(.missingContentLength) }
-            let expectedSHA = signedPayloadSHA256(context)
+            expectedSHA = signedPayloadSHA256(context)
             written = try await data.write(
                 body: RequestBodyStream(base: request.body), length: try Self.length(text), poolId: poolId,
                 sha256: expectedSHA != nil, checksum: checksum?.algorithm)
-            if let expectedSHA, written.sha256 != expectedSHA {
-                discard(written, reason: "payload hash mismatch")
-                throw S3Error(.xAmzContentSHA256Mismatch)
-            }
         }
         do {
+            if let expectedSHA, written.sha256 != expectedSHA { throw S3Error(.xAmzContentSHA256Mismatch) }
             if let expectedMD5, written.md5 != expectedMD5 { throw S3Error(.badDigest) }
             if let checksum, let computed = written.checksum {
                 try checksum.verify(computed: computed, trailer: trailer.trailers[checksum.algorithm.headerName])

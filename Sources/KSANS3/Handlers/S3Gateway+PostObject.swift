@@ -35,11 +35,7 @@ extension S3Gateway {
         var headers: [String: String] = [:]
         for (name, value) in fields {
             if name.hasPrefix("x-amz-meta-") { userMetadata[String(name.dropFirst("x-amz-meta-".count))] = value }
-            if ["cache-control", "content-disposition", "content-encoding", "content-language", "expires"].contains(
-                name)
-            {
-                headers[name] = value
-            }
+            if Self.storedHeaders.contains(where: { $0.canonicalName == name }) { headers[name] = value }
         }
         let maxLength = Swift.min(range?.upperBound ?? S3Limits.maxObjectSize, S3Limits.maxObjectSize)
         let written = try await data.write(
