@@ -146,24 +146,38 @@ final class TestCluster: @unchecked Sendable {
     /// A SigV4-signed request to the gateway.
     func s3(
         _ method: String, _ path: String, query: String = "", body: ByteBuffer? = nil,
-        headers extra: [(String, String)] = []
+        headers extra: [(String, String)] = [], payloadHash: String = SigV4.unsignedPayload
     )
         async throws -> Reply
     {
-        let signer = SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1")
+        let host = gatewayHost
+        let signed = signer.sign(
+            method: method, rawPath: path, rawQuery: query,
+            headers: [("host", host)] + extra.map { ($0.0.lowercased(), $0.1) }, payloadHash: payloadHash)
+        return try await send(method, path, query: query, body: body, headers: extra + signed)
+    }
+
+    /// A request to the gateway with exactly these headers (plus Host and Content-Length): the caller signs it.
+    func send(
+        _ method: String, _ path: String, query: String = "", body: ByteBuffer? = nil, headers: [(String, String)]
+    )
+        async throws -> Reply
+    {
         var request = HTTPClientRequest(
             url: "http://127.0.0.1:\(gatewayPort)\(path)\(query.isEmpty ? "" : "?" + query)")
         request.method = .init(rawValue: method)
-        let host = "127.0.0.1:\(gatewayPort)"
-        let signed = signer.sign(
-            method: method, rawPath: path, rawQuery: query,
-            headers: [("host", host)] + extra.map { ($0.0.lowercased(), $0.1) })
-        for (name, value) in extra + signed { request.headers.add(name: name, value: value) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(body) }
         let response = try await http.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: 512 << 20)
         return Reply(status: response.status.code, headers: response.headers, body: bytes)
     }
+
+    /// A signer with the cluster's admin key.
+    var signer: SigV4Signer { SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1") }
+
+    /// The Host header requests to the gateway carry.
+    var gatewayHost: String { "127.0.0.1:\(gatewayPort)" }
 
     // MARK: Plumbing
 
@@ -173,8 +187,13 @@ final class TestCluster: @unchecked Sendable {
         return logger
     }
 
-    func withPostgres(_ body: @escaping @Sendable (PostgresClient) async throws -> Void) async throws {
-        let client = PostgresClient(configuration: postgres)
+    /// Runs `body` with a client of the server's own database, or of `database` when given.
+    func withPostgres(database: String? = nil, _ body: @escaping @Sendable (PostgresClient) async throws -> Void)
+        async throws
+    {
+        var configuration = postgres
+        if let database { configuration.database = database }
+        let client = PostgresClient(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             try await body(client)

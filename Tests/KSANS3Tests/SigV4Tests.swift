@@ -252,6 +252,26 @@ private let anySignature = String(repeating: "a", count: 64)
             request, auth: auth, secretKey: Self.secretKey, now: Self.exampleTime.addingTimeInterval(86_400))
     }
 
+    @Test func signerPresignsThePublishedExample() throws {
+        let signer = SigV4Signer(accessKeyId: Self.accessKey, secretKey: Self.secretKey, region: "us-east-1")
+        let query = signer.presign(
+            method: "GET", rawPath: "/test.txt", host: "examplebucket.s3.amazonaws.com", expires: 86_400,
+            date: Self.exampleTime)
+        #expect(
+            query == "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1"
+                + "%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+                + "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404")
+        // With a query of its own, the result still verifies.
+        let withQuery = signer.presign(
+            method: "GET", rawPath: "/test.txt", rawQuery: "versionId=1", host: "examplebucket.s3.amazonaws.com",
+            expires: 60, date: Self.exampleTime)
+        let request = SigV4Request(
+            method: "GET", rawPath: "/test.txt", rawQuery: withQuery,
+            headers: [("host", "examplebucket.s3.amazonaws.com")])
+        let auth = try Self.parsed(request)
+        try SigV4.verify(request, auth: auth, secretKey: Self.secretKey, now: Self.exampleTime)
+    }
+
     @Test func hostFromAuthorityIsAccepted() throws {
         let request = Self.editingHeaders(Self.getObjectRequest()) { $0.name == "Host" ? (":authority", $0.value) : $0 }
         let auth = try Self.parsed(request)

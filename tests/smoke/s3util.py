@@ -147,13 +147,62 @@ class RawS3:
     def open_put(self, path, content_length: int) -> socket.socket:
         """Opens a socket and sends the headers of a PUT (unsigned payload) announcing `content_length` bytes; the
         caller sends as much of the body as it likes."""
-        url, signed = self.sign("PUT", path, headers={"Content-Length": str(content_length)}, unsigned_payload=True)
+        return self.open_request("PUT", path, headers={"Content-Length": str(content_length)})
+
+    def open_request(self, method, path, *, headers=None, unsigned_payload=True, **sign_args) -> socket.socket:
+        """Opens a socket and sends only the head of a signed request, exactly the headers given plus the signature
+        (no Content-Length unless given); the caller sends the body, or not."""
+        url, signed = self.sign(method, path, headers=headers, unsigned_payload=unsigned_payload, **sign_args)
+        if not any(name.lower() == "content-length" for name in (headers or {})):
+            signed = {name: value for name, value in signed.items() if name.lower() != "content-length"}
         parts = urlsplit(url)
         sock = socket.create_connection((parts.hostname, parts.port), timeout=30)
-        head = [f"PUT {parts.path} HTTP/1.1", f"Host: {parts.netloc}"]
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        head = [f"{method} {target} HTTP/1.1", f"Host: {parts.netloc}"]
         head += [f"{name}: {value}" for name, value in signed.items() if name.lower() != "host"]
         sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
         return sock
+
+
+class HTTPReader:
+    """Reads HTTP/1.1 responses, one at a time, from a socket (interim 1xx responses included)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buffer = b""
+
+    def _fill(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise ConnectionError(f"connection closed; unread: {self.buffer[:200]!r}")
+        self.buffer += data
+
+    def response(self) -> tuple[int, dict[str, str], bytes]:
+        """The next response: (status, {lower-case header: value}, body framed by its Content-Length)."""
+        while b"\r\n\r\n" not in self.buffer:
+            self._fill()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0")) if status >= 200 else 0
+        while len(self.buffer) < length:
+            self._fill()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return status, headers, body
+
+    def closed(self, seconds: float = 10) -> bool:
+        """Whether the server closes the connection (with nothing more to read) within `seconds`."""
+        self.sock.settimeout(seconds)
+        try:
+            return self.buffer == b"" and self.sock.recv(65536) == b""
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
 
 
 def drain(sock: socket.socket, limit_seconds: float = 30) -> bytes:

@@ -84,8 +84,9 @@ def _sign(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
-def signed_chunked_put(endpoint, access_key, secret_key, region, path, chunks, tamper=None):
-    """A PUT with STREAMING-AWS4-HMAC-SHA256-PAYLOAD, signed per the AWS docs; returns (status, body)."""
+def signed_chunked_put(endpoint, access_key, secret_key, region, path, chunks, tamper=None, transfer_chunked=False):
+    """A PUT with STREAMING-AWS4-HMAC-SHA256-PAYLOAD, signed per the AWS docs; returns (status, body). With
+    `transfer_chunked` the aws-chunked body goes out with Transfer-Encoding: chunked instead of a Content-Length."""
     url = urllib.parse.urlparse(endpoint)
     host = url.netloc
     now = datetime.datetime.now(datetime.timezone.utc)
@@ -104,6 +105,8 @@ def signed_chunked_put(endpoint, access_key, secret_key, region, path, chunks, t
         "x-amz-date": amz_date,
         "x-amz-decoded-content-length": str(decoded),
     }
+    if transfer_chunked:
+        del headers["content-length"]
     signed = sorted(headers)
     canonical = "\n".join(
         ["PUT", urllib.parse.quote(path, safe="/~"), "", "".join(f"{h}:{headers[h]}\n" for h in signed),
@@ -125,6 +128,10 @@ def signed_chunked_put(endpoint, access_key, secret_key, region, path, chunks, t
             chunk = bytes([chunk[0] ^ 1]) + chunk[1:]
         body += f"{len(chunk):x};chunk-signature={previous}\r\n".encode() + chunk + b"\r\n"
     request = f"PUT {urllib.parse.quote(path, safe='/~')} HTTP/1.1\r\n"
+    if transfer_chunked:
+        headers["transfer-encoding"] = "chunked"  # not signed, as SDKs do
+        pieces = [body[i:i + 100_000] for i in range(0, len(body), 100_000)]
+        body = b"".join(f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in pieces) + b"0\r\n\r\n"
     for name, value in headers.items():
         request += f"{name}: {value}\r\n"
     request += f"authorization: {authorization}\r\nconnection: close\r\n\r\n"

@@ -14,7 +14,8 @@ extension S3Gateway {
             headers: headers)
         if let auth = try SigV4.parse(sigRequest) {
             let key = try await accessKey(auth.accessKeyId)
-            try SigV4.verify(sigRequest, auth: auth, secretKey: key.secretKey, now: Date())
+            try SigV4.verify(
+                sigRequest, auth: auth, secretKey: key.secretKey, now: Date(), region: configuration.region)
             if auth.isStreaming {
                 guard let mode = AWSChunkedMode(authorization: auth, secretKey: key.secretKey) else {
                     throw S3Error(.notImplemented, "The payload signing \(auth.payloadHash) is not supported.")

@@ -41,4 +41,27 @@ public struct SigV4Signer: Sendable {
             + "Signature=\(auth.signature)"
         return [("x-amz-date", amzDate), ("x-amz-content-sha256", payloadHash), ("authorization", authorization)]
     }
+
+    /// The query string of a presigned URL (SigV4 query authentication, `UNSIGNED-PAYLOAD`, only `host` signed):
+    /// `rawQuery` followed by the `X-Amz-*` parameters and `X-Amz-Signature`, without `?`.
+    /// - Parameters:
+    ///   - host: the `Host` the URL will be sent to.
+    ///   - expires: seconds the URL stays valid after `date` (1...604800).
+    public func presign(
+        method: String, rawPath: String, rawQuery: String = "", host: String, expires: Int, date: Date = Date()
+    ) -> String {
+        let amzDate = SigV4Time.formatAMZDate(date)
+        var auth = SigV4Authorization(
+            accessKeyId: accessKeyId, date: String(amzDate.prefix(8)), region: region, service: "s3",
+            signedHeaders: ["host"], signature: "", amzDate: amzDate, payloadHash: SigV4.unsignedPayload,
+            isPresigned: true, expiresSeconds: expires)
+        let credential = SigV4Encoding.encode(Array("\(accessKeyId)/\(auth.scope)".utf8))
+        let parameters =
+            "X-Amz-Algorithm=\(SigV4.algorithm)&X-Amz-Credential=\(credential)&X-Amz-Date=\(amzDate)"
+            + "&X-Amz-Expires=\(expires)&X-Amz-SignedHeaders=host"
+        let query = rawQuery.isEmpty ? parameters : rawQuery + "&" + parameters
+        let request = SigV4Request(method: method, rawPath: rawPath, rawQuery: query, headers: [("host", host)])
+        auth.signature = SigV4.expectedSignature(request, auth: auth, secretKey: secretKey)
+        return query + "&X-Amz-Signature=" + auth.signature
+    }
 }

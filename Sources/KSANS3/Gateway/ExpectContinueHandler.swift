@@ -2,21 +2,65 @@ import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
-/// Answers `Expect: 100-continue` with an interim `100 Continue`, so clients send the body without waiting.
-final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Answers `Expect: 100-continue` once the request has passed its checks, as S3 does: the interim `100 Continue` is
+/// sent when the handler first reads the body (the ``ExpectContinueHandler/SendContinue`` outbound event, raised by
+/// ``ContinueOnFirstRead``). A request refused before its body is read gets its final response with
+/// `Connection: close`, and the connection closes after it: the client never sent the body, so the bytes that follow
+/// on the connection could not be told apart from it.
+final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// The outbound user event that sends `100 Continue` if the current request is waiting for it.
+    struct SendContinue: Sendable {}
+
+    enum State {
+        /// No request is waiting for `100 Continue`.
+        case idle
+        /// The request asked for `100 Continue` and has not had it.
+        case awaitingContinue
+        /// The final response went out before the body was asked for; close once it ends.
+        case closeAfterResponse
+    }
+
+    private var state = State.idle
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(var head) = unwrapInboundIn(data), let expect = head.headerFields[.expect],
-            expect.lowercased() == "100-continue"
-        {
-            head.headerFields[.expect] = nil
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
-            context.fireChannelRead(wrapInboundOut(.head(head)))
-            return
+        if case .head(let head) = unwrapInboundIn(data) {
+            let expect = head.headerFields[.expect]?.lowercased()
+            state = expect == "100-continue" ? .awaitingContinue : .idle
         }
         context.fireChannelRead(data)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is SendContinue else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        if state == .awaitingContinue {
+            state = .idle
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+        promise?.succeed()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(var response) where state == .awaitingContinue && response.status.kind != .informational:
+            response.headerFields[.connection] = "close"
+            state = .closeAfterResponse
+            context.write(wrapOutboundOut(.head(response)), promise: promise)
+        case .end where state == .closeAfterResponse:
+            state = .idle
+            let written = promise ?? context.eventLoop.makePromise()
+            context.write(data, promise: written)
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in loopBound.value.close(promise: nil) }
+        default:
+            context.write(data, promise: promise)
+        }
     }
 }

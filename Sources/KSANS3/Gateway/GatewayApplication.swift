@@ -31,7 +31,7 @@ public func buildGatewayApplication(
     let responder = S3Responder(gateway: gateway, domains: configuration.domains, logger: logger)
     var app = Application(
         responder: responder,
-        server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: .init(
             address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "KSAN"),
         logger: logger)

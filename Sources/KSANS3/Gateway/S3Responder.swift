@@ -6,7 +6,7 @@ import Logging
 /// The gateway's HTTP responder: gives every request an id, runs it through ``S3Gateway`` and maps every error to
 /// the wire in this one place (S3 code, HTTP status, XML body with Code, Message, Resource and RequestId).
 public struct S3Responder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = S3RequestContext
 
     let gateway: S3Gateway
     let domains: [String]
@@ -19,7 +19,11 @@ public struct S3Responder: HTTPResponder {
         self.logger = logger
     }
 
-    public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    public func respond(to request: Request, context: S3RequestContext) async throws -> Response {
+        var request = request
+        if request.headers[.expect]?.lowercased() == "100-continue" {
+            request.body = RequestBody(asyncSequence: ContinueOnFirstRead(base: request.body, channel: context.channel))
+        }
         let started = ContinuousClock.now
         let requestId = Identifier.hex(bytes: 8).uppercased()
         var logger = self.logger

@@ -92,10 +92,9 @@ extension S3Gateway {
             written = try await data.write(
                 body: body, length: length, poolId: poolId, sha256: false, checksum: checksum?.algorithm)
         } else {
-            guard let text = request.headers[.contentLength] else { throw S3Error(.missingContentLength) }
             expectedSHA = signedPayloadSHA256(context)
             written = try await data.write(
-                body: RequestBodyStream(base: request.body), length: try Self.length(text), poolId: poolId,
+                body: RequestBodyStream(base: request.body), length: try Self.bodyLength(request), poolId: poolId,
                 sha256: expectedSHA != nil, checksum: checksum?.algorithm)
         }
         do {
@@ -109,6 +108,17 @@ extension S3Gateway {
             throw error
         }
         return written
+    }
+
+    /// The length of a plain body: its Content-Length, or nil for a body sent with `Transfer-Encoding: chunked`
+    /// (streamed up to the single-upload limit, EntityTooLarge past it). Neither is MissingContentLength.
+    static func bodyLength(_ request: Request) throws -> Int64? {
+        if let text = request.headers[.contentLength] { return try length(text) }
+        let codings = request.headers[values: .transferEncoding].flatMap { $0.split(separator: ",") }
+        guard codings.contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "chunked" }) else {
+            throw S3Error(.missingContentLength)
+        }
+        return nil
     }
 
     /// A body length header, checked against the single-upload limit.

@@ -17,7 +17,7 @@ extension S3Gateway {
                 throw S3Error(.invalidArgument, "Bucket POST must contain a field named 'policy'.")
             }
             let key = try await accessKey(accessKeyId)
-            try PostSignature.verify(fields: fields, secretKey: key.secretKey)
+            try PostSignature.verify(fields: fields, secretKey: key.secretKey, region: configuration.region)
             context.user = key
         }
         let bucket = try await requireBucket(context)
