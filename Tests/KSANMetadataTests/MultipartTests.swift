@@ -182,6 +182,32 @@ struct MultipartTests {
         }
     }
 
+    @Test func completionPinsPartChecksumsAndStoresTheGivenHeaders() async throws {
+        try await TestDatabase.withStore { store in
+            let upload = try await Self.start(store)
+            let etag = String(repeating: "f", count: 32)
+            var part = TestFixtures.part(1, etag: etag, layout: TestFixtures.layout())
+            part.segment.checksum = "AAAAAQ=="
+            _ = try await store.putPart(bucket: "b", key: "k", uploadId: upload.uploadId, part: part)
+            let headers = ["cache-control": "no-cache", "x-amz-checksum-crc32": "AAAAAg==-1"]
+            // A part whose checksum is not the pinned one fails the completion and changes nothing.
+            #expect(
+                await TestFixtures.errorCode {
+                    _ = try await store.completeUpload(
+                        bucket: "b", key: "k", uploadId: upload.uploadId,
+                        parts: [.init(partNumber: 1, etag: etag, checksum: "AAAAAw==")], condition: WriteCondition(),
+                        headers: headers)
+                } == .invalidPart)
+            #expect(try await store.object(bucket: "b", key: "k") == nil)
+            let done = try await store.completeUpload(
+                bucket: "b", key: "k", uploadId: upload.uploadId,
+                parts: [.init(partNumber: 1, etag: etag, checksum: "AAAAAQ==")], condition: WriteCondition(),
+                headers: headers)
+            #expect(done.version.headers == headers)
+            #expect(try await store.object(bucket: "b", key: "k")?.headers == headers)
+        }
+    }
+
     @Test func completingOverAnExistingObjectDisplacesIt() async throws {
         try await TestDatabase.withStore { store in
             let upload = try await Self.start(store)

@@ -212,6 +212,35 @@ def test_part_checksum_must_match_the_upload_algorithm(s3, bucket):
     s3.abort_multipart_upload(Bucket=bucket, Key="mpu-checksum/mismatch", UploadId=upload)
 
 
+def test_complete_checks_the_clients_checksums(s3, bucket):
+    key = "mpu-checksum/client-checks"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm="CRC32",
+                                        ChecksumType="FULL_OBJECT")["UploadId"]
+    parts = [os.urandom(5 * MiB), os.urandom(1000)]
+    done = []
+    for number, data in enumerate(parts, start=1):
+        part = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=number, Body=data,
+                              ChecksumAlgorithm="CRC32")
+        done.append({"PartNumber": number, "ETag": part["ETag"], "ChecksumCRC32": part["ChecksumCRC32"]})
+    # A part checksum that is not the stored one: InvalidPart, and the upload stays.
+    wrong_part = [dict(done[0]), done[1]]
+    wrong_part[0]["ChecksumCRC32"] = base64.b64encode(_crc32(b"other")).decode()
+    with s3_error("InvalidPart", 400):
+        s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": wrong_part})
+    # A whole-object checksum that does not match the parts: BadDigest.
+    with s3_error("BadDigest", 400):
+        s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": done},
+                                     ChecksumCRC32=base64.b64encode(_crc32(b"not the object")).decode(),
+                                     ChecksumType="FULL_OBJECT")
+    with s3_error("404", 404):
+        s3.head_object(Bucket=bucket, Key=key)
+    whole = base64.b64encode(_crc32(b"".join(parts))).decode()
+    complete = s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": done},
+                                            ChecksumCRC32=whole, ChecksumType="FULL_OBJECT")
+    assert complete["ChecksumCRC32"] == whole
+    assert s3.head_object(Bucket=bucket, Key=key, ChecksumMode="ENABLED")["ChecksumCRC32"] == whole
+
+
 def test_get_object_attributes(s3, bucket):
     body = os.urandom(1000)
     put = s3.put_object(Bucket=bucket, Key="attrs/simple", Body=body, ChecksumAlgorithm="SHA256")

@@ -184,12 +184,13 @@ public final class MetadataClient: MetadataStore, Sendable {
     }
 
     public func completeUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
+        headers: [String: String]?
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let response = try await call(
             MetadataAPI.Path.completeUpload,
             MetadataAPI.CompleteUploadRequest(
-                bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: condition
+                bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: condition, headers: headers
             ),
             as: MetadataAPI.CompleteUploadResponse.self
         )

@@ -4,10 +4,15 @@ public struct CompletedPart: Codable, Sendable, Hashable {
     public var partNumber: Int
     /// The ETag the client got for it, without quotes.
     public var etag: String
+    /// When set, the stored part's additional checksum (base64, as in ``ObjectSegment/checksum``) must equal this,
+    /// else the part is `invalidPart`: the client's checksum of the part, or the one the object checksum was
+    /// computed from.
+    public var checksum: String?
 
     /// Creates a completed part.
-    public init(partNumber: Int, etag: String) {
+    public init(partNumber: Int, etag: String, checksum: String? = nil) {
         self.partNumber = partNumber
         self.etag = etag
+        self.checksum = checksum
     }
 }

@@ -82,6 +82,7 @@ enum MetadataAPI {
         var uploadId: String
         var parts: [CompletedPart]
         var condition: WriteCondition?
+        var headers: [String: String]?
     }
     struct PutObjectRequest: Codable, Sendable {
         var version: ObjectVersion

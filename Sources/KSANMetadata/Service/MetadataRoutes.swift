@@ -99,7 +99,7 @@ public struct MetadataRoutes: Sendable {
         post(router, MetadataAPI.Path.completeUpload) { (request: MetadataAPI.CompleteUploadRequest) in
             let (version, garbage) = try await store.completeUpload(
                 bucket: request.bucket, key: request.key, uploadId: request.uploadId, parts: request.parts,
-                condition: request.condition ?? WriteCondition()
+                condition: request.condition ?? WriteCondition(), headers: request.headers
             )
             return MetadataAPI.CompleteUploadResponse(version: version, garbage: garbage)
         }

@@ -49,9 +49,12 @@ public protocol MetadataStore: Sendable {
     /// Completes an upload: checks the named parts (`invalidPart`, `invalidPartOrder`, `entityTooSmall` for a
     /// non-last part under 5 MiB), builds the object from them in order with the `md5-of-md5s-N` ETag, commits it
     /// as in ``putObject(_:)``, and queues unused parts as garbage. Throws `noSuchUpload`.
+    /// - Parameter headers: when given, the object's stored headers (``ObjectVersion/headers``) instead of the
+    ///   upload's, e.g. with the object checksum computed from the parts' checksums.
     /// Returns the committed version and the displaced data.
     func completeUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
+        headers: [String: String]?
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout])
     /// Aborts an upload and returns the data of its parts. Throws `noSuchUpload`.
     func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout]
@@ -76,6 +79,6 @@ extension MetadataStore {
         -> (version: ObjectVersion, garbage: [DataLayout])
     {
         try await completeUpload(
-            bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: WriteCondition())
+            bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: WriteCondition(), headers: nil)
     }
 }

@@ -111,7 +111,8 @@ extension PostgresMetadataStore {
     }
 
     public func completeUpload(
-        bucket: String, key: String, uploadId: String, parts requested: [CompletedPart], condition: WriteCondition
+        bucket: String, key: String, uploadId: String, parts requested: [CompletedPart], condition: WriteCondition,
+        headers: [String: String]?
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let lastModified = Date()
         return try await transaction { connection in
@@ -135,7 +136,7 @@ extension PostgresMetadataStore {
             var version = ObjectVersion(
                 bucket: bucket, key: key, size: chosen.reduce(0) { $0 + $1.size },
                 etag: try Self.multipartETag(of: chosen), lastModified: lastModified,
-                contentType: upload.contentType, userMetadata: upload.userMetadata, headers: upload.headers,
+                contentType: upload.contentType, userMetadata: upload.userMetadata, headers: headers ?? upload.headers,
                 ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
             )
             var (garbage, storedLastModified) = try await commit(version, condition: condition, on: connection)
@@ -188,7 +189,8 @@ extension PostgresMetadataStore {
         var chosen: [PartRecord] = []
         chosen.reserveCapacity(requested.count)
         for wanted in requested {
-            guard let part = byNumber[wanted.partNumber], normalize(etag: part.etag) == normalize(etag: wanted.etag)
+            guard let part = byNumber[wanted.partNumber], normalize(etag: part.etag) == normalize(etag: wanted.etag),
+                wanted.checksum == nil || wanted.checksum == part.segment.checksum
             else {
                 throw MetadataError(
                     .invalidPart,

@@ -110,6 +110,7 @@ extension S3Gateway {
         let (bucket, upload) = try await requireUpload(context)
         let root = try await readXMLBody(request, context)
         guard root.name == "CompleteMultipartUpload" else { throw S3Error(.malformedXML) }
+        let checksum = MultipartChecksum(upload: upload)
         var parts: [CompletedPart] = []
         for part in root.children("Part") {
             guard let numberText = part.child("PartNumber")?.text.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -117,35 +118,79 @@ extension S3Gateway {
             else { throw S3Error(.malformedXML) }
             let bare = etag.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
                 in: CharacterSet(charactersIn: "\""))
-            parts.append(CompletedPart(partNumber: number, etag: bare))
+            // The client's checksum of the part, checked against the stored one (InvalidPart if they differ).
+            let given = checksum.flatMap { part.child("Checksum" + $0.algorithm.rawValue)?.text }
+                .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            parts.append(CompletedPart(partNumber: number, etag: bare, checksum: given))
         }
         guard !parts.isEmpty else { throw S3Error(.malformedXML) }
         guard parts.count <= S3Limits.maxPartNumber else { throw S3Error(.malformedXML) }
-        var (version, _) = try await metadata.completeUpload(
-            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts,
-            condition: try Preconditions.writeCondition(context.request))
-        var objectChecksum: (MultipartChecksum, String)?
-        if let checksum = MultipartChecksum(upload: upload) {
-            // The parts' checksums are in the committed segments; record the object's alongside its other headers
-            // (the same data re-put is no garbage, and If-Match keeps a concurrent overwrite intact).
-            let value = try checksum.objectChecksum(of: version.segments)
-            version.headers[MultipartChecksum.algorithmKey] = nil
-            version.headers[checksum.algorithm.headerName] = value
-            _ = try await metadata.putObject(version, condition: WriteCondition(ifMatch: [version.etag]))
-            objectChecksum = (checksum, value)
+        var headers: [String: String]?
+        var computed: (MultipartChecksum, String)?
+        if let checksum, let value = try await objectChecksum(checksum, upload: upload, parts: &parts) {
+            if let expected = context.request.header(checksum.algorithm.headerName),
+                expected != value, expected + "-\(parts.count)" != value
+            {
+                throw S3Error(
+                    .badDigest,
+                    "The \(checksum.algorithm.rawValue) you specified did not match the calculated checksum.")
+            }
+            headers = upload.headers
+            headers?[MultipartChecksum.algorithmKey] = nil
+            headers?[checksum.algorithm.headerName] = value
+            computed = (checksum, value)
         }
+        // One transaction commits the object with its checksum; the parts' checksums it was computed from are
+        // pinned in `parts`, so a part replaced meanwhile fails the completion instead of mismatching it.
+        let (version, _) = try await metadata.completeUpload(
+            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts,
+            condition: try Preconditions.writeCondition(context.request), headers: headers)
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult", namespace: true)
         xml.element("Location", "/\(bucket.name)/\(Percent.encode(upload.key, keepSlash: true))")
         xml.element("Bucket", bucket.name)
         xml.element("Key", upload.key)
         xml.element("ETag", "\"\(version.etag)\"")
-        if let (checksum, value) = objectChecksum {
+        if let (checksum, value) = computed {
             xml.element("Checksum" + checksum.algorithm.rawValue, value)
             xml.element("ChecksumType", checksum.typeName)
         }
         xml.close("CompleteMultipartUploadResult")
         return self.xml(xml)
+    }
+
+    /// The object checksum of a completion from the stored parts' checksums, with each named part's checksum
+    /// pinned in `parts` (InvalidPart where the client gave another). Nil when a named part is missing or has
+    /// another ETag: the completion then fails in metadata with InvalidPart.
+    func objectChecksum(_ checksum: MultipartChecksum, upload: MultipartUpload, parts: inout [CompletedPart])
+        async throws -> String?
+    {
+        var stored: [Int: PartRecord] = [:]
+        var marker = 0
+        while true {
+            let page = try await metadata.listParts(
+                bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId, partNumberMarker: marker,
+                maxParts: S3Limits.maxListKeys)
+            for part in page.parts { stored[part.partNumber] = part }
+            guard page.isTruncated, let next = page.nextPartNumberMarker else { break }
+            marker = next
+        }
+        var segments: [ObjectSegment] = []
+        for index in parts.indices {
+            let quotes = CharacterSet(charactersIn: "\"")
+            guard let part = stored[parts[index].partNumber],
+                part.etag.trimmingCharacters(in: quotes).lowercased() == parts[index].etag.lowercased()
+            else { return nil }
+            if let given = parts[index].checksum, given != part.segment.checksum {
+                throw S3Error(
+                    .invalidPart,
+                    "One or more of the specified parts could not be found. The part may not have been uploaded, "
+                        + "or the specified checksum may not match the part's checksum (part \(part.partNumber))")
+            }
+            parts[index].checksum = part.segment.checksum ?? ""
+            segments.append(part.segment)
+        }
+        return try checksum.objectChecksum(of: segments)
     }
 
     func abortMultipartUpload(_ context: S3Context) async throws -> Response {
