@@ -6,6 +6,8 @@
 #             python3 -m pytest -v tests/smoke (boto3 and the aws CLI); then cluster/down.sh.
 #             The cluster has 6 OSD hosts of one disk each and a 4+2 pool, so that with one host down a write still
 #             reaches the k+1 quorum (KSAN_SMOKE_OSDS, KSAN_SMOKE_DISKS_PER_OSD, KSAN_SMOKE_EC change that).
+#   4. netns  tests/netns/run.sh: six OSD hosts in network namespaces of their own, cut off the network and healed
+#             (needs root; reported as SKIP otherwise).
 # Prints a summary and exits non-zero if any stage failed.
 #
 # Environment: KSAN_TEST_STAGES="unit smoke" (a subset to run: the build always runs),
@@ -21,7 +23,7 @@ if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
     PATH=$PATH:/opt/swift/usr/bin
 fi
 
-STAGES=${KSAN_TEST_STAGES:-lint unit smoke}
+STAGES=${KSAN_TEST_STAGES:-lint unit smoke netns}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ksan-test.XXXXXX")
 chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its directories
 declare -A RESULT=() DURATION=()
@@ -196,14 +198,34 @@ if wants smoke; then
     record smoke $status $((SECONDS - start))
 fi
 
+# ------------------------------------------------------------------------------------------------------ 4. netns
+if wants netns; then
+    say "netns: tests/netns/run.sh (hosts in network namespaces, cut off and healed)"
+    start=$SECONDS
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "test.sh: netns needs root (ip netns); skipped"
+        record netns SKIP $((SECONDS - start))
+    else
+        status=FAIL
+        if KSAN_NETNS_HOME=$WORK/netns "${TIMEOUT[@]}" "${KSAN_NETNS_TIMEOUT:-900}" "$REPO/tests/netns/run.sh" -v \
+            --junitxml="$WORK/netns.xml"; then
+            status=PASS
+        else
+            echo "test.sh: FAILED: netns tests; the end of the logs:"
+            show_logs "$WORK/netns"
+        fi
+        record netns $status $((SECONDS - start))
+    fi
+fi
+
 # ------------------------------------------------------------------------------------------------------ summary
 say "summary"
 failed=0
 for stage in "${ORDER[@]}"; do
     printf '  %-6s %-4s %5ss\n' "$stage" "${RESULT[$stage]}" "${DURATION[$stage]}"
-    [[ ${RESULT[$stage]} == PASS ]] || failed=1
+    [[ ${RESULT[$stage]} == PASS || ${RESULT[$stage]} == SKIP ]] || failed=1
 done
-for stage in lint unit smoke; do
+for stage in lint unit smoke netns; do
     wants "$stage" || printf '  %-6s SKIP (not in KSAN_TEST_STAGES)\n' "$stage"
 done
 if ((failed)); then

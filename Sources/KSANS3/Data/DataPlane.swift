@@ -21,6 +21,13 @@ public struct DataPlane: Sendable {
         public var inlineThreshold: Int = 64 * 1024
         /// Stripes being encoded or written at once per request.
         public var stripesInFlight: Int = 3
+        /// A stripe read that has not got all its shards after this long asks for every other shard too, and uses
+        /// whichever k arrive first.
+        public var hedgeDelay: Duration = .seconds(1)
+        /// Once a stripe's write quorum is durable, how long the remaining shard writes may still take (at least;
+        /// twice the time the quorum took if that is longer) before they are abandoned and their hosts become
+        /// suspect.
+        public var writeGrace: Duration = .seconds(1)
 
         /// Default options.
         public init() {}
@@ -31,15 +38,20 @@ public struct DataPlane: Sendable {
     let topology: TopologyCache
     let options: Options
     let logger: Logger
+    /// Hosts that lately failed to answer.
+    let health: HostHealth
 
     /// Creates a data plane.
-    public init(metadata: any MetadataStore, osd: OSDClient, topology: TopologyCache, options: Options, logger: Logger)
-    {
+    public init(
+        metadata: any MetadataStore, osd: OSDClient, topology: TopologyCache, options: Options, logger: Logger,
+        health: HostHealth = HostHealth()
+    ) {
         self.metadata = metadata
         self.osd = osd
         self.topology = topology
         self.options = options
         self.logger = logger
+        self.health = health
     }
 
     // MARK: Write
@@ -164,114 +176,206 @@ public struct DataPlane: Sendable {
         } else {
             shards = Array(repeating: data, count: width)
         }
-        let written = await withTaskGroup(of: Bool.self) { group in
-            for (shard, disk) in layout.diskIds.enumerated() {
-                let bytes = shards[shard]
-                group.addTask {
-                    do {
-                        guard let host = topology.host(ofDisk: disk) else {
-                            throw StorageError(.noSuchDisk, "disk \(disk) has no host")
-                        }
-                        let address = try ShardAddress(dataId: layout.dataId, stripe: index, shard: shard)
-                        try await osd.write(endpoint: host.endpoint, disk: disk, address: address, data: bytes)
-                        return true
-                    } catch {
-                        logger.warning(
-                            "shard write failed",
-                            metadata: ["ksan.data": "\(layout.dataId)", "ksan.disk": "\(disk)", "error": "\(error)"])
-                        return false
-                    }
-                }
-            }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-        }
+        let written = await writeShards(shards, index: index, layout: layout, topology: topology)
         guard written >= layout.writeQuorum else {
             throw StorageError(.unavailable, "only \(written) of \(width) shards written, quorum \(layout.writeQuorum)")
         }
     }
 
+    /// Writes a stripe's shards in parallel and returns how many are durable. Every shard is attempted, suspect
+    /// hosts included (a host that is back must not cost redundancy). Once the quorum is durable the remaining
+    /// writes get `writeGrace`, or twice the time the quorum took if longer (a loaded but healthy host finishes),
+    /// and are abandoned after it. Stops early when the quorum can no longer be reached.
+    func writeShards(_ shards: [ByteBuffer], index: Int, layout: DataLayout, topology: Topology) async -> Int {
+        let started = ContinuousClock.now
+        return await withTaskGroup(of: Bool?.self) { group in
+            var running = 0
+            for (shard, disk) in layout.diskIds.enumerated() {
+                let bytes = shards[shard]
+                running += 1
+                group.addTask {
+                    await writeShard(bytes, disk: disk, stripe: index, shard: shard, layout: layout, topology: topology)
+                }
+            }
+            var durable = 0
+            var graceStarted = false
+            while running > 0, let outcome = await group.next() {
+                guard let outcome else { break }  // the grace period is over
+                running -= 1
+                if outcome { durable += 1 }
+                if durable + running < layout.writeQuorum { break }
+                if durable >= layout.writeQuorum, running > 0, !graceStarted {
+                    graceStarted = true
+                    let grace = max(options.writeGrace, (ContinuousClock.now - started) * 2)
+                    group.addTask {
+                        try? await Task.sleep(for: grace)
+                        return nil
+                    }
+                }
+            }
+            group.cancelAll()
+            return durable
+        }
+    }
+
+    /// Writes one shard; false if it could not be made durable (the host becomes suspect if it did not answer).
+    func writeShard(_ bytes: ByteBuffer, disk: String, stripe: Int, shard: Int, layout: DataLayout, topology: Topology)
+        async -> Bool
+    {
+        guard let host = topology.host(ofDisk: disk) else {
+            logger.warning("shard write failed: disk \(disk) has no host", metadata: ["ksan.data": "\(layout.dataId)"])
+            return false
+        }
+        do {
+            let address = try ShardAddress(dataId: layout.dataId, stripe: stripe, shard: shard)
+            try await osd.write(endpoint: host.endpoint, disk: disk, address: address, data: bytes)
+            health.markAnswered(host.endpoint)
+            return true
+        } catch {
+            if Self.hostDidNotAnswer(error) { health.markFailed(host.endpoint) }
+            logger.warning(
+                Task.isCancelled ? "shard write abandoned" : "shard write failed",
+                metadata: ["ksan.data": "\(layout.dataId)", "ksan.disk": "\(disk)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Whether an OSD request failed because the host did not answer (no connection, timeout, cancelled while
+    /// waiting), as opposed to an answer such as not-found or corrupt.
+    static func hostDidNotAnswer(_ error: any Error) -> Bool {
+        guard let error = error as? StorageError else { return true }
+        return error.code == .unavailable
+    }
+
     // MARK: Read
 
     /// Reads the data bytes of one stripe: the `k` data shards when healthy, reconstructing from parity when up to
-    /// `m` shards are missing, unreachable or corrupt.
+    /// `m` shards are missing, unreachable, slow or corrupt (see ``gatherShards(_:stripe:length:topology:)``).
     public func readStripe(_ layout: DataLayout, index: Int, topology: Topology) async throws -> ByteBuffer {
         let geometry = layout.geometry
         let width = layout.dataShards + layout.parityShards
         let shardLength = geometry.shardLength(ofStripe: index)
         let dataLength = geometry.dataLength(ofStripe: index)
+        let shards = await gatherShards(layout, stripe: index, length: shardLength, topology: topology)
         if layout.replicated {
-            for shard in 0..<width {
-                if let copy = await fetchShard(
-                    layout, stripe: index, shard: shard, length: shardLength, topology: topology)
-                {
-                    return copy
-                }
+            guard let copy = shards.lazy.compactMap({ $0 }).first else {
+                throw StorageError(.unavailable, "no copy of \(layout.dataId) stripe \(index) is readable")
             }
-            throw StorageError(.unavailable, "no copy of \(layout.dataId) stripe \(index) is readable")
+            return copy
         }
-        var shards = [ByteBuffer?](repeating: nil, count: width)
-        await fetchShards(
-            layout, stripe: index, shards: 0..<layout.dataShards, length: shardLength, topology: topology, into: &shards
-        )
-        if shards[0..<layout.dataShards].contains(where: { $0 == nil }) {
-            await fetchShards(
-                layout, stripe: index, shards: layout.dataShards..<width, length: shardLength, topology: topology,
-                into: &shards)
-            let lost = (0..<width).filter { shards[$0] == nil }
-            guard lost.count <= layout.parityShards else {
-                throw StorageError(
-                    .unavailable, "\(lost.count) of \(width) shards of \(layout.dataId) stripe \(index) are unreadable")
-            }
-            let coder = try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
-            var buffer = ByteBufferAllocator().buffer(capacity: width * shardLength)
-            for shard in 0..<width {
-                if let bytes = shards[shard] {
-                    buffer.writeImmutableBuffer(bytes)
-                } else {
-                    buffer.writeRepeatingByte(0, count: shardLength)
-                }
-            }
-            try buffer.withUnsafeMutableReadableBytes { raw in
-                try coder.reconstruct(
-                    shards: (0..<width).map { raw.baseAddress! + $0 * shardLength }, length: shardLength, lost: lost)
-            }
-            return buffer.getSlice(at: buffer.readerIndex, length: dataLength)!
+        let lost = (0..<width).filter { shards[$0] == nil }
+        guard lost.count <= layout.parityShards else {
+            throw StorageError(
+                .unavailable, "\(lost.count) of \(width) shards of \(layout.dataId) stripe \(index) are unreadable")
         }
-        var out = ByteBufferAllocator().buffer(capacity: layout.dataShards * shardLength)
-        for shard in 0..<layout.dataShards { out.writeImmutableBuffer(shards[shard]!) }
-        return out.getSlice(at: out.readerIndex, length: dataLength)!
+        if lost.allSatisfy({ $0 >= layout.dataShards }) {
+            var out = ByteBufferAllocator().buffer(capacity: layout.dataShards * shardLength)
+            for shard in 0..<layout.dataShards { out.writeImmutableBuffer(shards[shard]!) }
+            return out.getSlice(at: out.readerIndex, length: dataLength)!
+        }
+        let coder = try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
+        var buffer = ByteBufferAllocator().buffer(capacity: width * shardLength)
+        for shard in 0..<width {
+            if let bytes = shards[shard] {
+                buffer.writeImmutableBuffer(bytes)
+            } else {
+                buffer.writeRepeatingByte(0, count: shardLength)
+            }
+        }
+        try buffer.withUnsafeMutableReadableBytes { raw in
+            try coder.reconstruct(
+                shards: (0..<width).map { raw.baseAddress! + $0 * shardLength }, length: shardLength, lost: lost)
+        }
+        return buffer.getSlice(at: buffer.readerIndex, length: dataLength)!
     }
 
-    func fetchShards(
-        _ layout: DataLayout, stripe: Int, shards range: Range<Int>, length: Int, topology: Topology,
-        into shards: inout [ByteBuffer?]
-    ) async {
-        await withTaskGroup(of: (Int, ByteBuffer?).self) { group in
-            for shard in range {
+    /// Fetches shards of one stripe until enough have arrived to return its data: `k` (one copy for a replicated
+    /// pool). Data shards come first, but a shard on a suspect host is replaced by a parity shard from the start,
+    /// and a shard that fails is replaced at once. If the stripe is not complete after `hedgeDelay`, every other
+    /// shard is asked for too, and the first `k` win; requests still running then are cancelled, and a host that
+    /// kept one waiting past `hedgeDelay` becomes suspect.
+    /// - Returns: the shards by index; nil for those not fetched or not readable.
+    func gatherShards(_ layout: DataLayout, stripe: Int, length: Int, topology: Topology) async -> [ByteBuffer?] {
+        let width = layout.dataShards + layout.parityShards
+        let needed = layout.replicated ? 1 : layout.dataShards
+        let suspect = (0..<width).map { shard in
+            topology.host(ofDisk: layout.diskIds[shard]).map { health.isSuspect($0.endpoint) } ?? true
+        }
+        let candidates = (0..<width).filter { !suspect[$0] } + (0..<width).filter { suspect[$0] }
+        var shards = [ByteBuffer?](repeating: nil, count: width)
+        await withTaskGroup(of: (Int, ByteBuffer?)?.self) { group in
+            var next = 0
+            var running = 0
+            var received = 0
+            func launch() {
+                let shard = candidates[next]
+                next += 1
+                running += 1
                 group.addTask {
                     (shard, await fetchShard(layout, stripe: stripe, shard: shard, length: length, topology: topology))
                 }
             }
-            for await (shard, bytes) in group { shards[shard] = bytes }
+            while running < needed, next < candidates.count { launch() }
+            let hedge = options.hedgeDelay
+            group.addTask {
+                try? await Task.sleep(for: hedge)
+                return nil
+            }
+            while received < needed, running > 0 || next < candidates.count, let outcome = await group.next() {
+                guard let (shard, bytes) = outcome else {
+                    while next < candidates.count { launch() }  // hedge: ask every other shard too
+                    continue
+                }
+                running -= 1
+                if let bytes {
+                    shards[shard] = bytes
+                    received += 1
+                } else if next < candidates.count {
+                    launch()
+                }
+            }
+            group.cancelAll()
         }
+        return shards
     }
 
+    /// Fetches one shard; nil if it is missing, corrupt or its host does not answer (the host then becomes suspect;
+    /// also if the fetch is cancelled after it kept the stripe waiting past `hedgeDelay`).
     func fetchShard(_ layout: DataLayout, stripe: Int, shard: Int, length: Int, topology: Topology) async -> ByteBuffer?
     {
         let disk = layout.diskIds[shard]
+        let started = ContinuousClock.now
+        var endpoint: String?
         do {
             guard let host = topology.host(ofDisk: disk) else {
                 throw StorageError(.noSuchDisk, "disk \(disk) has no host")
             }
+            endpoint = host.endpoint
             let address = try ShardAddress(dataId: layout.dataId, stripe: stripe, shard: shard)
-            return try await osd.read(endpoint: host.endpoint, disk: disk, address: address, expectedLength: length)
+            let bytes = try await osd.read(
+                endpoint: host.endpoint, disk: disk, address: address, expectedLength: length)
+            health.markAnswered(host.endpoint)
+            return bytes
         } catch {
-            logger.warning(
-                "shard read failed, reconstructing",
-                metadata: [
-                    "ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.disk": "\(disk)",
-                    "error": "\(error)",
-                ])
+            let cancelled = Task.isCancelled
+            if let endpoint, Self.hostDidNotAnswer(error) {
+                if !cancelled {
+                    health.markFailed(endpoint)
+                } else if ContinuousClock.now - started >= options.hedgeDelay {
+                    health.markFailed(endpoint)
+                    logger.warning(
+                        "shard read abandoned: host too slow",
+                        metadata: ["ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.disk": "\(disk)"])
+                }
+            }
+            if !cancelled {
+                logger.warning(
+                    "shard read failed, reconstructing",
+                    metadata: [
+                        "ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.disk": "\(disk)",
+                        "error": "\(error)",
+                    ])
+            }
             return nil
         }
     }
