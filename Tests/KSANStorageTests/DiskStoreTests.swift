@@ -75,6 +75,26 @@ struct DiskStoreTests {
         try store.delete(dataId: "never-there")
     }
 
+    @Test("a shard of a deleted data id is never stored again, so a late write of a failed upload leaves nothing")
+    func writeAfterDelete() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let store = try DiskStore(id: "d1", root: root)
+        try store.write(try ShardAddress(dataId: "late", stripe: 0, shard: 0), data: Self.payload(10))
+        try store.delete(dataId: "late")
+        #expect(throws: StorageError(.deleted, "data late was deleted; shard 1.0.shard not stored")) {
+            try store.write(try ShardAddress(dataId: "late", stripe: 1, shard: 0), data: Self.payload(10))
+        }
+        #expect(try store.list(dataId: "late").isEmpty)
+        // Other ids, and a fresh store over the same disk, are unaffected by the record.
+        try store.write(try ShardAddress(dataId: "other", stripe: 0, shard: 0), data: Self.payload(10))
+        #expect(try store.list(dataId: "other") == ["0.0.shard"])
+        let tombstones = Tombstones(lifetime: .milliseconds(1))
+        tombstones.insert("x")
+        Thread.sleep(forTimeInterval: 0.01)
+        #expect(!tombstones.contains("x"))
+    }
+
     @Test(
         "addresses cannot escape the disk root",
         arguments: ["..", "../etc", "a/b", "", "a b", "x\u{0}", String(repeating: "a", count: 129), "é"])

@@ -9,6 +9,7 @@ extension StorageError: HTTPResponseError {
         case .invalidAddress: .badRequest
         case .unavailable: .serviceUnavailable
         case .io: .internalServerError
+        case .deleted: .gone
         }
     }
 

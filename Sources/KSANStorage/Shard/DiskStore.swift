@@ -16,17 +16,26 @@ public struct DiskStore: Sendable {
     public let id: String
     /// The absolute root directory.
     public let root: String
+    /// Data ids deleted lately, whose shards must not be stored again.
+    let tombstones: Tombstones
 
     /// Creates a store over `root`, creating its `shards/` and `tmp/` directories.
-    public init(id: String, root: String) throws {
+    public init(id: String, root: String, tombstones: Tombstones = Tombstones()) throws {
         self.id = id
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.tombstones = tombstones
         try Self.makeDirectories(self.root + "/shards")
         try Self.makeDirectories(self.root + "/tmp")
     }
 
     /// Stores a shard durably (temp file, fsync, rename, directory fsync), replacing any earlier copy.
+    ///
+    /// A write of a data id deleted meanwhile (a failed upload's shard that arrives after the gateway deleted
+    /// the upload's data) is refused with `.deleted`, and if the deletion came while the file was being written,
+    /// the file is removed after its rename: ``delete(dataId:)`` records the id before it removes files, and this
+    /// checks after the rename, so in every interleaving one of the two removes the file.
     public func write(_ address: ShardAddress, data: ByteBuffer) throws {
+        guard !tombstones.contains(address.dataId) else { throw Self.deletedError(address) }
         let file = ShardFileFormat.encode(data)
         let directory = root + "/" + ShardAddress.directory(of: address.dataId)
         try Self.makeDirectories(directory)
@@ -57,7 +66,16 @@ public struct DiskStore: Sendable {
         let target = directory + "/" + address.fileName
         guard rename(temp, target) == 0 else { throw Self.ioError("rename", target) }
         ok = true
+        if tombstones.contains(address.dataId) {
+            unlink(target)
+            rmdir(directory)
+            throw Self.deletedError(address)
+        }
         try Self.syncDirectory(directory)
+    }
+
+    static func deletedError(_ address: ShardAddress) -> StorageError {
+        StorageError(.deleted, "data \(address.dataId) was deleted; shard \(address.fileName) not stored")
     }
 
     /// Reads a shard and verifies its checksums.
@@ -95,6 +113,7 @@ public struct DiskStore: Sendable {
     /// Deletes every shard of a data id on this disk. Absent data is not an error.
     public func delete(dataId: String) throws {
         guard ShardAddress.isValid(dataId: dataId) else { throw StorageError(.invalidAddress, "invalid data id") }
+        tombstones.insert(dataId)
         let directory = root + "/" + ShardAddress.directory(of: dataId)
         for name in try Self.entries(of: directory) {
             guard unlink(directory + "/" + name) == 0 || errno == ENOENT else { throw Self.ioError("unlink", name) }

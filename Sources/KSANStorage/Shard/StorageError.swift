@@ -14,6 +14,8 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case unavailable
         /// Local I/O failed.
         case io
+        /// The data id was deleted: no shard of it is stored again (a write that raced its deletion).
+        case deleted
     }
 
     /// What went wrong.
