@@ -3,6 +3,7 @@ a request has passed its checks, and keep-alive connections that carry one reque
 
 import hashlib
 import os
+import socket
 from urllib.parse import urlsplit
 
 from s3util import HTTPReader, MiB, quoted_md5, s3_error, xml_fields
@@ -95,6 +96,35 @@ def test_expect_continue_after_checks_then_keep_alive(s3, raw, bucket):
         sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
         status, _, got = reader.response()
         assert status == 200 and hashlib.md5(got).digest() == hashlib.md5(body).digest()
+
+
+def test_pipelined_request_before_an_expect_request(s3, raw, bucket):
+    """A GET and a PUT with Expect: 100-continue sent back to back: the GET's answer keeps the connection open,
+    and the PUT is then asked for its body."""
+    body = os.urandom(100_000)
+    s3.put_object(Bucket=bucket, Key="expect/pipelined-get", Body=b"first")
+    get_url, get_signed = raw.sign("GET", f"/{bucket}/expect/pipelined-get")
+    put_url, put_signed = raw.sign("PUT", f"/{bucket}/expect/pipelined-put", unsigned_payload=True,
+                                   headers={"Content-Length": str(len(body)), "Expect": "100-continue"})
+    netloc = urlsplit(get_url).netloc
+
+    def head(method, url, signed):
+        lines = [f"{method} {urlsplit(url).path} HTTP/1.1", f"Host: {netloc}"]
+        lines += [f"{name}: {value}" for name, value in signed.items() if name.lower() != "host"]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+    with socket.create_connection((urlsplit(get_url).hostname, urlsplit(get_url).port), timeout=30) as sock:
+        sock.sendall(head("GET", get_url, get_signed) + head("PUT", put_url, put_signed))
+        reader = HTTPReader(sock)
+        status, headers, got = reader.response()
+        assert status == 200 and got == b"first"
+        assert headers.get("connection", "").lower() != "close", headers
+        status, _, _ = reader.response()
+        assert status == 100
+        sock.sendall(body)
+        status, _, text = reader.response()
+        assert status == 200, text
+    assert s3.get_object(Bucket=bucket, Key="expect/pipelined-put")["Body"].read() == body
 
 
 def test_expect_continue_refused_before_the_body(s3, raw, bucket):

@@ -16,21 +16,15 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The outbound user event that sends `100 Continue` if the current request is waiting for it.
     struct SendContinue: Sendable {}
 
-    enum State {
-        /// No request is waiting for `100 Continue`.
-        case idle
-        /// The request asked for `100 Continue` and has not had it.
-        case awaitingContinue
-        /// The final response went out before the body was asked for; close once it ends.
-        case closeAfterResponse
-    }
-
-    private var state = State.idle
+    /// For each request whose final response has not started, in arrival order (a client may pipeline): whether
+    /// it asked for `100 Continue` and has not had it.
+    private var awaitingContinue: [Bool] = []
+    /// The final response being written went out before its request's body was asked for; close once it ends.
+    private var closeAfterResponse = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data) {
-            let expect = head.headerFields[.expect]?.lowercased()
-            state = expect == "100-continue" ? .awaitingContinue : .idle
+            awaitingContinue.append(head.headerFields[.expect]?.lowercased() == "100-continue")
         }
         context.fireChannelRead(data)
     }
@@ -40,8 +34,9 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.triggerUserOutboundEvent(event, promise: promise)
             return
         }
-        if state == .awaitingContinue {
-            state = .idle
+        // The body being read is that of the oldest request without a final response.
+        if awaitingContinue.first == true {
+            awaitingContinue[0] = false
             context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
         }
         promise?.succeed()
@@ -49,12 +44,15 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(var response) where state == .awaitingContinue && response.status.kind != .informational:
-            response.headerFields[.connection] = "close"
-            state = .closeAfterResponse
+        case .head(var response) where response.status.kind != .informational:
+            let awaiting = awaitingContinue.isEmpty ? false : awaitingContinue.removeFirst()
+            if awaiting {
+                response.headerFields[.connection] = "close"
+                closeAfterResponse = true
+            }
             context.write(wrapOutboundOut(.head(response)), promise: promise)
-        case .end where state == .closeAfterResponse:
-            state = .idle
+        case .end where closeAfterResponse:
+            closeAfterResponse = false
             let written = promise ?? context.eventLoop.makePromise()
             context.write(data, promise: written)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
