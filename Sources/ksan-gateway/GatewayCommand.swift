@@ -28,6 +28,12 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Objects up to this many bytes are stored inline in metadata.")
     var inlineThreshold: Int = 64 * 1024
 
+    @Option(help: "Seconds between repair passes (rewriting missing or corrupt shards of committed data).")
+    var repairInterval: Double = 10
+
+    @Option(help: "Seconds between garbage-collection passes.")
+    var gcInterval: Double = 10
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -42,6 +48,9 @@ struct GatewayCommand: AsyncParsableCommand {
         guard (0...(1 << 20)).contains(inlineThreshold) else {
             throw ValidationError("--inline-threshold must be 0...1 MiB")
         }
+        guard repairInterval > 0, gcInterval > 0 else {
+            throw ValidationError("--repair-interval and --gc-interval must be positive")
+        }
     }
 
     func run() async throws {
@@ -51,7 +60,8 @@ struct GatewayCommand: AsyncParsableCommand {
         options.blockSize = blockSize
         options.inlineThreshold = inlineThreshold
         let configuration = GatewayConfiguration(
-            listen: HostPort(listen)!, metadataURL: metadataURL, region: region, domains: domain, dataPlane: options)
+            listen: HostPort(listen)!, metadataURL: metadataURL, region: region, domains: domain, dataPlane: options,
+            gcInterval: gcInterval, repairInterval: repairInterval)
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await app.runService()
     }

@@ -52,15 +52,24 @@ struct ClusterTests {
         }
         #expect(try await cluster.s3("GET", "/it-bucket/a.bin").body == a)
 
-        // Bit rot in two shards of the same stripe is detected by the block checksums and repaired from parity.
+        // Bit rot in two data shards of the same stripe is detected by the block checksums and reconstructed from
+        // parity on read; the read queues the data for repair, which rewrites both shards.
         let stripe1 = files.filter { ($0 as NSString).lastPathComponent.hasPrefix("1.") }.sorted()
         #expect(stripe1.count == 6)
-        for file in stripe1.prefix(2) {
+        let rotten = files.filter { ["1.0.shard", "1.1.shard"].contains(($0 as NSString).lastPathComponent) }
+        #expect(rotten.count == 2)
+        var intact: [String: Data] = [:]
+        for file in rotten {
             var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            intact[file] = bytes
             bytes[bytes.count / 2] ^= 0x01
             try bytes.write(to: URL(fileURLWithPath: file))
         }
         #expect(try await cluster.s3("GET", "/it-bucket/a.bin").body == a)
+        try await waitUntil {
+            rotten.allSatisfy { (try? Data(contentsOf: URL(fileURLWithPath: $0))) == intact[$0] }
+        }
+        #expect(try await cluster.rowCount("repair_queue") == 0)
         // A range inside the damaged stripe.
         let ranged = try await cluster.s3("GET", "/it-bucket/a.bin", headers: [("Range", "bytes=4194000-4194999")])
         #expect(ranged.status == 206)
@@ -73,6 +82,8 @@ struct ClusterTests {
             try? FileManager.default.removeItem(atPath: disk + "/shards")
         }
         #expect(try await cluster.s3("GET", "/it-bucket/b.bin").body == b)
+        // Whatever that read queued for repair is done before the next step counts files.
+        try await waitUntilAsync { try await cluster.rowCount("repair_queue") == 0 }
 
         // One host down (4+2 on 3 hosts loses 2 shards per stripe): reads reconstruct; writes need k + 1 = 5
         // durable shards, which 2 hosts cannot give, so they are refused and leave nothing visible or on disk.
@@ -139,6 +150,17 @@ struct ClusterTests {
             offset += n
         }
         usleep(300_000)
+    }
+
+    func waitUntilAsync(seconds: Int = 15, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not reached within \(seconds) s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
     }
 
     func waitUntil(seconds: Int = 15, _ condition: () -> Bool) async throws {

@@ -303,16 +303,8 @@ struct MalformedRequestTests {
 
     /// Rows in the cluster database's `write_intents` table.
     func intentCount(_ cluster: TestCluster) async throws -> Int {
-        let count = IntentCounter()
-        try await cluster.withPostgres(database: cluster.database) { client in
-            for try await value in try await client.query("SELECT count(*) FROM write_intents").decode(Int.self) {
-                count.value = value
-            }
-        }
-        return count.value
+        try await cluster.rowCount("write_intents")
     }
-
-    final class IntentCounter: @unchecked Sendable { var value = -1 }
 
     // MARK: Digests
 

@@ -91,7 +91,10 @@ final class TestCluster: @unchecked Sendable {
         for i in osds.indices { try await startOSD(i) }
         gateway = try launch(
             "ksan-gateway", log: "gateway",
-            ["--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)"])
+            [
+                "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
+                "--repair-interval", "1",
+            ])
         try await waitHealthy(port: gatewayPort)
     }
 
@@ -172,6 +175,19 @@ final class TestCluster: @unchecked Sendable {
         let bytes = try await response.body.collect(upTo: 512 << 20)
         return Reply(status: response.status.code, headers: response.headers, body: bytes)
     }
+
+    /// The number of rows of a table of the cluster's database.
+    func rowCount(_ table: String) async throws -> Int {
+        let count = Counter()
+        try await withPostgres(database: database) { client in
+            for try await value in try await client.query("SELECT count(*) FROM \(unescaped: table)").decode(Int.self) {
+                count.value = value
+            }
+        }
+        return count.value
+    }
+
+    final class Counter: @unchecked Sendable { var value = -1 }
 
     /// A signer with the cluster's admin key.
     var signer: SigV4Signer { SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1") }

@@ -46,7 +46,7 @@ struct MigrationTests {
             #expect(
                 tables == [
                     "access_keys", "buckets", "disks", "gc_queue", "hosts", "multipart_parts", "multipart_uploads",
-                    "objects", "placement", "pools", "schema_migrations", "users", "write_intents",
+                    "objects", "placement", "pools", "repair_queue", "schema_migrations", "users", "write_intents",
                 ]
             )
             let collation = try await store.client.query(

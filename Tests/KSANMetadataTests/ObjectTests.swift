@@ -127,6 +127,34 @@ struct ObjectTests {
             #expect(try await store.garbage(limit: 1, intentAge: 0).count == 1)
         }
     }
+
+    @Test func repairsAreListedForCommittedDataOnlyAndForgottenWhenNeverCommitted() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let committed = TestFixtures.layout()
+            let writing = TestFixtures.layout()
+            let neverCommitted = TestFixtures.layout()
+            try await store.registerIntent(WriteIntent(layout: writing, createdAt: Date()))
+            _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: committed))
+            for layout in [committed, writing, neverCommitted, committed] { try await store.queueRepair(layout) }
+
+            // Only committed data is repaired; the one being written waits, the uncommitted one waits its age.
+            #expect(try await store.repairs(limit: 10, dropAfter: 3600) == [committed])
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await store.repairs(limit: 10, dropAfter: 0) == [committed])
+            let left = try await store.client.query("SELECT data_id FROM repair_queue ORDER BY data_id")
+            var ids: [String] = []
+            for try await id in left.decode(String.self) { ids.append(id) }
+            #expect(ids == [committed.dataId, writing.dataId].sorted())
+
+            try await store.ackRepairs(dataIds: [committed.dataId])
+            #expect(try await store.repairs(limit: 10, dropAfter: 3600).isEmpty)
+            // Once the object is deleted, its queued repair is forgotten too.
+            try await store.queueRepair(committed)
+            _ = try await store.deleteObject(bucket: "b", key: "k")
+            #expect(try await store.repairs(limit: 10, dropAfter: 0).isEmpty)
+        }
+    }
 }
 
 extension PostgresMetadataStore {

@@ -143,7 +143,7 @@ for ((i = 1; i <= HOSTS; i++)); do
 done
 for ((i = 1; i <= HOSTS; i++)); do wait_ready "${PREFIX}h$i" "$NET.$((10 + i)):$OSD_PORT"; done
 start gateway "$CORE_NS" ksan-gateway --listen "127.0.0.1:$GATEWAY_PORT" \
-    --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1
+    --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1 --repair-interval 1
 wait_ready "$CORE_NS" "127.0.0.1:$GATEWAY_PORT"
 log "cluster up: $HOSTS OSD hosts, gateway at 127.0.0.1:$GATEWAY_PORT in $CORE_NS"
 

@@ -5,6 +5,7 @@ an answer, as in a real partition, so the gateway learns of it only through its 
 Run by tests/netns/run.sh, inside the namespace of the gateway."""
 
 import os
+import pathlib
 import subprocess
 import time
 import uuid
@@ -17,6 +18,7 @@ from botocore.exceptions import ClientError
 MiB = 1024 * 1024
 BRIDGE = os.environ["KSAN_NETNS_BRIDGE"]
 PREFIX = os.environ["KSAN_NETNS_PREFIX"]
+HOME = pathlib.Path(os.environ["KSAN_NETNS_HOME"])
 
 # What a client may wait for an answer while hosts are unreachable: a few seconds, never a TCP timeout.
 READ_BUDGET = 15.0
@@ -54,6 +56,11 @@ def bucket(s3):
     name = f"netns-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(Bucket=name)
     return name
+
+
+def shard_files(host: int) -> int:
+    """The number of shard files on a host's disks."""
+    return sum(1 for _ in (HOME / f"h{host}").glob("d*/shards/*/*/*.shard"))
 
 
 def timed(action):
@@ -110,3 +117,22 @@ def test_after_healing_everything_reads_and_writes(s3, bucket):
     body = os.urandom(5 * MiB)
     s3.put_object(Bucket=bucket, Key="after", Body=body)
     assert s3.get_object(Bucket=bucket, Key="after")["Body"].read() == body
+
+
+def test_a_write_made_while_a_host_was_cut_off_is_repaired(s3, bucket, cut):
+    """A PUT with host 5 cut off stores 5 of 6 shards per stripe and queues the data for repair. Once host 5 is
+    back, the repairer rebuilds its shards, so the object then survives two other hosts being cut off."""
+    body = os.urandom(21 * MiB)  # six stripes: one shard of each on host 5
+    before = shard_files(5)
+    cut(5)
+    s3.put_object(Bucket=bucket, Key="repaired", Body=body)
+    assert shard_files(5) == before
+    set_link(5, True)
+    deadline = time.monotonic() + 60
+    while shard_files(5) < before + 6 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert shard_files(5) == before + 6, "the repairer did not rebuild host 5's shards"
+    cut(1, 2)
+    got, seconds = timed(lambda: s3.get_object(Bucket=bucket, Key="repaired")["Body"].read())
+    assert got == body
+    assert seconds < READ_BUDGET, f"GET with two hosts cut off took {seconds:.1f}s"

@@ -215,6 +215,22 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).items
     }
 
+    public func queueRepair(_ layout: DataLayout) async throws {
+        _ = try await call(MetadataAPI.Path.queueRepair, layout, as: MetadataAPI.Empty.self)
+    }
+
+    public func repairs(limit: Int, dropAfter: Double) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.repairs, MetadataAPI.RepairsRequest(limit: limit, dropAfter: dropAfter),
+            as: MetadataAPI.RepairsResponse.self
+        ).layouts
+    }
+
+    public func ackRepairs(dataIds: [String]) async throws {
+        _ = try await call(
+            MetadataAPI.Path.ackRepairs, MetadataAPI.AckRepairsRequest(dataIds: dataIds), as: MetadataAPI.Empty.self)
+    }
+
     public func ackGarbage(ids: [Int64]) async throws {
         _ = try await call(
             MetadataAPI.Path.ackGarbage, MetadataAPI.AckGarbageRequest(ids: ids), as: MetadataAPI.Empty.self)

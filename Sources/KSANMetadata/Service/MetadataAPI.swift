@@ -29,6 +29,9 @@ enum MetadataAPI {
         static let listUploads = "/v1/uploads/list"
         static let garbage = "/v1/garbage/list"
         static let ackGarbage = "/v1/garbage/ack"
+        static let queueRepair = "/v1/repairs/queue"
+        static let repairs = "/v1/repairs/list"
+        static let ackRepairs = "/v1/repairs/ack"
     }
 
     /// An empty request or response: `{}`.
@@ -103,4 +106,10 @@ enum MetadataAPI {
     }
     struct GarbageItemsResponse: Codable, Sendable { var items: [GarbageItem] }
     struct AckGarbageRequest: Codable, Sendable { var ids: [Int64] }
+    struct RepairsRequest: Codable, Sendable {
+        var limit: Int
+        var dropAfter: Double
+    }
+    struct RepairsResponse: Codable, Sendable { var layouts: [DataLayout] }
+    struct AckRepairsRequest: Codable, Sendable { var dataIds: [String] }
 }

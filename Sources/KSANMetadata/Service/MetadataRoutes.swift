@@ -118,6 +118,18 @@ public struct MetadataRoutes: Sendable {
                 items: try await store.garbage(limit: request.limit, intentAge: request.intentAge)
             )
         }
+        post(router, MetadataAPI.Path.queueRepair) { (layout: DataLayout) in
+            try await store.queueRepair(layout)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.repairs) { (request: MetadataAPI.RepairsRequest) in
+            MetadataAPI.RepairsResponse(
+                layouts: try await store.repairs(limit: request.limit, dropAfter: request.dropAfter))
+        }
+        post(router, MetadataAPI.Path.ackRepairs) { (request: MetadataAPI.AckRepairsRequest) in
+            try await store.ackRepairs(dataIds: request.dataIds)
+            return MetadataAPI.Empty()
+        }
         post(router, MetadataAPI.Path.ackGarbage) { (request: MetadataAPI.AckGarbageRequest) in
             try await store.ackGarbage(ids: request.ids)
             return MetadataAPI.Empty()

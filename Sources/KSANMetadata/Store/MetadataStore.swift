@@ -66,6 +66,16 @@ public protocol MetadataStore: Sendable {
     func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem]
     /// Removes garbage items whose shards were deleted.
     func ackGarbage(ids: [Int64]) async throws
+
+    /// Records that some shards of `layout` are missing or damaged (a stripe written with only its quorum, or a
+    /// read that found a shard absent or corrupt). Queuing the same data twice keeps one entry.
+    func queueRepair(_ layout: DataLayout) async throws
+    /// Up to `limit` queued repairs of data that is committed (referenced by an object or part), oldest first.
+    /// Entries whose data is neither committed nor being written (no write intent) and that were queued more than
+    /// `dropAfter` seconds ago are forgotten: their data was never committed, or was deleted.
+    func repairs(limit: Int, dropAfter: Double) async throws -> [DataLayout]
+    /// Removes repaired entries.
+    func ackRepairs(dataIds: [String]) async throws
 }
 
 extension MetadataStore {

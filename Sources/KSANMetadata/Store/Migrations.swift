@@ -149,7 +149,20 @@ public enum Migrations {
                 )
                 """,
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "repair queue",
+            statements: [
+                """
+                CREATE TABLE repair_queue (
+                    data_id text COLLATE "C" PRIMARY KEY,
+                    layout jsonb NOT NULL,
+                    queued_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -40,6 +40,8 @@ public struct DataPlane: Sendable {
     let logger: Logger
     /// Hosts that lately failed to answer.
     let health: HostHealth
+    /// Data ids queued for repair lately by this gateway.
+    let recentRepairs = TTLCache<String, Bool>(ttl: 300)
 
     /// Creates a data plane.
     public init(
@@ -106,14 +108,16 @@ public struct DataPlane: Sendable {
         try await metadata.registerIntent(WriteIntent(layout: layout, createdAt: Date()))
         let stripeSize = layout.geometry.stripeSize
         let stripeLayout = layout
+        let degraded: Bool
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            degraded = try await withThrowingTaskGroup(of: Bool.self) { group in
                 var inFlight = 0
                 var index = 0
+                var degraded = false
                 var stripe = allocateStripe(stripeLayout, dataLength: stripeSize)
                 func flush() async throws {
                     if inFlight >= options.stripesInFlight {
-                        try await group.next()
+                        if try await group.next() == true { degraded = true }
                         inFlight -= 1
                     }
                     let full = stripe
@@ -137,13 +141,15 @@ public struct DataPlane: Sendable {
                 }
                 try checkLength()
                 if stripe.readableBytes > 0 { try await flush() }
-                try await group.waitForAll()
+                for try await stripeDegraded in group where stripeDegraded { degraded = true }
+                return degraded
             }
         } catch {
             discard(layout, reason: "write failed: \(error)")
             throw error
         }
         layout.size = received
+        if degraded { await queueRepair(layout, reason: "written with fewer shards than the stripe width") }
         return hashes.result(ObjectSegment(size: received, layout: layout))
     }
 
@@ -157,8 +163,9 @@ public struct DataPlane: Sendable {
     }
 
     /// Encodes one stripe and writes its shards in parallel; succeeds once the write quorum is durable.
+    /// - Returns: whether some shard was not written (the stripe needs repair).
     func storeStripe(_ data: ByteBuffer, index: Int, layout: DataLayout, coder: ErasureCoder?, topology: Topology)
-        async throws
+        async throws -> Bool
     {
         let width = layout.dataShards + layout.parityShards
         let shardLength = StripeGeometry.shardLength(
@@ -180,6 +187,7 @@ public struct DataPlane: Sendable {
         guard written >= layout.writeQuorum else {
             throw StorageError(.unavailable, "only \(written) of \(width) shards written, quorum \(layout.writeQuorum)")
         }
+        return written < width
     }
 
     /// Writes a stripe's shards in parallel and returns how many are durable. Every shard is attempted, suspect
@@ -256,7 +264,8 @@ public struct DataPlane: Sendable {
         let width = layout.dataShards + layout.parityShards
         let shardLength = geometry.shardLength(ofStripe: index)
         let dataLength = geometry.dataLength(ofStripe: index)
-        let shards = await gatherShards(layout, stripe: index, length: shardLength, topology: topology)
+        let (shards, damaged) = await gatherShards(layout, stripe: index, length: shardLength, topology: topology)
+        if damaged { await queueRepair(layout, reason: "a shard was missing or corrupt on read") }
         if layout.replicated {
             guard let copy = shards.lazy.compactMap({ $0 }).first else {
                 throw StorageError(.unavailable, "no copy of \(layout.dataId) stripe \(index) is readable")
@@ -294,8 +303,11 @@ public struct DataPlane: Sendable {
     /// and a shard that fails is replaced at once. If the stripe is not complete after `hedgeDelay`, every other
     /// shard is asked for too, and the first `k` win; requests still running then are cancelled, and a host that
     /// kept one waiting past `hedgeDelay` becomes suspect.
-    /// - Returns: the shards by index; nil for those not fetched or not readable.
-    func gatherShards(_ layout: DataLayout, stripe: Int, length: Int, topology: Topology) async -> [ByteBuffer?] {
+    /// - Returns: the shards by index (nil for those not fetched or not readable), and whether an OSD answered
+    ///   that a shard is missing or corrupt (the data needs repair).
+    func gatherShards(_ layout: DataLayout, stripe: Int, length: Int, topology: Topology) async
+        -> (shards: [ByteBuffer?], damaged: Bool)
+    {
         let width = layout.dataShards + layout.parityShards
         let needed = layout.replicated ? 1 : layout.dataShards
         let suspect = (0..<width).map { shard in
@@ -303,7 +315,8 @@ public struct DataPlane: Sendable {
         }
         let candidates = (0..<width).filter { !suspect[$0] } + (0..<width).filter { suspect[$0] }
         var shards = [ByteBuffer?](repeating: nil, count: width)
-        await withTaskGroup(of: (Int, ByteBuffer?)?.self) { group in
+        var damaged = false
+        await withTaskGroup(of: (Int, ShardFetch)?.self) { group in
             var next = 0
             var running = 0
             var received = 0
@@ -327,21 +340,35 @@ public struct DataPlane: Sendable {
                     continue
                 }
                 running -= 1
-                if let bytes {
-                    shards[shard] = bytes
+                switch bytes {
+                case .data(let data):
+                    shards[shard] = data
                     received += 1
-                } else if next < candidates.count {
-                    launch()
+                    continue
+                case .damaged: damaged = true
+                case .unanswered: break
                 }
+                if next < candidates.count { launch() }
             }
             group.cancelAll()
         }
-        return shards
+        return (shards, damaged)
+    }
+
+    /// What fetching one shard gave.
+    enum ShardFetch: Sendable {
+        /// The shard's bytes, checksums verified.
+        case data(ByteBuffer)
+        /// The OSD answered that the shard is missing or corrupt.
+        case damaged
+        /// No usable answer: unreachable host, timeout, cancelled.
+        case unanswered
     }
 
     /// Fetches one shard; nil if it is missing, corrupt or its host does not answer (the host then becomes suspect;
     /// also if the fetch is cancelled after it kept the stripe waiting past `hedgeDelay`).
-    func fetchShard(_ layout: DataLayout, stripe: Int, shard: Int, length: Int, topology: Topology) async -> ByteBuffer?
+    func fetchShard(_ layout: DataLayout, stripe: Int, shard: Int, length: Int, topology: Topology) async
+        -> ShardFetch
     {
         let disk = layout.diskIds[shard]
         let started = ContinuousClock.now
@@ -355,7 +382,7 @@ public struct DataPlane: Sendable {
             let bytes = try await osd.read(
                 endpoint: host.endpoint, disk: disk, address: address, expectedLength: length)
             health.markAnswered(host.endpoint)
-            return bytes
+            return .data(bytes)
         } catch {
             let cancelled = Task.isCancelled
             if let endpoint, Self.hostDidNotAnswer(error) {
@@ -376,8 +403,108 @@ public struct DataPlane: Sendable {
                         "error": "\(error)",
                     ])
             }
-            return nil
+            if let error = error as? StorageError, error.code == .notFound || error.code == .corrupt {
+                return .damaged
+            }
+            return .unanswered
         }
+    }
+
+    // MARK: Repair
+
+    /// Queues `layout` for repair, at most once per `recentRepairs` period per data id (reads of damaged data
+    /// would otherwise queue it on every stripe). Failures are logged: the data is still readable, and the next
+    /// read or scrub finds it again.
+    func queueRepair(_ layout: DataLayout, reason: String) async {
+        do {
+            _ = try await recentRepairs.value(for: layout.dataId) {
+                try await metadata.queueRepair(layout)
+                logger.info("queued for repair", metadata: ["ksan.data": "\(layout.dataId)", "reason": "\(reason)"])
+                return true
+            }
+        } catch {
+            logger.warning(
+                "could not queue repair", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
+        }
+    }
+
+    /// Rewrites the missing and corrupt shards of every stripe of `layout` on their own disks, from the shards that
+    /// are intact (reconstructed with ISA-L, or copied for a replicated pool).
+    /// - Returns: true if every shard of every stripe is now in place; false if a host did not answer, a stripe
+    ///   has fewer than k intact shards, or a write failed (the repair stays queued).
+    public func repair(_ layout: DataLayout) async -> Bool {
+        guard let topology = try? await self.topology.current() else { return false }
+        let geometry = layout.geometry
+        let width = layout.dataShards + layout.parityShards
+        var rewritten = 0
+        for stripe in 0..<geometry.stripeCount {
+            let length = geometry.shardLength(ofStripe: stripe)
+            var shards = [ByteBuffer?](repeating: nil, count: width)
+            var complete = true
+            await withTaskGroup(of: (Int, ShardFetch).self) { group in
+                for shard in 0..<width {
+                    group.addTask {
+                        (
+                            shard,
+                            await fetchShard(layout, stripe: stripe, shard: shard, length: length, topology: topology)
+                        )
+                    }
+                }
+                for await (shard, outcome) in group {
+                    switch outcome {
+                    case .data(let bytes): shards[shard] = bytes
+                    case .damaged: break
+                    case .unanswered: complete = false
+                    }
+                }
+            }
+            let missing = (0..<width).filter { shards[$0] == nil }
+            guard complete else { return false }  // cannot tell what is missing on a host that does not answer
+            guard !missing.isEmpty else { continue }
+            guard width - missing.count >= (layout.replicated ? 1 : layout.dataShards) else {
+                logger.error(
+                    "stripe cannot be repaired: too few intact shards",
+                    metadata: [
+                        "ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.missing": "\(missing)",
+                    ])
+                return false
+            }
+            if layout.replicated {
+                let copy = shards.compactMap { $0 }.first!
+                for shard in missing { shards[shard] = copy }
+            } else {
+                do {
+                    let coder = try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
+                    var buffer = ByteBufferAllocator().buffer(capacity: width * length)
+                    for shard in 0..<width {
+                        if let bytes = shards[shard] {
+                            buffer.writeImmutableBuffer(bytes)
+                        } else {
+                            buffer.writeRepeatingByte(0, count: length)
+                        }
+                    }
+                    try buffer.withUnsafeMutableReadableBytes { raw in
+                        try coder.reconstruct(
+                            shards: (0..<width).map { raw.baseAddress! + $0 * length }, length: length, lost: missing)
+                    }
+                    for shard in missing {
+                        shards[shard] = buffer.getSlice(at: buffer.readerIndex + shard * length, length: length)
+                    }
+                } catch {
+                    logger.error("repair failed", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
+                    return false
+                }
+            }
+            for shard in missing {
+                let written = await writeShard(
+                    shards[shard]!, disk: layout.diskIds[shard], stripe: stripe, shard: shard, layout: layout,
+                    topology: topology)
+                guard written else { return false }
+                rewritten += 1
+            }
+        }
+        logger.info("repaired", metadata: ["ksan.data": "\(layout.dataId)", "ksan.shards": "\(rewritten)"])
+        return true
     }
 
     // MARK: Delete

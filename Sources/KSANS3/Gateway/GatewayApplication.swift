@@ -39,6 +39,9 @@ public func buildGatewayApplication(
         GarbageCollector(
             metadata: metadata, data: data, interval: configuration.gcInterval, intentAge: configuration.intentAge,
             logger: logger),
+        Repairer(
+            metadata: metadata, data: data, interval: configuration.repairInterval,
+            dropAfter: configuration.intentAge, logger: logger),
         HTTPClientService(client: httpClient))
     return app
 }

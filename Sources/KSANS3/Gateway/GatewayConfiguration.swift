@@ -16,11 +16,14 @@ public struct GatewayConfiguration: Sendable {
     public var gcInterval: Double
     /// Age in seconds after which a write intent is considered abandoned.
     public var intentAge: Double
+    /// Seconds between repair passes.
+    public var repairInterval: Double
 
     /// Creates a configuration.
     public init(
         listen: HostPort, metadataURL: String, region: String = "us-east-1", domains: [String] = [],
-        dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600
+        dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
+        repairInterval: Double = 10
     ) {
         self.listen = listen
         self.metadataURL = metadataURL
@@ -29,5 +32,6 @@ public struct GatewayConfiguration: Sendable {
         self.dataPlane = dataPlane
         self.gcInterval = gcInterval
         self.intentAge = intentAge
+        self.repairInterval = repairInterval
     }
 }

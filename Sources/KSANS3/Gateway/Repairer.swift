@@ -1,0 +1,50 @@
+import KSANMetadata
+import Logging
+import ServiceLifecycle
+
+/// Restores full redundancy of committed data: takes queued repairs (stripes written with only their quorum,
+/// shards found missing or corrupt on read) and rewrites the missing shards from the intact ones. Runs every
+/// `interval` seconds until graceful shutdown; what cannot be repaired yet (a host that does not answer) stays
+/// queued for the next pass.
+public struct Repairer: Service {
+    let metadata: any MetadataStore
+    let data: DataPlane
+    let interval: Double
+    /// Seconds after which a queued repair of data that was never committed (nor is being written) is dropped.
+    let dropAfter: Double
+    let logger: Logger
+
+    /// Creates a repairer.
+    public init(metadata: any MetadataStore, data: DataPlane, interval: Double, dropAfter: Double, logger: Logger) {
+        self.metadata = metadata
+        self.data = data
+        self.interval = interval
+        self.dropAfter = dropAfter
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await repairQueued()
+            } catch {
+                logger.warning("repair pass failed", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+            }
+        }
+    }
+
+    /// One pass: repairs what it can and acknowledges it.
+    public func repairQueued() async throws {
+        let layouts = try await metadata.repairs(limit: 32, dropAfter: dropAfter)
+        guard !layouts.isEmpty else { return }
+        var done: [String] = []
+        for layout in layouts where await data.repair(layout) {
+            done.append(layout.dataId)
+        }
+        if !done.isEmpty { try await metadata.ackRepairs(dataIds: done) }
+        logger.debug("repair pass", metadata: ["ksan.repaired": "\(done.count)", "ksan.queued": "\(layouts.count)"])
+    }
+}
