@@ -335,12 +335,12 @@ public struct DataPlane: Sendable {
                 return nil
             }
             while received < needed, running > 0 || next < candidates.count, let outcome = await group.next() {
-                guard let (shard, bytes) = outcome else {
+                guard let (shard, fetched) = outcome else {
                     while next < candidates.count { launch() }  // hedge: ask every other shard too
                     continue
                 }
                 running -= 1
-                switch bytes {
+                switch fetched {
                 case .data(let data):
                     shards[shard] = data
                     received += 1
