@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "KSANCore", "KSANErasure",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -90,7 +91,8 @@ let package = Package(
         .executableTarget(
             name: "ksan-osd",
             dependencies: [
-                "KSANStorage",
+                "KSANStorage", "KSANMetadata",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -130,7 +132,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "KSANStorageTests", dependencies: ["KSANStorage"]),
+        .testTarget(
+            name: "KSANStorageTests",
+            dependencies: [
+                "KSANStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "KSANS3Tests",
             dependencies: ["KSANS3", "KSANCore"]

@@ -323,7 +323,8 @@ wait_ready metadata "$KSAN_METADATA_PORT"
 for ((i = 1; i <= KSAN_OSDS; i++)); do
     disk_args=()
     for ((d = 1; d <= KSAN_DISKS_PER_OSD; d++)); do disk_args+=(--disk "osd$i-d$d=$KSAN_HOME/osd$i/d$d"); done
-    start "osd$i" "$(osd_port "$i")" ksan-osd --listen "127.0.0.1:$(osd_port "$i")" --host-id "osd$i" "${disk_args[@]}"
+    start "osd$i" "$(osd_port "$i")" ksan-osd --listen "127.0.0.1:$(osd_port "$i")" --host-id "osd$i" "${disk_args[@]}" \
+        --metadata-url "$METADATA_URL"
 done
 for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; done
 

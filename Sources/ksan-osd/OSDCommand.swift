@@ -1,6 +1,8 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Hummingbird
 import KSANCore
+import KSANMetadata
 import KSANStorage
 import Logging
 
@@ -19,6 +21,15 @@ struct OSDCommand: AsyncParsableCommand {
     @Option(help: "A disk served by this OSD, as id=/absolute/path (repeat for several).")
     var disk: [String]
 
+    @Option(help: "Base URL of the metadata service, where the scrubber queues data with a corrupt shard for repair.")
+    var metadataURL: String?
+
+    @Option(help: "Seconds between scrub passes over every shard (0: no scrubbing).")
+    var scrubInterval: Double = 86_400
+
+    @Option(help: "MB per second a scrub pass reads, at most.")
+    var scrubRate: Int = 64
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -28,14 +39,40 @@ struct OSDCommand: AsyncParsableCommand {
         for d in disk where OSDConfiguration.Disk(argument: d) == nil {
             throw ValidationError("--disk \(d): expected id=/absolute/path")
         }
+        guard scrubInterval >= 0, scrubRate > 0 else {
+            throw ValidationError("--scrub-interval must be 0 or more, --scrub-rate positive")
+        }
+        if let metadataURL, !(metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://")) {
+            throw ValidationError("--metadata-url must be an http(s) URL")
+        }
     }
 
     func run() async throws {
         var logger = Logger(label: "ksan-osd")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = OSDConfiguration(
-            listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)))
-        let app = try buildOSDApplication(configuration: configuration, logger: logger)
+            listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)),
+            scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20)
+        let metadata = metadataURL.map { MetadataClient(baseURL: $0, httpClient: HTTPClient.shared) }
+        let reportLogger = logger
+        let app = try buildOSDApplication(configuration: configuration, logger: logger) { dataId, disk in
+            let logger = reportLogger
+            guard let metadata else {
+                logger.error(
+                    "corrupt shard not queued for repair: no --metadata-url",
+                    metadata: ["ksan.data": "\(dataId)", "ksan.disk": "\(disk)"])
+                return
+            }
+            do {
+                let queued = try await metadata.queueRepair(dataId: dataId)
+                logger.notice(
+                    queued ? "queued for repair" : "corrupt shard of data that is not committed",
+                    metadata: ["ksan.data": "\(dataId)", "ksan.disk": "\(disk)"])
+            } catch {
+                logger.error(
+                    "could not queue repair", metadata: ["ksan.data": "\(dataId)", "error": "\(error)"])
+            }
+        }
         try await app.runService()
     }
 }

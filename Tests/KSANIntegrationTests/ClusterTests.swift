@@ -70,6 +70,16 @@ struct ClusterTests {
             rotten.allSatisfy { (try? Data(contentsOf: URL(fileURLWithPath: $0))) == intact[$0] }
         }
         #expect(try await cluster.rowCount("repair_queue") == 0)
+
+        // Bit rot in a parity shard, which no healthy read touches, is found by the OSD's scrub (every 2 s here),
+        // queued for repair by data id, and rewritten.
+        let parity = try #require(files.first { ($0 as NSString).lastPathComponent == "0.4.shard" })
+        let parityIntact = try Data(contentsOf: URL(fileURLWithPath: parity))
+        var parityRotten = parityIntact
+        parityRotten[parityRotten.count / 3] ^= 0x10
+        try parityRotten.write(to: URL(fileURLWithPath: parity))
+        try await waitUntil(seconds: 30) { (try? Data(contentsOf: URL(fileURLWithPath: parity))) == parityIntact }
+        try await waitUntilAsync { try await cluster.rowCount("repair_queue") == 0 }
         // A range inside the damaged stripe.
         let ranged = try await cluster.s3("GET", "/it-bucket/a.bin", headers: [("Range", "bytes=4194000-4194999")])
         #expect(ranged.status == 206)

@@ -100,7 +100,10 @@ final class TestCluster: @unchecked Sendable {
 
     func startOSD(_ index: Int) async throws {
         let osd = osds[index]
-        var arguments = ["--listen", "127.0.0.1:\(osd.port)", "--host-id", osd.id]
+        var arguments = [
+            "--listen", "127.0.0.1:\(osd.port)", "--host-id", osd.id, "--metadata-url",
+            "http://127.0.0.1:\(metadataPort)", "--scrub-interval", "2",
+        ]
         for (d, path) in osd.disks.enumerated() { arguments += ["--disk", "\(osd.id)-d\(d + 1)=\(path)"] }
         osds[index].process = try launch("ksan-osd", log: osd.id, arguments)
         try await waitHealthy(port: osd.port)

@@ -149,6 +149,12 @@ struct ObjectTests {
 
             try await store.ackRepairs(dataIds: [committed.dataId])
             #expect(try await store.repairs(limit: 10, dropAfter: 3600).isEmpty)
+            // A scrub's report names only the data id: the layout comes from placement.
+            #expect(try await store.queueRepair(dataId: committed.dataId))
+            #expect(try await store.repairs(limit: 10, dropAfter: 3600) == [committed])
+            #expect(try await store.queueRepair(dataId: committed.dataId))  // already queued: still true
+            #expect(try await !store.queueRepair(dataId: neverCommitted.dataId))
+            try await store.ackRepairs(dataIds: [committed.dataId])
             // Once the object is deleted, its queued repair is forgotten too.
             try await store.queueRepair(committed)
             _ = try await store.deleteObject(bucket: "b", key: "k")

@@ -219,6 +219,13 @@ public final class MetadataClient: MetadataStore, Sendable {
         _ = try await call(MetadataAPI.Path.queueRepair, layout, as: MetadataAPI.Empty.self)
     }
 
+    public func queueRepair(dataId: String) async throws -> Bool {
+        try await call(
+            MetadataAPI.Path.queueRepairOfData, MetadataAPI.QueueRepairOfDataRequest(dataId: dataId),
+            as: MetadataAPI.QueuedResponse.self
+        ).queued
+    }
+
     public func repairs(limit: Int, dropAfter: Double) async throws -> [DataLayout] {
         try await call(
             MetadataAPI.Path.repairs, MetadataAPI.RepairsRequest(limit: limit, dropAfter: dropAfter),

@@ -30,6 +30,7 @@ enum MetadataAPI {
         static let garbage = "/v1/garbage/list"
         static let ackGarbage = "/v1/garbage/ack"
         static let queueRepair = "/v1/repairs/queue"
+        static let queueRepairOfData = "/v1/repairs/queue-data"
         static let repairs = "/v1/repairs/list"
         static let ackRepairs = "/v1/repairs/ack"
     }
@@ -112,4 +113,6 @@ enum MetadataAPI {
     }
     struct RepairsResponse: Codable, Sendable { var layouts: [DataLayout] }
     struct AckRepairsRequest: Codable, Sendable { var dataIds: [String] }
+    struct QueueRepairOfDataRequest: Codable, Sendable { var dataId: String }
+    struct QueuedResponse: Codable, Sendable { var queued: Bool }
 }

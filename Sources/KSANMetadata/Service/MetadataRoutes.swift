@@ -122,6 +122,9 @@ public struct MetadataRoutes: Sendable {
             try await store.queueRepair(layout)
             return MetadataAPI.Empty()
         }
+        post(router, MetadataAPI.Path.queueRepairOfData) { (request: MetadataAPI.QueueRepairOfDataRequest) in
+            MetadataAPI.QueuedResponse(queued: try await store.queueRepair(dataId: request.dataId))
+        }
         post(router, MetadataAPI.Path.repairs) { (request: MetadataAPI.RepairsRequest) in
             MetadataAPI.RepairsResponse(
                 layouts: try await store.repairs(limit: request.limit, dropAfter: request.dropAfter))

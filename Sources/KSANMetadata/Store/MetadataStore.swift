@@ -70,6 +70,9 @@ public protocol MetadataStore: Sendable {
     /// Records that some shards of `layout` are missing or damaged (a stripe written with only its quorum, or a
     /// read that found a shard absent or corrupt). Queuing the same data twice keeps one entry.
     func queueRepair(_ layout: DataLayout) async throws
+    /// Queues the committed data `dataId` for repair, by its layout in `placement` (an OSD's scrub found one of its
+    /// shards corrupt). Returns false if no committed data has that id (deleted meanwhile, or never committed).
+    func queueRepair(dataId: String) async throws -> Bool
     /// Up to `limit` queued repairs of data that is committed (referenced by an object or part), oldest first.
     /// Entries whose data is neither committed nor being written (no write intent) and that were queued more than
     /// `dropAfter` seconds ago are forgotten: their data was never committed, or was deleted.

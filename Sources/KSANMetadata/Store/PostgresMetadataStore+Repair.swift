@@ -15,6 +15,28 @@ extension PostgresMetadataStore {
         }
     }
 
+    public func queueRepair(dataId: String) async throws -> Bool {
+        try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                WITH found AS (SELECT data_id, layout FROM placement WHERE data_id = \(dataId))
+                INSERT INTO repair_queue (data_id, layout) SELECT data_id, layout FROM found
+                ON CONFLICT (data_id) DO NOTHING
+                RETURNING data_id
+                """,
+                logger: logger
+            )
+            var inserted = false
+            for try await _ in rows.decode(String.self) { inserted = true }
+            if inserted { return true }
+            // Already queued, or not committed data.
+            let exists = try await connection.query(
+                "SELECT 1 FROM placement WHERE data_id = \(dataId)", logger: logger)
+            for try await _ in exists.decode(Int.self) { return true }
+            return false
+        }
+    }
+
     public func repairs(limit: Int, dropAfter: Double) async throws -> [DataLayout] {
         let limit = min(max(limit, 0), 10_000)
         return try await transaction { connection in

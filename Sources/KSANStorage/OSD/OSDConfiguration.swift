@@ -30,11 +30,20 @@ public struct OSDConfiguration: Sendable {
     public var hostId: String
     /// The disks.
     public var disks: [Disk]
+    /// Time between the end of one scrub pass and the start of the next; nil: no scrubbing.
+    public var scrubInterval: Duration?
+    /// Bytes per second a scrub pass reads, at most.
+    public var scrubRate: Int
 
     /// Creates a configuration.
-    public init(listen: HostPort, hostId: String, disks: [Disk]) {
+    public init(
+        listen: HostPort, hostId: String, disks: [Disk], scrubInterval: Duration? = nil,
+        scrubRate: Int = 64 << 20
+    ) {
         self.listen = listen
         self.hostId = hostId
         self.disks = disks
+        self.scrubInterval = scrubInterval
+        self.scrubRate = scrubRate
     }
 }

@@ -123,6 +123,28 @@ public struct DiskStore: Sendable {
         }
     }
 
+    /// Every data id with a shard directory on this disk.
+    public func dataIds() throws -> [String] {
+        var ids: [String] = []
+        for prefix in try Self.entries(of: root + "/shards") {
+            for dataId in try Self.entries(of: root + "/shards/" + prefix) where ShardAddress.isValid(dataId: dataId) {
+                ids.append(dataId)
+            }
+        }
+        return ids
+    }
+
+    /// The addresses of the shards of a data id on this disk (file names that do not parse are skipped).
+    public func addresses(dataId: String) throws -> [ShardAddress] {
+        try list(dataId: dataId).compactMap { name in
+            let parts = name.split(separator: ".")
+            guard parts.count == 3, parts[2] == "shard", let stripe = Int(parts[0]), let shard = Int(parts[1]) else {
+                return nil
+            }
+            return try? ShardAddress(dataId: dataId, stripe: stripe, shard: shard)
+        }
+    }
+
     /// The shard file names (`<stripe>.<shard>.shard`) of a data id on this disk.
     public func list(dataId: String) throws -> [String] {
         guard ShardAddress.isValid(dataId: dataId) else { throw StorageError(.invalidAddress, "invalid data id") }
