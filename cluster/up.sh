@@ -163,6 +163,16 @@ if [[ ! -s $KEYS_FILE ]]; then
     mv "$KEYS_FILE.tmp" "$KEYS_FILE"
     log "generated admin keys in $KEYS_FILE"
 fi
+# The cluster key: every internal call (gateway and OSD scrubber to metadata, gateway to OSDs) is signed with it.
+CLUSTER_KEY_FILE=$KSAN_HOME/cluster-key
+if [[ ! -s $CLUSTER_KEY_FILE ]]; then
+    (
+        umask 077
+        random_string 48 'A-Za-z0-9' >"$CLUSTER_KEY_FILE.tmp"
+    )
+    mv "$CLUSTER_KEY_FILE.tmp" "$CLUSTER_KEY_FILE"
+    log "generated the cluster key in $CLUSTER_KEY_FILE"
+fi
 ACCESS_KEY=$(sed -n 's/^KSAN_ADMIN_ACCESS_KEY=//p' "$KEYS_FILE")
 SECRET_KEY=$(sed -n 's/^KSAN_ADMIN_SECRET_KEY=//p' "$KEYS_FILE")
 [[ -n $ACCESS_KEY && -n $SECRET_KEY ]] || die "$KEYS_FILE is damaged: delete it to generate new keys"
@@ -317,19 +327,19 @@ pg_create_db "$KSAN_PG_PORT" ksan || die "could not create database ksan on 127.
 
 start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
     --postgres-url "$PG_URL" --topology "$TOPOLOGY_FILE" \
-    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY"
+    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready metadata "$KSAN_METADATA_PORT"
 
 for ((i = 1; i <= KSAN_OSDS; i++)); do
     disk_args=()
     for ((d = 1; d <= KSAN_DISKS_PER_OSD; d++)); do disk_args+=(--disk "osd$i-d$d=$KSAN_HOME/osd$i/d$d"); done
     start "osd$i" "$(osd_port "$i")" ksan-osd --listen "127.0.0.1:$(osd_port "$i")" --host-id "osd$i" "${disk_args[@]}" \
-        --metadata-url "$METADATA_URL"
+        --metadata-url "$METADATA_URL" --cluster-key-file "$CLUSTER_KEY_FILE"
 done
 for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; done
 
 start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
-    --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN"
+    --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
 
 if ((${#STARTED[@]} == 0)); then

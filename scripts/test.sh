@@ -118,7 +118,7 @@ if wants lint; then
         status=FAIL
     fi
     if ! command -v docker-compose >/dev/null ||
-        ! KSAN_ADMIN_ACCESS_KEY=lint KSAN_ADMIN_SECRET_KEY=lint docker-compose -f docker/docker-compose.yml config -q; then
+        ! KSAN_ADMIN_ACCESS_KEY=lint KSAN_ADMIN_SECRET_KEY=lint KSAN_CLUSTER_KEY=lint docker-compose -f docker/docker-compose.yml config -q; then
         echo "test.sh: FAILED: docker/docker-compose.yml does not validate (or docker-compose is missing)"
         status=FAIL
     fi

@@ -34,6 +34,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Seconds between garbage-collection passes.")
     var gcInterval: Double = 10
 
+    @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
+    var clusterKeyFile: String?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -61,7 +64,8 @@ struct GatewayCommand: AsyncParsableCommand {
         options.inlineThreshold = inlineThreshold
         let configuration = GatewayConfiguration(
             listen: HostPort(listen)!, metadataURL: metadataURL, region: region, domains: domain, dataPlane: options,
-            gcInterval: gcInterval, repairInterval: repairInterval)
+            gcInterval: gcInterval, repairInterval: repairInterval,
+            clusterKey: try ClusterKey.load(file: clusterKeyFile))
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await app.runService()
     }

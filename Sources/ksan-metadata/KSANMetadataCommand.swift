@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import KSANCore
 import KSANMetadata
 import Logging
 
@@ -29,6 +30,9 @@ struct KSANMetadataCommand: AsyncParsableCommand {
 
     @Option(help: "The bootstrap administrator's display name.")
     var adminDisplayName = "admin"
+
+    @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
+    var clusterKeyFile: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -62,7 +66,8 @@ struct KSANMetadataCommand: AsyncParsableCommand {
             topologyFile: topology,
             adminAccessKey: adminAccessKey ?? environment["KSAN_ADMIN_ACCESS_KEY"],
             adminSecretKey: adminSecretKey ?? environment["KSAN_ADMIN_SECRET_KEY"],
-            adminDisplayName: adminDisplayName
+            adminDisplayName: adminDisplayName,
+            clusterKey: try ClusterKey.load(file: clusterKeyFile, environment: environment)
         )
         let app = try await buildMetadataApplication(configuration: configuration, logger: logger)
         try await app.runService()

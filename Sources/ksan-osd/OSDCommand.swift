@@ -30,6 +30,9 @@ struct OSDCommand: AsyncParsableCommand {
     @Option(help: "MB per second a scrub pass reads, at most.")
     var scrubRate: Int = 64
 
+    @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
+    var clusterKeyFile: String?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -52,8 +55,11 @@ struct OSDCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let configuration = OSDConfiguration(
             listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)),
-            scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20)
-        let metadata = metadataURL.map { MetadataClient(baseURL: $0, httpClient: HTTPClient.shared) }
+            scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20,
+            clusterKey: try ClusterKey.load(file: clusterKeyFile))
+        let metadata = metadataURL.map {
+            MetadataClient(baseURL: $0, httpClient: HTTPClient.shared, clusterKey: configuration.clusterKey)
+        }
         let reportLogger = logger
         let app = try buildOSDApplication(configuration: configuration, logger: logger) { dataId, disk in
             let logger = reportLogger

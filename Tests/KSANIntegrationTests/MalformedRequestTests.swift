@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
+import KSANCore
 import KSANS3
 import NIOCore
 import PostgresNIO
@@ -42,6 +44,7 @@ struct MalformedRequestTests {
     }
 
     func table(_ cluster: TestCluster) async throws {
+        try await internalAPIsNeedTheClusterKey(cluster)
         #expect(try await cluster.s3("PUT", "/\(Self.bucket)").status == 200)
         let body = ClusterTests.random((5 << 20) + 123)
         let crc = Self.base64(Self.crc32(body))
@@ -197,6 +200,30 @@ struct MalformedRequestTests {
         }
         #expect(Set(cluster.shardFiles()) == shardsBefore, "no shard file is left behind")
         #expect(try await intentCount(cluster) == intentsBefore, "no write intent is left behind")
+    }
+
+    /// The metadata and OSD APIs answer 401 to calls that are not signed with the cluster key (which would
+    /// otherwise hand out every access key's secret, or any shard), and serve signed ones.
+    func internalAPIsNeedTheClusterKey(_ cluster: TestCluster) async throws {
+        let key = try #require(ClusterKey(secret: cluster.clusterKey))
+        let wrong = try #require(ClusterKey(secret: "not-the-cluster-key-at-all"))
+        let metadataPath = "/v1/repairs/list"
+        let osdPath = "/v1/disks/osd1-d1/data/0123abcd/0/0"
+        for (port, method, path, body, signedStatus) in [
+            (cluster.metadataPort, "POST", metadataPath, #"{"limit":1,"dropAfter":0}"#, UInt(200)),
+            (cluster.osds[0].port, "GET", osdPath, nil, UInt(404)),
+        ] {
+            for (signer, expected) in [(nil, UInt(401)), (wrong, 401), (key, signedStatus)] {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+                request.method = .init(rawValue: method)
+                if let body { request.body = .bytes(ByteBuffer(string: body)) }
+                for (name, value) in signer?.headers(method: method, path: path) ?? [] {
+                    request.headers.add(name: name, value: value)
+                }
+                let response = try await cluster.http.execute(request, timeout: .seconds(10))
+                #expect(response.status.code == expected, "\(method) \(path) on \(port)")
+            }
+        }
     }
 
     /// Checks a row's reply: status, then an XML error with the code, a message, the resource and the request id

@@ -28,6 +28,9 @@ final class TestCluster: @unchecked Sendable {
     var gateway: Process?
     var osds: [OSD] = []
     let accessKey = "KSANTESTACCESSKEY001"
+    /// The cluster key all processes share.
+    let clusterKey = "ksan-test-cluster-key-" + UUID().uuidString
+    var clusterKeyPath: String { root + "/cluster-key" }
     let secretKey = "ksan-test-secret-key-0123456789abcdefghij"
     let http = HTTPClient(eventLoopGroupProvider: .singleton)
 
@@ -79,13 +82,15 @@ final class TestCluster: @unchecked Sendable {
                 ["id": "default", "k": 4, "m": 2, "default": true, "disks": hosts.flatMap { $0["disks"] as! [String] }]
             ],
         ]
+        try clusterKey.write(toFile: clusterKeyPath, atomically: true, encoding: .utf8)
         let topologyPath = root + "/topology.json"
         try JSONSerialization.data(withJSONObject: topology).write(to: URL(fileURLWithPath: topologyPath))
         metadata = try launch(
             "ksan-metadata", log: "metadata",
             [
                 "--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
-                "--admin-access-key", accessKey, "--admin-secret-key", secretKey,
+                "--admin-access-key", accessKey, "--admin-secret-key", secretKey, "--cluster-key-file",
+                clusterKeyPath,
             ])
         try await waitHealthy(port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
@@ -93,7 +98,7 @@ final class TestCluster: @unchecked Sendable {
             "ksan-gateway", log: "gateway",
             [
                 "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
-                "--repair-interval", "1",
+                "--repair-interval", "1", "--cluster-key-file", clusterKeyPath,
             ])
         try await waitHealthy(port: gatewayPort)
     }
@@ -102,7 +107,7 @@ final class TestCluster: @unchecked Sendable {
         let osd = osds[index]
         var arguments = [
             "--listen", "127.0.0.1:\(osd.port)", "--host-id", osd.id, "--metadata-url",
-            "http://127.0.0.1:\(metadataPort)", "--scrub-interval", "2",
+            "http://127.0.0.1:\(metadataPort)", "--scrub-interval", "2", "--cluster-key-file", clusterKeyPath,
         ]
         for (d, path) in osd.disks.enumerated() { arguments += ["--disk", "\(osd.id)-d\(d + 1)=\(path)"] }
         osds[index].process = try launch("ksan-osd", log: osd.id, arguments)

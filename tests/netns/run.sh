@@ -120,6 +120,8 @@ KSAN_PG_FAST=1 in_ns "$CORE_NS" bash -c \
     "source '$REPO/cluster/lib/postgres.sh'; pg_start '$PG_DIR' $PG_PORT && pg_create_db $PG_PORT ksan" >&2 ||
     die "PostgreSQL did not start in $CORE_NS"
 
+KEY_FILE=$HOME_DIR/cluster-key
+(umask 077 && head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$KEY_FILE")
 ACCESS_KEY=NETNS$(printf '%015d' $RANDOM)
 SECRET_KEY=$(head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
 HOSTS=$HOSTS NET=$NET OSD_PORT=$OSD_PORT HOME_DIR=$HOME_DIR PREFIX=$PREFIX python3 - <<'EOF'
@@ -134,16 +136,17 @@ EOF
 
 start metadata "$CORE_NS" ksan-metadata --listen "127.0.0.1:$METADATA_PORT" \
     --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" --topology "$HOME_DIR/topology.json" \
-    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY"
+    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY" --cluster-key-file "$KEY_FILE"
 wait_ready "$CORE_NS" "127.0.0.1:$METADATA_PORT"
 for ((i = 1; i <= HOSTS; i++)); do
     mkdir -p "$HOME_DIR/h$i/d1" "$HOME_DIR/h$i/d2"
     start "h$i" "${PREFIX}h$i" ksan-osd --listen "$NET.$((10 + i)):$OSD_PORT" --host-id "h$i" \
-        --disk "h$i-d1=$HOME_DIR/h$i/d1" --disk "h$i-d2=$HOME_DIR/h$i/d2"
+        --disk "h$i-d1=$HOME_DIR/h$i/d1" --disk "h$i-d2=$HOME_DIR/h$i/d2" --cluster-key-file "$KEY_FILE"
 done
 for ((i = 1; i <= HOSTS; i++)); do wait_ready "${PREFIX}h$i" "$NET.$((10 + i)):$OSD_PORT"; done
 start gateway "$CORE_NS" ksan-gateway --listen "127.0.0.1:$GATEWAY_PORT" \
-    --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1 --repair-interval 1
+    --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1 --repair-interval 1 \
+    --cluster-key-file "$KEY_FILE"
 wait_ready "$CORE_NS" "127.0.0.1:$GATEWAY_PORT"
 log "cluster up: $HOSTS OSD hosts, gateway at 127.0.0.1:$GATEWAY_PORT in $CORE_NS"
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KSANCore
 import NIOCore
 import NIOHTTP1
 
@@ -17,11 +18,15 @@ public final class MetadataClient: MetadataStore, Sendable {
     public let timeout: TimeAmount
     /// The largest response body accepted.
     public let maxResponseSize: Int
+    /// The cluster key that signs every call, if the service requires one.
+    let clusterKey: ClusterKey?
+    /// The path part of `baseURL`, which prefixes the signed path.
+    let basePath: String
 
     /// Creates a client of the service at `baseURL`, over an `HTTPClient` the caller owns and shuts down.
     public init(
         baseURL: String, httpClient: HTTPClient, timeout: TimeAmount = .seconds(30),
-        maxResponseSize: Int = 256 * 1024 * 1024
+        maxResponseSize: Int = 256 * 1024 * 1024, clusterKey: ClusterKey? = nil
     ) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
@@ -29,6 +34,8 @@ public final class MetadataClient: MetadataStore, Sendable {
         self.httpClient = httpClient
         self.timeout = timeout
         self.maxResponseSize = maxResponseSize
+        self.clusterKey = clusterKey
+        self.basePath = URLComponents(string: url)?.percentEncodedPath ?? ""
     }
 
     // MARK: Calls
@@ -41,6 +48,9 @@ public final class MetadataClient: MetadataStore, Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in clusterKey?.headers(method: "POST", path: basePath + path) ?? [] {
+            request.headers.add(name: name, value: value)
+        }
         do {
             request.body = .bytes(ByteBuffer(bytes: try MetadataJSON.encoder().encode(input)))
         } catch {

@@ -1,4 +1,5 @@
 import Hummingbird
+import KSANCore
 import Logging
 import PostgresNIO
 
@@ -34,6 +35,11 @@ public func buildMetadataApplication(
     let store = PostgresMetadataStore(client: postgres, logger: logger)
 
     let router = Router()
+    if let key = configuration.clusterKey {
+        router.add(middleware: ClusterKeyMiddleware(key: key))
+    } else {
+        logger.warning("no cluster key: the metadata API is open to anyone who can reach it")
+    }
     MetadataRoutes(store: store, maxBodySize: configuration.options.maxRequestBodySize, logger: logger)
         .register(on: router)
 

@@ -1,4 +1,5 @@
 import Foundation
+import KSANCore
 import NIOSSL
 import PostgresNIO
 
@@ -126,12 +127,14 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
     public var adminDisplayName: String
     /// Tuning knobs.
     public var options: Options
+    /// The key every call must be signed with; nil: the API is open (a private network only). Never logged.
+    public var clusterKey: ClusterKey?
 
     /// Creates a configuration.
     public init(
         listenHost: String = "127.0.0.1", listenPort: Int = 9300, postgres: Postgres = Postgres(),
         topologyFile: String? = nil, adminAccessKey: String? = nil, adminSecretKey: String? = nil,
-        adminDisplayName: String = "admin", options: Options = Options()
+        adminDisplayName: String = "admin", options: Options = Options(), clusterKey: ClusterKey? = nil
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -141,11 +144,13 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
         self.adminSecretKey = adminSecretKey
         self.adminDisplayName = adminDisplayName
         self.options = options
+        self.clusterKey = clusterKey
     }
 
     /// The configuration without secrets.
     public var description: String {
         "MetadataServiceConfiguration(listen: \(listenHost):\(listenPort), postgres: \(postgres), "
-            + "topology: \(topologyFile ?? "-"), admin: \(adminAccessKey ?? "-"))"
+            + "topology: \(topologyFile ?? "-"), admin: \(adminAccessKey ?? "-"), "
+            + "cluster key: \(clusterKey == nil ? "none" : "set"))"
     }
 }

@@ -14,7 +14,8 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
         configuration: .init(
             timeout: .init(connect: .seconds(3), read: .seconds(60)),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
-    let metadata = MetadataClient(baseURL: configuration.metadataURL, httpClient: httpClient)
+    let metadata = MetadataClient(
+        baseURL: configuration.metadataURL, httpClient: httpClient, clusterKey: configuration.clusterKey)
     return buildGatewayApplication(
         configuration: configuration, metadata: metadata, httpClient: httpClient, logger: logger)
 }
@@ -25,7 +26,8 @@ public func buildGatewayApplication(
 ) -> some ApplicationProtocol {
     let topology = TopologyCache(metadata: metadata)
     let data = DataPlane(
-        metadata: metadata, osd: OSDClient(httpClient: httpClient), topology: topology,
+        metadata: metadata, osd: OSDClient(httpClient: httpClient, clusterKey: configuration.clusterKey),
+        topology: topology,
         options: configuration.dataPlane, logger: logger)
     let gateway = S3Gateway(metadata: metadata, data: data, configuration: configuration)
     let responder = S3Responder(gateway: gateway, domains: configuration.domains, logger: logger)

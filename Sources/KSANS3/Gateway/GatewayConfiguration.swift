@@ -18,12 +18,14 @@ public struct GatewayConfiguration: Sendable {
     public var intentAge: Double
     /// Seconds between repair passes.
     public var repairInterval: Double
+    /// The key that signs calls to metadata and the OSDs, if they require one.
+    public var clusterKey: ClusterKey?
 
     /// Creates a configuration.
     public init(
         listen: HostPort, metadataURL: String, region: String = "us-east-1", domains: [String] = [],
         dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
-        repairInterval: Double = 10
+        repairInterval: Double = 10, clusterKey: ClusterKey? = nil
     ) {
         self.listen = listen
         self.metadataURL = metadataURL
@@ -33,5 +35,6 @@ public struct GatewayConfiguration: Sendable {
         self.gcInterval = gcInterval
         self.intentAge = intentAge
         self.repairInterval = repairInterval
+        self.clusterKey = clusterKey
     }
 }

@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Foundation
+import KSANCore
 import NIOCore
 import NIOHTTP1
 
@@ -6,11 +8,13 @@ import NIOHTTP1
 public struct OSDClient: Sendable {
     let http: HTTPClient
     let timeout: TimeAmount
+    let clusterKey: ClusterKey?
 
-    /// Creates a client over a shared HTTP client.
-    public init(httpClient: HTTPClient, timeout: TimeAmount = .seconds(30)) {
+    /// Creates a client over a shared HTTP client; with a cluster key, every request is signed with it.
+    public init(httpClient: HTTPClient, timeout: TimeAmount = .seconds(30), clusterKey: ClusterKey? = nil) {
         self.http = httpClient
         self.timeout = timeout
+        self.clusterKey = clusterKey
     }
 
     /// Stores one shard; returns once the OSD has fsynced it.
@@ -48,6 +52,13 @@ public struct OSDClient: Sendable {
     }
 
     func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+        var request = request
+        if let clusterKey {
+            let path = URLComponents(string: request.url)?.percentEncodedPath ?? ""
+            for (name, value) in clusterKey.headers(method: request.method.rawValue, path: path) {
+                request.headers.add(name: name, value: value)
+            }
+        }
         do {
             return try await http.execute(request, timeout: timeout)
         } catch {

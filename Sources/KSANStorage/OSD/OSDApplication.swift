@@ -1,4 +1,5 @@
 import Hummingbird
+import KSANCore
 import Logging
 
 /// Builds the OSD's HTTP application: opens every disk and serves ``OSDProtocol``, with a ``Scrubber`` service
@@ -12,6 +13,11 @@ public func buildOSDApplication(
 ) throws -> some ApplicationProtocol {
     let stores = try configuration.disks.map { try DiskStore(id: $0.id, root: $0.path) }
     let router = Router()
+    if let key = configuration.clusterKey {
+        router.add(middleware: ClusterKeyMiddleware(key: key))
+    } else {
+        logger.warning("no cluster key: the OSD API is open to anyone who can reach it")
+    }
     OSDRoutes(hostId: configuration.hostId, disks: stores).add(to: router)
     logger.info(
         "OSD ready",

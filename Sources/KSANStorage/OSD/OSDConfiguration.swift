@@ -34,16 +34,19 @@ public struct OSDConfiguration: Sendable {
     public var scrubInterval: Duration?
     /// Bytes per second a scrub pass reads, at most.
     public var scrubRate: Int
+    /// The key every call must be signed with; nil: the API is open (a private network only).
+    public var clusterKey: ClusterKey?
 
     /// Creates a configuration.
     public init(
         listen: HostPort, hostId: String, disks: [Disk], scrubInterval: Duration? = nil,
-        scrubRate: Int = 64 << 20
+        scrubRate: Int = 64 << 20, clusterKey: ClusterKey? = nil
     ) {
         self.listen = listen
         self.hostId = hostId
         self.disks = disks
         self.scrubInterval = scrubInterval
         self.scrubRate = scrubRate
+        self.clusterKey = clusterKey
     }
 }
