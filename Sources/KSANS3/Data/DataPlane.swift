@@ -234,16 +234,28 @@ public struct DataPlane: Sendable {
             logger.warning("shard write failed: disk \(disk) has no host", metadata: ["ksan.data": "\(layout.dataId)"])
             return false
         }
+        let started = ContinuousClock.now
         do {
             let address = try ShardAddress(dataId: layout.dataId, stripe: stripe, shard: shard)
             try await osd.write(endpoint: host.endpoint, disk: disk, address: address, data: bytes)
             health.markAnswered(host.endpoint)
             return true
         } catch {
-            if Self.hostDidNotAnswer(error) { health.markFailed(host.endpoint) }
-            logger.warning(
-                Task.isCancelled ? "shard write abandoned" : "shard write failed",
-                metadata: ["ksan.data": "\(layout.dataId)", "ksan.disk": "\(disk)", "error": "\(error)"])
+            // A write cancelled early (the upload failed, or its stripe could not reach the quorum anyway) says
+            // nothing about its host; one abandoned after the write grace does.
+            let cancelled = Task.isCancelled
+            if Self.hostDidNotAnswer(error), !cancelled || ContinuousClock.now - started >= options.writeGrace {
+                health.markFailed(host.endpoint)
+            }
+            if cancelled {
+                logger.info(
+                    "shard write cancelled",
+                    metadata: ["ksan.data": "\(layout.dataId)", "ksan.disk": "\(disk)", "error": "\(error)"])
+            } else {
+                logger.warning(
+                    "shard write failed",
+                    metadata: ["ksan.data": "\(layout.dataId)", "ksan.disk": "\(disk)", "error": "\(error)"])
+            }
             return false
         }
     }
