@@ -122,10 +122,13 @@ struct DiskStoreTests {
         // Other ids, and a fresh store over the same disk, are unaffected by the record.
         try store.write(try ShardAddress(dataId: "other", stripe: 0, shard: 0), data: Self.payload(10))
         #expect(try store.list(dataId: "other") == ["0.0.shard"])
-        let tombstones = Tombstones(lifetime: .milliseconds(1))
+        let tombstones = Tombstones(lifetime: .milliseconds(50))
         tombstones.insert("x")
-        Thread.sleep(forTimeInterval: 0.01)
+        #expect(tombstones.contains("x"))
+        Thread.sleep(forTimeInterval: 0.06)
         #expect(!tombstones.contains("x"))
+        tombstones.insert("y")  // more than a tenth of the lifetime after the last prune: "x" is forgotten
+        #expect(tombstones.count == 1)
     }
 
     @Test(

@@ -1,31 +1,43 @@
 import NIOConcurrencyHelpers
 
 /// Data ids deleted on a disk lately. Data ids are random and never reused, so a shard write for a deleted id can
-/// only be a late arrival of a failed upload; refusing it keeps that upload from leaving an orphan shard behind.
-/// Kept in memory for `lifetime`: long enough for any request in flight at the deletion to end.
+/// only be a late arrival of a failed upload (or a repair racing a deletion); refusing it keeps that write from
+/// leaving an orphan shard behind. Kept in memory for `lifetime`: far longer than any request in flight at the
+/// deletion can last (the gateway gives up on a shard request after 30 s).
 public final class Tombstones: Sendable {
-    private let entries = NIOLockedValueBox<(ids: [String: ContinuousClock.Instant], inserts: Int)>(([:], 0))
+    private struct State {
+        var ids: [String: ContinuousClock.Instant] = [:]
+        var lastPrune = ContinuousClock.now
+    }
+
+    private let state = NIOLockedValueBox(State())
     /// How long a deleted id is remembered.
     public let lifetime: Duration
 
     /// Creates an empty set.
-    public init(lifetime: Duration = .seconds(3600)) {
+    public init(lifetime: Duration = .seconds(600)) {
         self.lifetime = lifetime
     }
 
-    /// Records a deletion; every 1,024 insertions, expired ids are forgotten.
+    /// Records a deletion. Expired ids are forgotten at most every tenth of `lifetime`, so memory stays bounded
+    /// by the deletions of about 1.1 lifetimes and pruning costs little per deletion.
     public func insert(_ dataId: String) {
         let now = ContinuousClock.now
-        entries.withLockedValue { state in
+        state.withLockedValue { state in
             state.ids[dataId] = now + lifetime
-            state.inserts += 1
-            if state.inserts % 1024 == 0 { state.ids = state.ids.filter { $0.value > now } }
+            if now - state.lastPrune >= lifetime / 10 {
+                state.ids = state.ids.filter { $0.value > now }
+                state.lastPrune = now
+            }
         }
     }
 
     /// Whether the id was deleted within `lifetime`.
     public func contains(_ dataId: String) -> Bool {
         let now = ContinuousClock.now
-        return entries.withLockedValue { state in (state.ids[dataId].map { $0 > now }) ?? false }
+        return state.withLockedValue { state in (state.ids[dataId].map { $0 > now }) ?? false }
     }
+
+    /// How many ids are remembered (expired ones included until the next prune).
+    public var count: Int { state.withLockedValue { $0.ids.count } }
 }
