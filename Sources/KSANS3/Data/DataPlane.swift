@@ -294,20 +294,29 @@ public struct DataPlane: Sendable {
             for shard in 0..<layout.dataShards { out.writeImmutableBuffer(shards[shard]!) }
             return out.getSlice(at: out.readerIndex, length: dataLength)!
         }
+        let stripe = try reconstruct(shards, layout: layout, length: shardLength)
+        return stripe.getSlice(at: stripe.readerIndex, length: dataLength)!
+    }
+
+    /// The whole stripe, data then parity shards, `length` bytes each, with the nil (lost) shards reconstructed by
+    /// ISA-L from the others; at most `m` may be nil.
+    func reconstruct(_ shards: [ByteBuffer?], layout: DataLayout, length: Int) throws -> ByteBuffer {
+        let width = shards.count
+        let lost = (0..<width).filter { shards[$0] == nil }
         let coder = try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
-        var buffer = ByteBufferAllocator().buffer(capacity: width * shardLength)
+        var buffer = ByteBufferAllocator().buffer(capacity: width * length)
         for shard in 0..<width {
             if let bytes = shards[shard] {
                 buffer.writeImmutableBuffer(bytes)
             } else {
-                buffer.writeRepeatingByte(0, count: shardLength)
+                buffer.writeRepeatingByte(0, count: length)
             }
         }
         try buffer.withUnsafeMutableReadableBytes { raw in
             try coder.reconstruct(
-                shards: (0..<width).map { raw.baseAddress! + $0 * shardLength }, length: shardLength, lost: lost)
+                shards: (0..<width).map { raw.baseAddress! + $0 * length }, length: length, lost: lost)
         }
-        return buffer.getSlice(at: buffer.readerIndex, length: dataLength)!
+        return buffer
     }
 
     /// Fetches shards of one stripe until enough have arrived to return its data: `k` (one copy for a replicated
@@ -486,19 +495,7 @@ public struct DataPlane: Sendable {
                 for shard in missing { shards[shard] = copy }
             } else {
                 do {
-                    let coder = try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
-                    var buffer = ByteBufferAllocator().buffer(capacity: width * length)
-                    for shard in 0..<width {
-                        if let bytes = shards[shard] {
-                            buffer.writeImmutableBuffer(bytes)
-                        } else {
-                            buffer.writeRepeatingByte(0, count: length)
-                        }
-                    }
-                    try buffer.withUnsafeMutableReadableBytes { raw in
-                        try coder.reconstruct(
-                            shards: (0..<width).map { raw.baseAddress! + $0 * length }, length: length, lost: missing)
-                    }
+                    let buffer = try reconstruct(shards, layout: layout, length: length)
                     for shard in missing {
                         shards[shard] = buffer.getSlice(at: buffer.readerIndex + shard * length, length: length)
                     }
