@@ -174,13 +174,6 @@ struct ClusterTests {
     }
 
     func waitUntil(seconds: Int = 15, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not reached within \(seconds) s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        try await waitUntilAsync(seconds: seconds) { condition() }
     }
 }

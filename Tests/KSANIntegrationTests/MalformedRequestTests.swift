@@ -71,7 +71,7 @@ struct MalformedRequestTests {
             #expect(try await cluster.s3("GET", "/bad/\(key)").body == body, "control \(key) reads back")
         }
         let shardsBefore = Set(cluster.shardFiles())
-        let intentsBefore = try await intentCount(cluster)
+        let intentsBefore = try await cluster.rowCount("write_intents")
 
         var truncated = ByteBuffer()
         truncated.writeString(String(body.readableBytes, radix: 16) + "\r\n")
@@ -199,7 +199,7 @@ struct MalformedRequestTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(Set(cluster.shardFiles()) == shardsBefore, "no shard file is left behind")
-        #expect(try await intentCount(cluster) == intentsBefore, "no write intent is left behind")
+        #expect(try await cluster.rowCount("write_intents") == intentsBefore, "no write intent is left behind")
     }
 
     /// The metadata and OSD APIs answer 401 to calls that are not signed with the cluster key (which would
@@ -326,11 +326,6 @@ struct MalformedRequestTests {
             method: "PUT", rawPath: path, headers: [("host", cluster.gatewayHost)], date: date)
         return try await cluster.send(
             "PUT", path, body: body, headers: signed.filter { $0.name != dropping }.map { ($0.name, $0.value) })
-    }
-
-    /// Rows in the cluster database's `write_intents` table.
-    func intentCount(_ cluster: TestCluster) async throws -> Int {
-        try await cluster.rowCount("write_intents")
     }
 
     // MARK: Digests
