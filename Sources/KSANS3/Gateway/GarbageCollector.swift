@@ -1,3 +1,4 @@
+import KSANCore
 import KSANMetadata
 import Logging
 import ServiceLifecycle
@@ -21,15 +22,8 @@ public struct GarbageCollector: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await collect()
-            } catch {
-                logger.warning("garbage collection pass failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
-            }
+        await Periodic.run(every: .milliseconds(Int64(interval * 1000)), name: "garbage collection", logger: logger) {
+            try await collect()
         }
     }
 

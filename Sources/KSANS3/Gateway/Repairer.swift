@@ -1,3 +1,4 @@
+import KSANCore
 import KSANMetadata
 import Logging
 import ServiceLifecycle
@@ -24,15 +25,8 @@ public struct Repairer: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await repairQueued()
-            } catch {
-                logger.warning("repair pass failed", metadata: ["error": "\(error)"])
-            }
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
-            }
+        await Periodic.run(every: .milliseconds(Int64(interval * 1000)), name: "repair", logger: logger) {
+            try await repairQueued()
         }
     }
 

@@ -1,3 +1,4 @@
+import KSANCore
 import Logging
 import NIOPosix
 import ServiceLifecycle
@@ -32,14 +33,8 @@ public struct Scrubber: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            guard !Task.isCancelled && !Task.isShuttingDownGracefully else { return }
-            do {
-                try await scrub()
-            } catch {
-                logger.warning("scrub pass failed", metadata: ["error": "\(error)"])
-            }
+        await Periodic.run(every: interval, pauseFirst: true, name: "scrub", logger: logger) {
+            try await scrub()
         }
     }
 
