@@ -125,7 +125,8 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "KSANErasureTests", dependencies: ["KSANErasure"]),
+        .target(name: "KSANTestSupport", path: "Tests/KSANTestSupport"),
+        .testTarget(name: "KSANErasureTests", dependencies: ["KSANErasure", "KSANTestSupport"]),
         .testTarget(
             name: "KSANIntegrationTests",
             dependencies: [
@@ -146,12 +147,12 @@ let package = Package(
         ),
         .testTarget(
             name: "KSANS3Tests",
-            dependencies: ["KSANS3", "KSANCore"]
+            dependencies: ["KSANS3", "KSANCore", "KSANTestSupport"]
         ),
         .testTarget(
             name: "KSANMetadataTests",
             dependencies: [
-                "KSANMetadata",
+                "KSANMetadata", "KSANTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

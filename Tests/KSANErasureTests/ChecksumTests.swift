@@ -1,5 +1,6 @@
 import Foundation
 import KSANErasure
+import KSANTestSupport
 import Testing
 
 @Suite("S3 additional checksums (CRC-32, CRC-32C, CRC-64/NVME)")
@@ -122,7 +123,7 @@ struct ChecksumTests {
     func randomChunks(algorithm: Algorithm) {
         let data = Self.bytes(1 << 20, seed: 2)
         let whole = algorithm.checksum(data, 0)
-        var generator = SplitMix64(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         for _ in 0..<8 {
             var crc: UInt64 = 0
             var offset = 0
@@ -168,7 +169,7 @@ struct ChecksumTests {
 
     @Test("base64 agrees with Foundation on random values")
     func base64MatchesFoundation() {
-        var generator = SplitMix64(seed: 4)
+        var generator = SeededGenerator(seed: 4)
         for _ in 0..<1000 {
             let value = generator.next()
             let narrow = UInt32(truncatingIfNeeded: value)
@@ -185,7 +186,7 @@ struct ChecksumTests {
     func combineRandomSplits(algorithm: Algorithm) {
         let data = Self.bytes(200_000, seed: 5)
         let whole = algorithm.checksum(data, 0)
-        var generator = SplitMix64(seed: 6)
+        var generator = SeededGenerator(seed: 6)
         let splits =
             [0, 1, 7, 8, 9, data.count - 1, data.count] + (0..<40).map { _ in Int(generator.next() % 200_001) }
         for split in splits {
@@ -198,7 +199,7 @@ struct ChecksumTests {
     @Test("folding the parts of a multipart upload gives the whole-object CRC", arguments: algorithms)
     func combineParts(algorithm: Algorithm) {
         let data = Self.bytes(1 << 20, seed: 9)
-        var generator = SplitMix64(seed: 10)
+        var generator = SeededGenerator(seed: 10)
         var combined: UInt64 = 0
         var offset = 0
         while offset < data.count {
@@ -213,7 +214,7 @@ struct ChecksumTests {
     @Test("combine is associative for lengths up to 2^62", arguments: algorithms)
     func combineAssociative(algorithm: Algorithm) {
         let mask: UInt64 = algorithm.name == "CRC-64/NVME" ? ~0 : 0xFFFF_FFFF
-        var generator = SplitMix64(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         for _ in 0..<200 {
             let (a, b, c) = (generator.next() & mask, generator.next() & mask, generator.next() & mask)
             let lengthB = Int(generator.next() >> 2)
@@ -235,20 +236,5 @@ struct ChecksumTests {
             zerosCRC = algorithm.checksum(zeros, zerosCRC)
         }
         #expect(algorithm.combine(algorithm.checksum(prefix, 0), zerosCRC, 5 << 20) == streamed)
-    }
-}
-
-/// A small deterministic generator for split points.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

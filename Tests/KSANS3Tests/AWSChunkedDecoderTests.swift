@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KSANCore
+import KSANTestSupport
 import NIOCore
 import Testing
 
@@ -599,20 +600,5 @@ private struct FailingSequence<Failure: Error & Sendable>: AsyncSequence, Sendab
             }
             throw error
         }
-    }
-}
-
-/// SplitMix64, for reproducible random tests.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D4_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
