@@ -22,15 +22,7 @@ struct ClusterTests {
 
     @Test("data survives bit rot, lost shards and a dead host; failed writes leave nothing behind")
     func dataPath() async throws {
-        let cluster = try TestCluster()
-        do {
-            try await cluster.start()
-            try await scenarios(cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        await cluster.stop()
+        try await TestCluster.with { try await scenarios($0) }
     }
 
     func scenarios(_ cluster: TestCluster) async throws {

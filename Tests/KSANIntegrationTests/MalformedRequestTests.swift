@@ -32,15 +32,7 @@ struct MalformedRequestTests {
 
     @Test("each malformed request maps to its S3 error and stores nothing")
     func malformedRequests() async throws {
-        let cluster = try TestCluster()
-        do {
-            try await cluster.start()
-            try await table(cluster)
-        } catch {
-            await cluster.stop()
-            throw error
-        }
-        await cluster.stop()
+        try await TestCluster.with { try await table($0) }
     }
 
     func table(_ cluster: TestCluster) async throws {

@@ -59,6 +59,19 @@ final class TestCluster: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: root + "/logs", withIntermediateDirectories: true)
     }
 
+    /// Starts a cluster, runs `body` with it and stops it, also when starting or `body` fails.
+    static func with(_ body: (TestCluster) async throws -> Void) async throws {
+        let cluster = try TestCluster()
+        do {
+            try await cluster.start()
+            try await body(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
     /// Creates the database, starts every process and waits until all are healthy.
     func start() async throws {
         try await withPostgres { client in
