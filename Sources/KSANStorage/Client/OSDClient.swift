@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Foundation
 import KSANCore
 import NIOCore
 import NIOHTTP1
@@ -19,10 +18,11 @@ public struct OSDClient: Sendable {
 
     /// Stores one shard; returns once the OSD has fsynced it.
     public func write(endpoint: String, disk: String, address: ShardAddress, data: ByteBuffer) async throws {
-        var request = HTTPClientRequest(url: endpoint + OSDProtocol.shardPath(disk: disk, address))
+        let path = OSDProtocol.shardPath(disk: disk, address)
+        var request = HTTPClientRequest(url: endpoint + path)
         request.method = .PUT
         request.body = .bytes(data)
-        let response = try await execute(request)
+        let response = try await execute(request, path: path)
         guard response.status == .created else { throw try await error(from: response, endpoint: endpoint) }
         _ = try? await response.body.collect(upTo: 64 * 1024)
     }
@@ -32,8 +32,8 @@ public struct OSDClient: Sendable {
     public func read(endpoint: String, disk: String, address: ShardAddress, expectedLength: Int) async throws
         -> ByteBuffer
     {
-        let request = HTTPClientRequest(url: endpoint + OSDProtocol.shardPath(disk: disk, address))
-        let response = try await execute(request)
+        let path = OSDProtocol.shardPath(disk: disk, address)
+        let response = try await execute(HTTPClientRequest(url: endpoint + path), path: path)
         guard response.status == .ok else { throw try await error(from: response, endpoint: endpoint) }
         let body = try await response.body.collect(upTo: max(expectedLength, 0) + 1)
         guard body.readableBytes == expectedLength else {
@@ -45,16 +45,17 @@ public struct OSDClient: Sendable {
 
     /// Deletes every shard of a data id on a disk.
     public func delete(endpoint: String, disk: String, dataId: String) async throws {
-        var request = HTTPClientRequest(url: endpoint + OSDProtocol.dataPath(disk: disk, dataId: dataId))
+        let path = OSDProtocol.dataPath(disk: disk, dataId: dataId)
+        var request = HTTPClientRequest(url: endpoint + path)
         request.method = .DELETE
-        let response = try await execute(request)
+        let response = try await execute(request, path: path)
         guard response.status == .noContent else { throw try await error(from: response, endpoint: endpoint) }
     }
 
-    func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
+    /// Sends a request to `path` on an OSD, signed with the cluster key if there is one.
+    func execute(_ request: HTTPClientRequest, path: String) async throws -> HTTPClientResponse {
         var request = request
         if let clusterKey {
-            let path = URLComponents(string: request.url)?.percentEncodedPath ?? ""
             for (name, value) in clusterKey.headers(method: request.method.rawValue, path: path) {
                 request.headers.add(name: name, value: value)
             }
