@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-osd",
             dependencies: [
-                "KSANStorage", "KSANMetadata",
+                "KSANStorage", "KSANMetadata", "KSANErasure",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -30,6 +30,20 @@ public final class ExpiringSet<Element: Hashable & Sendable>: Sendable {
         }
     }
 
+    /// Inserts `element` unless it is already held (and not expired); whether it was inserted.
+    public func insertIfAbsent(_ element: Element) -> Bool {
+        let now = ContinuousClock.now
+        return state.withLockedValue { state in
+            if let expiry = state.expiries[element], expiry > now { return false }
+            state.expiries[element] = now + lifetime
+            if now - state.lastPrune >= lifetime / 10 {
+                state.expiries = state.expiries.filter { $0.value > now }
+                state.lastPrune = now
+            }
+            return true
+        }
+    }
+
     /// Whether `element` was inserted within `lifetime`.
     public func contains(_ element: Element) -> Bool {
         let now = ContinuousClock.now

@@ -34,6 +34,24 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Seconds between garbage-collection passes.")
     var gcInterval: Double = 10
 
+    @Option(
+        help: """
+            Seconds the data of an overwritten or deleted version is kept before garbage collection deletes it, so \
+            that reads and copies that started on it finish (longer than any read may take).
+            """)
+    var gcGrace: Double = 7200
+
+    @Option(help: "Seconds after which a write intent not marked alive by its writer is taken for abandoned.")
+    var intentAge: Double = 6 * 3600
+
+    @Option(
+        name: .customLong("sigv2-max-expiry"),
+        help: "Longest lifetime, in seconds, of a Signature Version 2 presigned URL (0: no cap, as in AWS).")
+    var sigV2MaxExpiry: Int = 604_800
+
+    @Option(help: "POST Object forms read at once before their signature is checked (more: 503 SlowDown).")
+    var maxUnauthenticatedForms: Int = 64
+
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
 
@@ -54,6 +72,11 @@ struct GatewayCommand: AsyncParsableCommand {
         guard repairInterval > 0, gcInterval > 0 else {
             throw ValidationError("--repair-interval and --gc-interval must be positive")
         }
+        guard gcGrace >= 0, intentAge >= 60, sigV2MaxExpiry >= 0, maxUnauthenticatedForms >= 1 else {
+            throw ValidationError(
+                "--gc-grace and --sigv2-max-expiry must be 0 or more, --intent-age at least 60, "
+                    + "--max-unauthenticated-forms at least 1")
+        }
     }
 
     func run() async throws {
@@ -64,8 +87,10 @@ struct GatewayCommand: AsyncParsableCommand {
         options.inlineThreshold = inlineThreshold
         let configuration = GatewayConfiguration(
             listen: HostPort(listen)!, metadataURL: metadataURL, region: region, domains: domain, dataPlane: options,
-            gcInterval: gcInterval, repairInterval: repairInterval,
-            clusterKey: try ClusterKey.load(file: clusterKeyFile))
+            gcInterval: gcInterval, intentAge: intentAge, gcGrace: gcGrace, repairInterval: repairInterval,
+            clusterKey: try ClusterKey.load(file: clusterKeyFile),
+            sigV2MaxExpiry: sigV2MaxExpiry > 0 ? sigV2MaxExpiry : nil,
+            maxUnauthenticatedForms: maxUnauthenticatedForms)
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await app.runService()
     }

@@ -25,7 +25,11 @@ struct KSANMetadataCommand: AsyncParsableCommand {
     @Option(help: "The bootstrap administrator's access key id (default: $KSAN_ADMIN_ACCESS_KEY).")
     var adminAccessKey: String?
 
-    @Option(help: "The bootstrap administrator's secret key (default: $KSAN_ADMIN_SECRET_KEY).")
+    @Option(
+        help: """
+            The bootstrap administrator's secret key (default: $KSAN_ADMIN_SECRET_KEY). Visible to every local user \
+            on the command line: prefer --admin-keys-file or the environment.
+            """)
     var adminSecretKey: String?
 
     @Option(help: "The bootstrap administrator's display name.")
@@ -33,6 +37,17 @@ struct KSANMetadataCommand: AsyncParsableCommand {
 
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
+
+    @Flag(
+        help: "Start without a cluster key, the internal API open to anyone who can reach it (private networks only).")
+    var allowOpenAPI = false
+
+    @Option(
+        help: """
+            A file with the bootstrap administrator's keys: lines KSAN_ADMIN_ACCESS_KEY=... and \
+            KSAN_ADMIN_SECRET_KEY=... (keeps the secret off the command line).
+            """)
+    var adminKeysFile: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -59,15 +74,29 @@ struct KSANMetadataCommand: AsyncParsableCommand {
         let logger = Logger(label: "ksan-metadata")
         let environment = ProcessInfo.processInfo.environment
         let (host, port) = try Self.parse(listen: listen)
+        var fileKeys: [String: String] = [:]
+        if let adminKeysFile {
+            guard let text = try? String(contentsOfFile: adminKeysFile, encoding: .utf8) else {
+                throw ValidationError("cannot read --admin-keys-file \(adminKeysFile)")
+            }
+            for line in text.split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 {
+                    fileKeys[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(
+                        in: .whitespaces)
+                }
+            }
+        }
         let configuration = MetadataServiceConfiguration(
             listenHost: host,
             listenPort: port,
             postgres: try MetadataServiceConfiguration.Postgres(url: postgresURL),
             topologyFile: topology,
-            adminAccessKey: adminAccessKey ?? environment["KSAN_ADMIN_ACCESS_KEY"],
-            adminSecretKey: adminSecretKey ?? environment["KSAN_ADMIN_SECRET_KEY"],
+            adminAccessKey: adminAccessKey ?? fileKeys["KSAN_ADMIN_ACCESS_KEY"] ?? environment["KSAN_ADMIN_ACCESS_KEY"],
+            adminSecretKey: adminSecretKey ?? fileKeys["KSAN_ADMIN_SECRET_KEY"] ?? environment["KSAN_ADMIN_SECRET_KEY"],
             adminDisplayName: adminDisplayName,
-            clusterKey: try ClusterKey.load(file: clusterKeyFile, environment: environment)
+            clusterKey: try ClusterKey.load(file: clusterKeyFile, environment: environment),
+            allowOpenAPI: allowOpenAPI
         )
         let app = try await buildMetadataApplication(configuration: configuration, logger: logger)
         try await app.runService()

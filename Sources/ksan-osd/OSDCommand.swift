@@ -30,8 +30,18 @@ struct OSDCommand: AsyncParsableCommand {
     @Option(help: "MB per second a scrub pass reads, at most.")
     var scrubRate: Int = 64
 
+    @Option(
+        help: """
+            Hours after which the scrub deletes shards of data metadata knows nothing of (orphans); 0: only \
+            report them.
+            """)
+    var orphanAge: Double = 24
+
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
+
+    @Flag(help: "Start without a cluster key, the OSD API open to anyone who can reach it (private networks only).")
+    var allowOpenAPI = false
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
@@ -42,7 +52,7 @@ struct OSDCommand: AsyncParsableCommand {
         for d in disk where OSDConfiguration.Disk(argument: d) == nil {
             throw ValidationError("--disk \(d): expected id=/absolute/path")
         }
-        guard scrubInterval >= 0, scrubRate > 0 else {
+        guard scrubInterval >= 0, scrubRate > 0, orphanAge >= 0 else {
             throw ValidationError("--scrub-interval must be 0 or more, --scrub-rate positive")
         }
         if let metadataURL, !(metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://")) {
@@ -56,29 +66,16 @@ struct OSDCommand: AsyncParsableCommand {
         let configuration = OSDConfiguration(
             listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)),
             scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20,
-            clusterKey: try ClusterKey.load(file: clusterKeyFile))
+            orphanAge: orphanAge > 0 ? .seconds(orphanAge * 3600) : nil,
+            clusterKey: try ClusterKey.load(file: clusterKeyFile), allowOpenAPI: allowOpenAPI)
         let metadata = metadataURL.map {
             MetadataClient(baseURL: $0, httpClient: HTTPClient.shared, clusterKey: configuration.clusterKey)
         }
-        let reportLogger = logger
-        let app = try buildOSDApplication(configuration: configuration, logger: logger) { dataId, disk in
-            let logger = reportLogger
-            guard let metadata else {
-                logger.error(
-                    "corrupt shard not queued for repair: no --metadata-url",
-                    metadata: ["ksan.data": "\(dataId)", "ksan.disk": "\(disk)"])
-                return
-            }
-            do {
-                let queued = try await metadata.queueRepair(dataId: dataId)
-                logger.notice(
-                    queued ? "queued for repair" : "corrupt shard of data that is not committed",
-                    metadata: ["ksan.data": "\(dataId)", "ksan.disk": "\(disk)"])
-            } catch {
-                logger.error(
-                    "could not queue repair", metadata: ["ksan.data": "\(dataId)", "error": "\(error)"])
-            }
+        let catalog = metadata.map { MetadataShardCatalog(metadata: $0, logger: logger) }
+        if catalog == nil {
+            logger.warning("no --metadata-url: the scrub finds bit rot but reports nothing, and checks no placement")
         }
+        let app = try buildOSDApplication(configuration: configuration, logger: logger, catalog: catalog)
         try await app.runService()
     }
 }

@@ -209,11 +209,28 @@ struct MalformedRequestTests {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
                 request.method = .init(rawValue: method)
                 if let body { request.body = .bytes(ByteBuffer(string: body)) }
-                for (name, value) in signer?.headers(method: method, path: path) ?? [] {
-                    request.headers.add(name: name, value: value)
-                }
+                let headers = signer?.headers(method: method, path: path, body: ByteBuffer(string: body ?? "")) ?? []
+                for (name, value) in headers { request.headers.add(name: name, value: value) }
                 let response = try await cluster.http.execute(request, timeout: .seconds(10))
                 #expect(response.status.code == expected, "\(method) \(path) on \(port)")
+                guard signer != nil, expected != 401 else { continue }
+                // The same signed request again is a replay.
+                let replay = try await cluster.http.execute(request, timeout: .seconds(10))
+                #expect(replay.status.code == 401, "replay of \(method) \(path) on \(port)")
+                // The signature covers the body and the query: a signed call with another of either is refused.
+                var otherQuery = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)?x=1")
+                otherQuery.method = request.method
+                otherQuery.body = request.body
+                let fresh = key.headers(method: method, path: path, body: ByteBuffer(string: body ?? ""))
+                for (name, value) in fresh { otherQuery.headers.add(name: name, value: value) }
+                #expect(try await cluster.http.execute(otherQuery, timeout: .seconds(10)).status.code == 401)
+                var otherBody = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+                otherBody.method = request.method
+                otherBody.body = .bytes(ByteBuffer(string: (body ?? "") + " "))
+                for (name, value) in key.headers(method: method, path: path, body: ByteBuffer(string: body ?? "")) {
+                    otherBody.headers.add(name: name, value: value)
+                }
+                #expect(try await cluster.http.execute(otherBody, timeout: .seconds(10)).status.code == 401)
             }
         }
     }

@@ -111,7 +111,7 @@ final class TestCluster: @unchecked Sendable {
             "ksan-gateway", log: "gateway",
             [
                 "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
-                "--repair-interval", "1", "--cluster-key-file", clusterKeyPath,
+                "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--cluster-key-file", clusterKeyPath,
             ])
         try await waitHealthy(port: gatewayPort)
     }

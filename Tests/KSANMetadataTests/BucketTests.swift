@@ -54,7 +54,10 @@ struct BucketTests {
             )
             let garbage = try await store.deleteBucket(name: "full")
             #expect(garbage == [partLayout])
-            #expect(try await store.upload(bucket: "full", key: "big", uploadId: upload.uploadId) == nil)
+            #expect(
+                await TestFixtures.errorCode {
+                    _ = try await store.upload(bucket: "full", key: "big", uploadId: upload.uploadId)
+                } == .noSuchBucket)
             let queued = try await store.garbage(limit: 100, intentAge: 3600).map(\.layout.dataId)
             #expect(queued.contains(partLayout.dataId))
         }

@@ -22,7 +22,9 @@ struct HTTPAPITests {
             options.maxDatabaseConnections = 4
             let configuration = MetadataServiceConfiguration(
                 listenHost: "127.0.0.1", listenPort: 0, postgres: settings, topologyFile: topologyFile.path,
-                adminAccessKey: "AKIDADMIN", adminSecretKey: "admin-secret", adminDisplayName: "admin", options: options
+                adminAccessKey: "AKIDADMIN", adminSecretKey: "admin-secret", adminDisplayName: "admin",
+                options: options,
+                allowOpenAPI: true
             )
             let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
             let app = try await buildMetadataApplication(
@@ -78,7 +80,7 @@ struct HTTPAPITests {
             #expect(error.code == .invalidArgument)
 
             let (missing, missingBody) = try await Self.raw(
-                baseURL + "/v1/objects/list", body: #"{"bucket":"nope","query":{"prefix":"","maxKeys":10}}"#
+                baseURL + "/v1/objects/list", body: #"{"bucket":{"name":"nope"},"query":{"prefix":"","maxKeys":10}}"#
             )
             #expect(missing == 404)
             #expect(try JSONDecoder().decode(MetadataError.self, from: Data(missingBody.utf8)).code == .noSuchBucket)

@@ -108,11 +108,12 @@ struct ObjectTests {
             let abandoned = TestFixtures.layout()
             let fresh = TestFixtures.layout()
             let dropped = TestFixtures.layout()
-            let old = Date().addingTimeInterval(-3600)
-            try await store.registerIntent(WriteIntent(layout: committed, createdAt: old))
-            try await store.registerIntent(WriteIntent(layout: abandoned, createdAt: old))
-            try await store.registerIntent(WriteIntent(layout: fresh, createdAt: Date()))
-            try await store.registerIntent(WriteIntent(layout: dropped, createdAt: old))
+            // The caller's time is not trusted: intents are stamped with the database's clock.
+            let future = Date().addingTimeInterval(86_400)
+            for layout in [committed, abandoned, fresh, dropped] {
+                try await store.registerIntent(WriteIntent(layout: layout, createdAt: future))
+            }
+            try await store.age(intents: [committed, abandoned, dropped].map(\.dataId), by: 3600)
             try await store.dropIntent(dataId: dropped.dataId)
             _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: committed))
 
@@ -139,22 +140,29 @@ struct ObjectTests {
             for layout in [committed, writing, neverCommitted, committed] { try await store.queueRepair(layout) }
 
             // Only committed data is repaired; the one being written waits, the uncommitted one waits its age.
-            #expect(try await store.repairs(limit: 10, dropAfter: 3600) == [committed])
+            let queued = try await store.repairs(limit: 10, dropAfter: 3600)
+            #expect(queued.map(\.layout) == [committed])
             try await Task.sleep(for: .milliseconds(20))
-            #expect(try await store.repairs(limit: 10, dropAfter: 0) == [committed])
+            #expect(try await store.repairs(limit: 10, dropAfter: 0).map(\.layout) == [committed])
             let left = try await store.client.query("SELECT data_id FROM repair_queue ORDER BY data_id")
             var ids: [String] = []
             for try await id in left.decode(String.self) { ids.append(id) }
             #expect(ids == [committed.dataId, writing.dataId].sorted())
 
-            try await store.ackRepairs(dataIds: [committed.dataId])
+            // Damage reported again while the repair ran survives the repair's acknowledgement.
+            try await store.queueRepair(committed)
+            try await store.ackRepairs(queued)
+            let again = try await store.repairs(limit: 10, dropAfter: 3600)
+            #expect(again.map(\.layout) == [committed])
+            #expect(again.first?.report != queued.first?.report)
+            try await store.ackRepairs(again)
             #expect(try await store.repairs(limit: 10, dropAfter: 3600).isEmpty)
             // A scrub's report names only the data id: the layout comes from placement.
             #expect(try await store.queueRepair(dataId: committed.dataId))
-            #expect(try await store.repairs(limit: 10, dropAfter: 3600) == [committed])
+            #expect(try await store.repairs(limit: 10, dropAfter: 3600).map(\.layout) == [committed])
             #expect(try await store.queueRepair(dataId: committed.dataId))  // already queued: still true
             #expect(try await !store.queueRepair(dataId: neverCommitted.dataId))
-            try await store.ackRepairs(dataIds: [committed.dataId])
+            try await store.ackRepairs(try await store.repairs(limit: 10, dropAfter: 3600))
             // Once the object is deleted, its queued repair is forgotten too.
             try await store.queueRepair(committed)
             _ = try await store.deleteObject(bucket: "b", key: "k")
@@ -164,6 +172,16 @@ struct ObjectTests {
 }
 
 extension PostgresMetadataStore {
+    /// Makes intents look `seconds` older than they are (their writer stopped marking them alive that long ago).
+    func age(intents dataIds: [String], by seconds: Int) async throws {
+        try await client.query(
+            """
+            UPDATE write_intents SET alive_at = alive_at - make_interval(secs => \(seconds)),
+                                     created_at = created_at - make_interval(secs => \(seconds))
+            WHERE data_id = ANY(\(dataIds))
+            """)
+    }
+
     /// The reference count of a data id in `placement` (0 when absent).
     func placementCount(_ dataId: String) async throws -> Int {
         let rows = try await client.query("SELECT refs FROM placement WHERE data_id = \(dataId)")

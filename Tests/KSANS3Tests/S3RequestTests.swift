@@ -132,7 +132,7 @@ struct S3RequestTests {
             do {
                 _ = try XMLNode.parse(Data(bad.utf8))
                 Issue.record("parsed \(bad)")
-            } catch let error as S3Error {
+            } catch {
                 #expect(error.code == .malformedXML)
             }
         }

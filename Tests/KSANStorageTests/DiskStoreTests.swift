@@ -77,37 +77,6 @@ struct DiskStoreTests {
         try store.delete(dataId: "never-there")
     }
 
-    @Test("a scrub pass verifies every shard and reports each data id with a corrupt shard once")
-    func scrub() async throws {
-        let root = Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try DiskStore(id: "d1", root: root)
-        for dataId in ["healthy", "rotten"] {
-            for stripe in 0..<2 {
-                for shard in 0..<2 {
-                    try store.write(
-                        try ShardAddress(dataId: dataId, stripe: stripe, shard: shard), data: Self.payload(100_000))
-                }
-            }
-        }
-        #expect(try store.dataIds().sorted() == ["healthy", "rotten"])
-        #expect(try store.addresses(dataId: "rotten").count == 4)
-        for name in ["0.1.shard", "1.0.shard"] {
-            let path = root + "/" + ShardAddress.directory(of: "rotten") + "/" + name
-            var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            bytes[bytes.count - 10] ^= 0x40
-            try bytes.write(to: URL(fileURLWithPath: path))
-        }
-        let reported = NIOLockedValueBox<[String]>([])
-        let scrubber = Scrubber(
-            stores: [store], interval: .seconds(3600), rate: 1 << 30, logger: Logger(label: "test")
-        ) { dataId, disk in
-            reported.withLockedValue { $0.append("\(disk)/\(dataId)") }
-        }
-        #expect(try await scrubber.scrub() == ["d1": ["rotten"]])
-        #expect(reported.withLockedValue { $0 } == ["d1/rotten"])
-    }
-
     @Test("a shard of a deleted data id is never stored again, so a late write of a failed upload leaves nothing")
     func writeAfterDelete() throws {
         let root = Self.temporaryDirectory()

@@ -1,13 +1,20 @@
 import Crypto
 import Foundation
+import NIOCore
 
 /// The secret all processes of one cluster share, which authenticates calls to the internal APIs (the metadata
-/// service and the OSDs): the caller sends the time (`x-ksan-date`, Unix seconds) and an HMAC-SHA256 of method,
-/// path and time under the key (`x-ksan-signature`); the server checks it in constant time and refuses times more
-/// than 5 minutes off. The key itself never travels and is never logged.
+/// service and the OSDs).
+///
+/// The caller sends the time (`x-ksan-date`, Unix seconds), a random nonce (`x-ksan-nonce`) and an HMAC-SHA256
+/// under the key (`x-ksan-signature`) of the method, path, query, time, nonce and the SHA-256 of the body. The server
+/// recomputes it over what it received, compares in constant time, refuses times more than ``maxSkew`` off, and
+/// refuses a nonce it has seen within that window (``ClusterKeyMiddleware``): an observed call can be neither
+/// altered (another body, another query) nor replayed. The key itself never travels and is never logged.
 public struct ClusterKey: Sendable, CustomStringConvertible {
     /// The header with the request time.
     public static let dateHeader = "x-ksan-date"
+    /// The header with the request's nonce.
+    public static let nonceHeader = "x-ksan-nonce"
     /// The header with the signature.
     public static let signatureHeader = "x-ksan-signature"
     /// The environment variable read when no key file is given.
@@ -47,18 +54,38 @@ public struct ClusterKey: Sendable, CustomStringConvertible {
     }
 
     /// The headers that authenticate a request.
-    /// - Parameter path: the request path as sent (no query).
-    public func headers(method: String, path: String, now: Date = Date()) -> [(name: String, value: String)] {
+    /// - Parameters:
+    ///   - path: the request path as sent.
+    ///   - query: the query as sent, without `?` (empty if none).
+    ///   - body: the body as sent (empty if none).
+    public func headers(
+        method: String, path: String, query: String = "", body: ByteBuffer = ByteBuffer(), now: Date = Date(),
+        nonce: String = Self.newNonce()
+    ) -> [(name: String, value: String)] {
         let date = String(Int64(now.timeIntervalSince1970))
-        return [(Self.dateHeader, date), (Self.signatureHeader, signature(method: method, path: path, date: date))]
+        let digest = Self.bodyDigest(body)
+        return [
+            (Self.dateHeader, date), (Self.nonceHeader, nonce),
+            (
+                Self.signatureHeader,
+                signature(method: method, path: path, query: query, date: date, nonce: nonce, bodyDigest: digest)
+            ),
+        ]
     }
 
-    /// Whether `signature` is this key's signature of the request at `date`, with `date` within ``maxSkew``.
-    public func verify(method: String, path: String, date: String?, signature: String?, now: Date = Date()) -> Bool {
-        guard let date, let seconds = Int64(date), let signature,
+    /// Whether `signature` is this key's signature of the request, with `date` within ``maxSkew`` of `now`. Replays
+    /// are the caller's to refuse (the nonce is part of what is signed).
+    public func verify(
+        method: String, path: String, query: String, bodyDigest: String, date: String?, nonce: String?,
+        signature: String?, now: Date = Date()
+    ) -> Bool {
+        guard let date, let seconds = Int64(date), let nonce, Self.isValid(nonce: nonce), let signature,
             abs(now.timeIntervalSince1970 - Double(seconds)) <= Self.maxSkew
         else { return false }
-        let expected = Array(self.signature(method: method, path: path, date: date).utf8)
+        let expected = Array(
+            self.signature(
+                method: method, path: path, query: query, date: date, nonce: nonce, bodyDigest: bodyDigest
+            ).utf8)
         let given = Array(signature.lowercased().utf8)
         guard expected.count == given.count else { return false }
         var difference: UInt8 = 0
@@ -66,8 +93,30 @@ public struct ClusterKey: Sendable, CustomStringConvertible {
         return difference == 0
     }
 
-    func signature(method: String, path: String, date: String) -> String {
-        let text = "KSAN1\n\(method.uppercased())\n\(path)\n\(date)"
+    /// The hex SHA-256 of a body.
+    public static func bodyDigest(_ body: ByteBuffer) -> String {
+        body.withUnsafeReadableBytes { Hex.encode(SHA256.hash(data: $0)) }
+    }
+
+    /// 32 random hex digits.
+    public static func newNonce() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let words: [UInt64] = [generator.next(), generator.next()]
+        return words.map { word in
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// Whether a nonce is 16 to 64 hex digits.
+    static func isValid(nonce: String) -> Bool {
+        (16...64).contains(nonce.utf8.count) && nonce.utf8.allSatisfy { Hex.digitValue($0) != nil }
+    }
+
+    func signature(method: String, path: String, query: String, date: String, nonce: String, bodyDigest: String)
+        -> String
+    {
+        let text = "KSAN2\n\(method.uppercased())\n\(path)\n\(query)\n\(date)\n\(nonce)\n\(bodyDigest)"
         return Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 

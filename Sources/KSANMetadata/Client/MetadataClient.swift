@@ -48,14 +48,16 @@ public final class MetadataClient: MetadataStore, Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in clusterKey?.headers(method: "POST", path: basePath + path) ?? [] {
-            request.headers.add(name: name, value: value)
-        }
+        let requestBody: ByteBuffer
         do {
-            request.body = .bytes(ByteBuffer(bytes: try MetadataJSON.encoder().encode(input)))
+            requestBody = ByteBuffer(bytes: try MetadataJSON.encoder().encode(input))
         } catch {
             throw MetadataError(.invalidArgument, "cannot encode the request: \(error)")
         }
+        for (name, value) in clusterKey?.headers(method: "POST", path: basePath + path, body: requestBody) ?? [] {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(requestBody)
 
         let status: HTTPResponseStatus
         let body: ByteBuffer
@@ -121,40 +123,50 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).bucket
     }
 
-    public func deleteBucket(name: String) async throws -> [DataLayout] {
+    public func deleteBucket(_ bucket: BucketRef) async throws -> [DataLayout] {
         try await call(
-            MetadataAPI.Path.deleteBucket, MetadataAPI.BucketRequest(name: name),
+            MetadataAPI.Path.deleteBucket, MetadataAPI.BucketRequest(name: bucket.name, id: bucket.id),
             as: MetadataAPI.GarbageResponse.self
         ).garbage
     }
 
-    public func object(bucket: String, key: String) async throws -> ObjectVersion? {
+    public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
         try await call(
             MetadataAPI.Path.object, MetadataAPI.ObjectRequest(bucket: bucket, key: key),
             as: MetadataAPI.ObjectResponse.self
         ).object
     }
 
-    public func putObject(_ version: ObjectVersion, condition: WriteCondition) async throws -> [DataLayout] {
+    public func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> [DataLayout]
+    {
         try await call(
-            MetadataAPI.Path.putObject, MetadataAPI.PutObjectRequest(version: version, condition: condition),
+            MetadataAPI.Path.putObject,
+            MetadataAPI.PutObjectRequest(version: version, bucket: bucket, condition: condition),
             as: MetadataAPI.GarbageResponse.self
         ).garbage
     }
 
-    public func deleteObject(bucket: String, key: String) async throws -> [DataLayout] {
+    public func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout] {
         try await call(
             MetadataAPI.Path.deleteObject, MetadataAPI.ObjectRequest(bucket: bucket, key: key),
             as: MetadataAPI.GarbageResponse.self
         ).garbage
     }
 
-    public func listObjects(bucket: String, query: ListObjectsQuery) async throws -> ListObjectsResult {
+    public func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {
         try await call(MetadataAPI.Path.listObjects, MetadataAPI.ListObjectsRequest(bucket: bucket, query: query))
     }
 
     public func registerIntent(_ intent: WriteIntent) async throws {
         _ = try await call(MetadataAPI.Path.registerIntent, intent, as: MetadataAPI.Empty.self)
+    }
+
+    public func touchIntent(dataId: String) async throws -> Bool {
+        try await call(
+            MetadataAPI.Path.touchIntent, MetadataAPI.DropIntentRequest(dataId: dataId),
+            as: MetadataAPI.TouchedResponse.self
+        ).alive
     }
 
     public func dropIntent(dataId: String) async throws {
@@ -163,18 +175,22 @@ public final class MetadataClient: MetadataStore, Sendable {
         )
     }
 
-    public func createUpload(_ upload: MultipartUpload) async throws {
-        _ = try await call(MetadataAPI.Path.createUpload, upload, as: MetadataAPI.Empty.self)
+    public func createUpload(_ upload: MultipartUpload, in bucket: BucketRef) async throws {
+        _ = try await call(
+            MetadataAPI.Path.createUpload, MetadataAPI.CreateUploadRequest(upload: upload, bucket: bucket),
+            as: MetadataAPI.Empty.self)
     }
 
-    public func upload(bucket: String, key: String, uploadId: String) async throws -> MultipartUpload? {
+    public func upload(bucket: BucketRef, key: String, uploadId: String) async throws -> MultipartUpload? {
         try await call(
             MetadataAPI.Path.upload, MetadataAPI.UploadRequest(bucket: bucket, key: key, uploadId: uploadId),
             as: MetadataAPI.UploadResponse.self
         ).upload
     }
 
-    public func putPart(bucket: String, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout] {
+    public func putPart(bucket: BucketRef, key: String, uploadId: String, part: PartRecord) async throws
+        -> [DataLayout]
+    {
         try await call(
             MetadataAPI.Path.putPart,
             MetadataAPI.PutPartRequest(bucket: bucket, key: key, uploadId: uploadId, part: part),
@@ -182,7 +198,7 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).garbage
     }
 
-    public func listParts(bucket: String, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
+    public func listParts(bucket: BucketRef, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
         async throws -> ListPartsResult
     {
         try await call(
@@ -194,7 +210,7 @@ public final class MetadataClient: MetadataStore, Sendable {
     }
 
     public func completeUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
+        bucket: BucketRef, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
         headers: [String: String]?
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let response = try await call(
@@ -207,20 +223,20 @@ public final class MetadataClient: MetadataStore, Sendable {
         return (response.version, response.garbage)
     }
 
-    public func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout] {
+    public func abortUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> [DataLayout] {
         try await call(
             MetadataAPI.Path.abortUpload, MetadataAPI.UploadRequest(bucket: bucket, key: key, uploadId: uploadId),
             as: MetadataAPI.GarbageResponse.self
         ).garbage
     }
 
-    public func listUploads(bucket: String, query: ListUploadsQuery) async throws -> ListUploadsResult {
+    public func listUploads(bucket: BucketRef, query: ListUploadsQuery) async throws -> ListUploadsResult {
         try await call(MetadataAPI.Path.listUploads, MetadataAPI.ListUploadsRequest(bucket: bucket, query: query))
     }
 
-    public func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem] {
+    public func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem] {
         try await call(
-            MetadataAPI.Path.garbage, MetadataAPI.GarbageRequest(limit: limit, intentAge: intentAge),
+            MetadataAPI.Path.garbage, MetadataAPI.GarbageRequest(limit: limit, intentAge: intentAge, grace: grace),
             as: MetadataAPI.GarbageItemsResponse.self
         ).items
     }
@@ -236,16 +252,30 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).queued
     }
 
-    public func repairs(limit: Int, dropAfter: Double) async throws -> [DataLayout] {
+    public func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem] {
         try await call(
             MetadataAPI.Path.repairs, MetadataAPI.RepairsRequest(limit: limit, dropAfter: dropAfter),
             as: MetadataAPI.RepairsResponse.self
+        ).items
+    }
+
+    public func ackRepairs(_ items: [RepairItem]) async throws {
+        _ = try await call(
+            MetadataAPI.Path.ackRepairs, MetadataAPI.AckRepairsRequest(items: items), as: MetadataAPI.Empty.self)
+    }
+
+    public func placements(diskIds: [String], after: String?, limit: Int) async throws -> [DataLayout] {
+        try await call(
+            MetadataAPI.Path.placements, MetadataAPI.PlacementsRequest(diskIds: diskIds, after: after, limit: limit),
+            as: MetadataAPI.PlacementsResponse.self
         ).layouts
     }
 
-    public func ackRepairs(dataIds: [String]) async throws {
-        _ = try await call(
-            MetadataAPI.Path.ackRepairs, MetadataAPI.AckRepairsRequest(dataIds: dataIds), as: MetadataAPI.Empty.self)
+    public func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
+        try await call(
+            MetadataAPI.Path.unknownDataIds, MetadataAPI.DataIdsRequest(dataIds: dataIds),
+            as: MetadataAPI.DataIdsResponse.self
+        ).dataIds
     }
 
     public func ackGarbage(ids: [Int64]) async throws {

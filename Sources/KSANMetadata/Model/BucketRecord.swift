@@ -4,6 +4,9 @@ import Foundation
 public struct BucketRecord: Codable, Sendable, Hashable {
     /// The bucket name (validated by the gateway before it gets here).
     public var name: String
+    /// The bucket's immutable id, never reused: a bucket deleted and created again under the same name is another
+    /// bucket with another id (see ``BucketRef``).
+    public var id: String
     /// The owning user's id.
     public var ownerId: String
     /// The owning user's display name.
@@ -16,14 +19,27 @@ public struct BucketRecord: Codable, Sendable, Hashable {
     public var createdAt: Date
 
     /// Creates a record.
+    /// - Parameter id: the bucket id; by default a new random one.
     public init(
-        name: String, ownerId: String, ownerDisplayName: String, region: String, poolId: String, createdAt: Date
+        name: String, id: String = BucketRecord.newId(), ownerId: String, ownerDisplayName: String, region: String,
+        poolId: String, createdAt: Date
     ) {
         self.name = name
+        self.id = id
         self.ownerId = ownerId
         self.ownerDisplayName = ownerDisplayName
         self.region = region
         self.poolId = poolId
         self.createdAt = createdAt
+    }
+
+    /// A new random bucket id: 32 hex digits.
+    public static func newId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let value: UInt64 = generator.next()
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 }

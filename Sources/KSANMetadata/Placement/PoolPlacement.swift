@@ -10,16 +10,17 @@ public enum PoolPlacement {
     /// Checks that a pool can place every stripe so that losing one host loses at most `m` shards.
     /// - Throws: ``MetadataError`` `.invalidTopology` with a message naming the problem.
     public static func validate(pool: Topology.Pool, topology: Topology) throws {
-        let k = pool.dataShards
-        let m = pool.parityShards
         if let replicas = pool.replicas {
-            guard replicas >= 1 else { throw invalid(pool, "replicas must be at least 1") }
+            guard (1...255).contains(replicas) else { throw invalid(pool, "replicas must be 1...255") }
         } else {
             guard let pk = pool.k, let pm = pool.m, pk >= 1, pm >= 1 else {
                 throw invalid(pool, "an erasure-coded pool needs k >= 1 and m >= 1")
             }
-            guard pk + pm <= 255 else { throw invalid(pool, "k + m must be at most 255") }
+            guard pk <= 255, pm <= 255, pk + pm <= 255 else { throw invalid(pool, "k + m must be at most 255") }
         }
+        // Computed only now that the numbers are known to be small.
+        let k = pool.dataShards
+        let m = pool.parityShards
         let hosts = try hostsOf(pool: pool, topology: topology)
         let width = k + m
         let perHost = (width + hosts.count - 1) / hosts.count

@@ -20,6 +20,7 @@ enum MetadataAPI {
         static let listObjects = "/v1/objects/list"
         static let registerIntent = "/v1/intents/register"
         static let dropIntent = "/v1/intents/drop"
+        static let touchIntent = "/v1/intents/touch"
         static let createUpload = "/v1/uploads/create"
         static let upload = "/v1/uploads/get"
         static let putPart = "/v1/uploads/put-part"
@@ -33,6 +34,8 @@ enum MetadataAPI {
         static let queueRepairOfData = "/v1/repairs/queue-data"
         static let repairs = "/v1/repairs/list"
         static let ackRepairs = "/v1/repairs/ack"
+        static let placements = "/v1/placement/list"
+        static let unknownDataIds = "/v1/placement/unknown"
     }
 
     /// An empty request or response: `{}`.
@@ -43,45 +46,54 @@ enum MetadataAPI {
 
     struct ListBucketsRequest: Codable, Sendable { var ownerId: String }
     struct ListBucketsResponse: Codable, Sendable { var buckets: [BucketRecord] }
-    struct BucketRequest: Codable, Sendable { var name: String }
+    struct BucketRequest: Codable, Sendable {
+        var name: String
+        /// The id the caller expects the bucket of that name to have (``BucketRef``); nil: not checked.
+        var id: String?
+    }
     struct BucketResponse: Codable, Sendable { var bucket: BucketRecord? }
 
     /// The data an operation unreferenced.
     struct GarbageResponse: Codable, Sendable { var garbage: [DataLayout] }
 
     struct ObjectRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var key: String
     }
     struct ObjectResponse: Codable, Sendable { var object: ObjectVersion? }
     struct ListObjectsRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var query: ListObjectsQuery
     }
 
     struct DropIntentRequest: Codable, Sendable { var dataId: String }
+    struct TouchedResponse: Codable, Sendable { var alive: Bool }
 
+    struct CreateUploadRequest: Codable, Sendable {
+        var upload: MultipartUpload
+        var bucket: BucketRef
+    }
     struct UploadRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var key: String
         var uploadId: String
     }
     struct UploadResponse: Codable, Sendable { var upload: MultipartUpload? }
     struct PutPartRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var key: String
         var uploadId: String
         var part: PartRecord
     }
     struct ListPartsRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var key: String
         var uploadId: String
         var partNumberMarker: Int
         var maxParts: Int
     }
     struct CompleteUploadRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var key: String
         var uploadId: String
         var parts: [CompletedPart]
@@ -90,6 +102,7 @@ enum MetadataAPI {
     }
     struct PutObjectRequest: Codable, Sendable {
         var version: ObjectVersion
+        var bucket: BucketRef
         var condition: WriteCondition?
     }
     struct CompleteUploadResponse: Codable, Sendable {
@@ -97,13 +110,14 @@ enum MetadataAPI {
         var garbage: [DataLayout]
     }
     struct ListUploadsRequest: Codable, Sendable {
-        var bucket: String
+        var bucket: BucketRef
         var query: ListUploadsQuery
     }
 
     struct GarbageRequest: Codable, Sendable {
         var limit: Int
         var intentAge: Double
+        var grace: Double
     }
     struct GarbageItemsResponse: Codable, Sendable { var items: [GarbageItem] }
     struct AckGarbageRequest: Codable, Sendable { var ids: [Int64] }
@@ -111,8 +125,16 @@ enum MetadataAPI {
         var limit: Int
         var dropAfter: Double
     }
-    struct RepairsResponse: Codable, Sendable { var layouts: [DataLayout] }
-    struct AckRepairsRequest: Codable, Sendable { var dataIds: [String] }
+    struct RepairsResponse: Codable, Sendable { var items: [RepairItem] }
+    struct AckRepairsRequest: Codable, Sendable { var items: [RepairItem] }
+    struct PlacementsRequest: Codable, Sendable {
+        var diskIds: [String]
+        var after: String?
+        var limit: Int
+    }
+    struct PlacementsResponse: Codable, Sendable { var layouts: [DataLayout] }
+    struct DataIdsRequest: Codable, Sendable { var dataIds: [String] }
+    struct DataIdsResponse: Codable, Sendable { var dataIds: [String] }
     struct QueueRepairOfDataRequest: Codable, Sendable { var dataId: String }
     struct QueuedResponse: Codable, Sendable { var queued: Bool }
 }

@@ -36,9 +36,14 @@ public func buildMetadataApplication(
 
     let router = Router()
     if let key = configuration.clusterKey {
-        router.add(middleware: ClusterKeyMiddleware(key: key))
-    } else {
+        router.add(middleware: ClusterKeyMiddleware(key: key, maxBodySize: configuration.options.maxRequestBodySize))
+    } else if configuration.allowOpenAPI {
         logger.warning("no cluster key: the metadata API is open to anyone who can reach it")
+    } else {
+        throw MetadataError(
+            .invalidArgument,
+            "no cluster key: give one (--cluster-key-file or KSAN_CLUSTER_KEY), or allow an open API explicitly "
+                + "(--allow-open-api) on a network nobody else can reach")
     }
     MetadataRoutes(store: store, maxBodySize: configuration.options.maxRequestBodySize, logger: logger)
         .register(on: router)

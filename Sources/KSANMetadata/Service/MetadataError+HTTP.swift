@@ -5,7 +5,7 @@ extension MetadataError {
     public var httpStatus: HTTPResponse.Status {
         switch code {
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchPool: .notFound
-        case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty: .conflict
+        case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .dataExpired: .conflict
         case .preconditionFailed: .preconditionFailed
         case .invalidPart, .invalidPartOrder, .entityTooSmall, .invalidArgument, .invalidTopology: .badRequest
         case .unavailable: .serviceUnavailable

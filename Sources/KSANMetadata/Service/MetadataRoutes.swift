@@ -50,14 +50,16 @@ public struct MetadataRoutes: Sendable {
             MetadataAPI.BucketResponse(bucket: try await store.bucket(name: request.name))
         }
         post(router, MetadataAPI.Path.deleteBucket) { (request: MetadataAPI.BucketRequest) in
-            MetadataAPI.GarbageResponse(garbage: try await store.deleteBucket(name: request.name))
+            MetadataAPI.GarbageResponse(
+                garbage: try await store.deleteBucket(BucketRef(name: request.name, id: request.id)))
         }
         post(router, MetadataAPI.Path.object) { (request: MetadataAPI.ObjectRequest) in
             MetadataAPI.ObjectResponse(object: try await store.object(bucket: request.bucket, key: request.key))
         }
         post(router, MetadataAPI.Path.putObject) { (request: MetadataAPI.PutObjectRequest) in
             MetadataAPI.GarbageResponse(
-                garbage: try await store.putObject(request.version, condition: request.condition ?? WriteCondition())
+                garbage: try await store.putObject(
+                    request.version, in: request.bucket, condition: request.condition ?? WriteCondition())
             )
         }
         post(router, MetadataAPI.Path.deleteObject) { (request: MetadataAPI.ObjectRequest) in
@@ -70,12 +72,15 @@ public struct MetadataRoutes: Sendable {
             try await store.registerIntent(intent)
             return MetadataAPI.Empty()
         }
+        post(router, MetadataAPI.Path.touchIntent) { (request: MetadataAPI.DropIntentRequest) in
+            MetadataAPI.TouchedResponse(alive: try await store.touchIntent(dataId: request.dataId))
+        }
         post(router, MetadataAPI.Path.dropIntent) { (request: MetadataAPI.DropIntentRequest) in
             try await store.dropIntent(dataId: request.dataId)
             return MetadataAPI.Empty()
         }
-        post(router, MetadataAPI.Path.createUpload) { (upload: MultipartUpload) in
-            try await store.createUpload(upload)
+        post(router, MetadataAPI.Path.createUpload) { (request: MetadataAPI.CreateUploadRequest) in
+            try await store.createUpload(request.upload, in: request.bucket)
             return MetadataAPI.Empty()
         }
         post(router, MetadataAPI.Path.upload) { (request: MetadataAPI.UploadRequest) in
@@ -115,7 +120,8 @@ public struct MetadataRoutes: Sendable {
         }
         post(router, MetadataAPI.Path.garbage) { (request: MetadataAPI.GarbageRequest) in
             MetadataAPI.GarbageItemsResponse(
-                items: try await store.garbage(limit: request.limit, intentAge: request.intentAge)
+                items: try await store.garbage(
+                    limit: request.limit, intentAge: request.intentAge, grace: request.grace)
             )
         }
         post(router, MetadataAPI.Path.queueRepair) { (layout: DataLayout) in
@@ -127,11 +133,19 @@ public struct MetadataRoutes: Sendable {
         }
         post(router, MetadataAPI.Path.repairs) { (request: MetadataAPI.RepairsRequest) in
             MetadataAPI.RepairsResponse(
-                layouts: try await store.repairs(limit: request.limit, dropAfter: request.dropAfter))
+                items: try await store.repairs(limit: request.limit, dropAfter: request.dropAfter))
         }
         post(router, MetadataAPI.Path.ackRepairs) { (request: MetadataAPI.AckRepairsRequest) in
-            try await store.ackRepairs(dataIds: request.dataIds)
+            try await store.ackRepairs(request.items)
             return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.placements) { (request: MetadataAPI.PlacementsRequest) in
+            MetadataAPI.PlacementsResponse(
+                layouts: try await store.placements(
+                    diskIds: request.diskIds, after: request.after, limit: request.limit))
+        }
+        post(router, MetadataAPI.Path.unknownDataIds) { (request: MetadataAPI.DataIdsRequest) in
+            MetadataAPI.DataIdsResponse(dataIds: try await store.unknownDataIds(request.dataIds))
         }
         post(router, MetadataAPI.Path.ackGarbage) { (request: MetadataAPI.AckGarbageRequest) in
             try await store.ackGarbage(ids: request.ids)
@@ -146,6 +160,10 @@ public struct MetadataRoutes: Sendable {
         let maxBodySize = self.maxBodySize
         router.post(RouterPath(path)) { request, _ in
             let body = try await request.body.collect(upTo: maxBodySize)
+            // PostgreSQL can store a NUL in neither text nor JSON: refused as the caller's error, not a 500.
+            guard !Self.containsEscapedNUL(body) else {
+                throw MetadataError(.invalidArgument, "The request contains a NUL character")
+            }
             let input: Input
             do {
                 input = try MetadataJSON.decoder().decode(Input.self, from: body)
@@ -153,6 +171,29 @@ public struct MetadataRoutes: Sendable {
                 throw MetadataError(.invalidArgument, "The request body is not a valid \(Input.self): \(error)")
             }
             return try Self.json(try await handler(input))
+        }
+    }
+
+    /// Whether a JSON text holds the escape `\u0000` (a NUL): a `\` that is itself unescaped (an even number of
+    /// backslashes before it), then `u0000`. A raw NUL byte cannot appear in valid JSON at all.
+    static func containsEscapedNUL(_ body: ByteBuffer) -> Bool {
+        body.withUnsafeReadableBytes { bytes in
+            if bytes.contains(0) { return true }
+            var index = 0
+            while index + 5 < bytes.count {
+                if bytes[index] == UInt8(ascii: "\\") {
+                    if bytes[index + 1] == UInt8(ascii: "u"), bytes[index + 2] == UInt8(ascii: "0"),
+                        bytes[index + 3] == UInt8(ascii: "0"), bytes[index + 4] == UInt8(ascii: "0"),
+                        bytes[index + 5] == UInt8(ascii: "0")
+                    {
+                        return true
+                    }
+                    index += 2  // skip the escaped character, so `\\u0000` is a backslash and text
+                } else {
+                    index += 1
+                }
+            }
+            return false
         }
     }
 

@@ -127,14 +127,18 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
     public var adminDisplayName: String
     /// Tuning knobs.
     public var options: Options
-    /// The key every call must be signed with; nil: the API is open (a private network only). Never logged.
+    /// The key every call must be signed with. Never logged.
     public var clusterKey: ClusterKey?
+    /// Whether the service may start without a cluster key, its API open to anyone who can reach it (a private
+    /// network only). Without a key and without this, the service refuses to start.
+    public var allowOpenAPI: Bool
 
     /// Creates a configuration.
     public init(
         listenHost: String = "127.0.0.1", listenPort: Int = 9300, postgres: Postgres = Postgres(),
         topologyFile: String? = nil, adminAccessKey: String? = nil, adminSecretKey: String? = nil,
-        adminDisplayName: String = "admin", options: Options = Options(), clusterKey: ClusterKey? = nil
+        adminDisplayName: String = "admin", options: Options = Options(), clusterKey: ClusterKey? = nil,
+        allowOpenAPI: Bool = false
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -145,6 +149,7 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
         self.adminDisplayName = adminDisplayName
         self.options = options
         self.clusterKey = clusterKey
+        self.allowOpenAPI = allowOpenAPI
     }
 
     /// The configuration without secrets.

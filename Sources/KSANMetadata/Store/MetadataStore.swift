@@ -4,6 +4,9 @@
 /// network in the gateway. Operations that unreference data (overwrite, delete, abort) return the layouts that
 /// became garbage; those layouts are also queued in the garbage table in the same transaction, so a crash of the
 /// caller never leaks them.
+///
+/// Operations on a bucket's contents name the bucket by a ``BucketRef``: the store checks its id against the
+/// bucket of that name and answers `noSuchBucket` when they differ.
 public protocol MetadataStore: Sendable {
     /// The access key with this id, or nil.
     func accessKey(id: String) async throws -> AccessKeyRecord?
@@ -18,80 +21,81 @@ public protocol MetadataStore: Sendable {
     /// The bucket with this name, or nil.
     func bucket(name: String) async throws -> BucketRecord?
     /// Deletes an empty bucket; throws `noSuchBucket` or `bucketNotEmpty`. Uploads in progress are aborted.
-    func deleteBucket(name: String) async throws -> [DataLayout]
+    func deleteBucket(_ bucket: BucketRef) async throws -> [DataLayout]
 
-    /// The current version of an object, or nil.
-    func object(bucket: String, key: String) async throws -> ObjectVersion?
-    /// Makes `version` the current version of its key, atomically; drops the write intents of its layouts.
-    /// The condition is checked against the current version in the same transaction.
-    /// Returns the displaced data. Throws `noSuchBucket`, `preconditionFailed`, `noSuchKey` (If-Match on no object).
-    func putObject(_ version: ObjectVersion, condition: WriteCondition) async throws -> [DataLayout]
+    /// The current version of an object, or nil. Throws `noSuchBucket`.
+    func object(bucket: BucketRef, key: String) async throws -> ObjectVersion?
+    /// Makes `version` (of `bucket`, whose name it carries) the current version of its key, atomically; drops the
+    /// write intents of its layouts. The condition is checked against the current version in the same transaction.
+    /// Returns the displaced data. Throws `noSuchBucket`, `preconditionFailed`, `noSuchKey` (If-Match on no
+    /// object), and `dataExpired` when a layout has neither a write intent nor a placement (garbage collection judged
+    /// its write abandoned: the caller must write it again).
+    func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> [DataLayout]
     /// Deletes the current version of an object (no error if absent; `noSuchBucket` if the bucket is missing).
-    func deleteObject(bucket: String, key: String) async throws -> [DataLayout]
+    func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout]
     /// Lists objects in byte order of keys. Throws `noSuchBucket`.
-    func listObjects(bucket: String, query: ListObjectsQuery) async throws -> ListObjectsResult
+    func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult
 
-    /// Records that shards of `intent.layout` are about to be written.
+    /// Records that shards of `intent.layout` are about to be written, stamped with the database's clock.
     func registerIntent(_ intent: WriteIntent) async throws
+    /// Marks the intent of a write still in progress as alive (a long upload is not judged abandoned); false when the
+    /// intent is gone (garbage collection took it: the write must fail).
+    func touchIntent(dataId: String) async throws -> Bool
     /// Forgets an intent whose shards were cleaned up by the writer itself.
     func dropIntent(dataId: String) async throws
 
-    /// Starts a multipart upload. Throws `noSuchBucket`.
-    func createUpload(_ upload: MultipartUpload) async throws
-    /// The upload with this id for this bucket and key, or nil.
-    func upload(bucket: String, key: String, uploadId: String) async throws -> MultipartUpload?
+    /// Starts a multipart upload in `bucket` (whose name it carries). Throws `noSuchBucket`.
+    func createUpload(_ upload: MultipartUpload, in bucket: BucketRef) async throws
+    /// The upload with this id for this bucket and key, or nil. Throws `noSuchBucket`.
+    func upload(bucket: BucketRef, key: String, uploadId: String) async throws -> MultipartUpload?
     /// Stores a part, replacing any earlier part of the same number; drops the intent of its layout.
-    /// Returns the displaced data. Throws `noSuchUpload`.
-    func putPart(bucket: String, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout]
+    /// Returns the displaced data. Throws `noSuchUpload`, and `dataExpired` as ``putObject(_:in:condition:)``.
+    func putPart(bucket: BucketRef, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout]
     /// Lists parts by part number after `partNumberMarker`. Throws `noSuchUpload`.
-    func listParts(bucket: String, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int) async throws
-        -> ListPartsResult
+    func listParts(bucket: BucketRef, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
+        async throws -> ListPartsResult
     /// Completes an upload: checks the named parts (`invalidPart`, `invalidPartOrder`, `entityTooSmall` for a
     /// non-last part under 5 MiB), builds the object from them in order with the `md5-of-md5s-N` ETag, commits it
-    /// as in ``putObject(_:)``, and queues unused parts as garbage. Throws `noSuchUpload`.
+    /// as in ``putObject(_:in:condition:)``, and queues unused parts as garbage. Throws `noSuchUpload`.
     /// - Parameter headers: when given, the object's stored headers (``ObjectVersion/headers``) instead of the
     ///   upload's, e.g. with the object checksum computed from the parts' checksums.
     /// Returns the committed version and the displaced data.
     func completeUpload(
-        bucket: String, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
+        bucket: BucketRef, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
         headers: [String: String]?
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout])
     /// Aborts an upload and returns the data of its parts. Throws `noSuchUpload`.
-    func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout]
+    func abortUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> [DataLayout]
     /// Lists uploads in progress. Throws `noSuchBucket`.
-    func listUploads(bucket: String, query: ListUploadsQuery) async throws -> ListUploadsResult
+    func listUploads(bucket: BucketRef, query: ListUploadsQuery) async throws -> ListUploadsResult
 
-    /// Up to `limit` queued garbage items, oldest first, plus write intents older than `intentAge` seconds
-    /// (moved into the queue by this call).
-    func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem]
+    /// Up to `limit` queued garbage items queued more than `grace` seconds ago, oldest first, after moving write
+    /// intents not marked alive for `intentAge` seconds into the queue. The grace keeps the data of an overwritten
+    /// or deleted version readable for reads that started on it.
+    func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem]
     /// Removes garbage items whose shards were deleted.
     func ackGarbage(ids: [Int64]) async throws
 
     /// Records that some shards of `layout` are missing or damaged (a stripe written with only its quorum, or a
-    /// read that found a shard absent or corrupt). Queuing the same data twice keeps one entry.
+    /// read that found a shard absent or corrupt). Queuing the same data twice keeps one entry, with the later
+    /// report's number.
     func queueRepair(_ layout: DataLayout) async throws
     /// Queues the committed data `dataId` for repair, by its layout in `placement` (an OSD's scrub found one of its
-    /// shards corrupt). Returns false if no committed data has that id (deleted meanwhile, or never committed).
+    /// shards corrupt or missing). Returns false if no committed data has that id (deleted meanwhile, or never
+    /// committed).
     func queueRepair(dataId: String) async throws -> Bool
     /// Up to `limit` queued repairs of data that is committed (referenced by an object or part), oldest first.
     /// Entries whose data is neither committed nor being written (no write intent) and that were queued more than
     /// `dropAfter` seconds ago are forgotten: their data was never committed, or was deleted.
-    func repairs(limit: Int, dropAfter: Double) async throws -> [DataLayout]
-    /// Removes repaired entries.
-    func ackRepairs(dataIds: [String]) async throws
-}
+    func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem]
+    /// Removes repaired entries, unless damage was reported again since their report number was read.
+    func ackRepairs(_ items: [RepairItem]) async throws
 
-extension MetadataStore {
-    /// Makes `version` current with no precondition.
-    public func putObject(_ version: ObjectVersion) async throws -> [DataLayout] {
-        try await putObject(version, condition: WriteCondition())
-    }
-
-    /// Completes an upload with no precondition.
-    public func completeUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws
-        -> (version: ObjectVersion, garbage: [DataLayout])
-    {
-        try await completeUpload(
-            bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: WriteCondition(), headers: nil)
-    }
+    /// Up to `limit` committed layouts with a shard on one of `diskIds`, in data id order after `after`: what the
+    /// disks should hold, for a scrub that checks every shard is there.
+    func placements(diskIds: [String], after: String?, limit: Int) async throws -> [DataLayout]
+    /// The data ids among `dataIds` that metadata knows nothing of: not committed, not being written (no write
+    /// intent) and not queued as garbage. Shards of such ids are orphans.
+    func unknownDataIds(_ dataIds: [String]) async throws -> [String]
 }

@@ -163,6 +163,27 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 3,
+            name: "bucket ids, live intents, repair reports",
+            statements: [
+                // Buckets get an immutable id that callers name with the bucket, so a re-created bucket is another.
+                "ALTER TABLE buckets ADD COLUMN id text",
+                "UPDATE buckets SET id = md5(name || ':' || random()::text || ':' || clock_timestamp()::text)",
+                "ALTER TABLE buckets ALTER COLUMN id SET NOT NULL",
+                "CREATE UNIQUE INDEX buckets_id_idx ON buckets (id)",
+                // A write in progress marks its intent alive; garbage collection judges intents by that time.
+                "ALTER TABLE write_intents ADD COLUMN alive_at timestamptz NOT NULL DEFAULT now()",
+                "UPDATE write_intents SET alive_at = created_at",
+                "DROP INDEX write_intents_created_idx",
+                "CREATE INDEX write_intents_alive_idx ON write_intents (alive_at)",
+                // Every report of damage has a number; an acknowledged repair removes only the report it read.
+                "CREATE SEQUENCE repair_reports",
+                "ALTER TABLE repair_queue ADD COLUMN report bigint NOT NULL DEFAULT nextval('repair_reports')",
+                // The orphan check of the scrub looks garbage up by data id.
+                "CREATE INDEX gc_queue_data_idx ON gc_queue ((layout ->> 'dataId'))",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -76,7 +76,7 @@ extension PostgresMetadataStore {
         try await read { connection in
             let rows = try await connection.query(
                 """
-                SELECT b.name, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
+                SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
                        b.created_at
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 WHERE b.owner_id = \(ownerId)
@@ -92,6 +92,8 @@ extension PostgresMetadataStore {
         guard !bucket.name.isEmpty, !bucket.name.utf8.contains(0) else {
             throw MetadataError(.invalidArgument, "Invalid bucket name")
         }
+        guard DataLayout.isValid(dataId: bucket.id) else { throw MetadataError(.invalidArgument, "Invalid bucket id") }
+        try MetadataValidation.check(date: bucket.createdAt)
         try await transaction { connection in
             let pool = try await connection.query("SELECT 1 FROM pools WHERE id = \(bucket.poolId)", logger: logger)
             guard try await pool.collect().first != nil else {
@@ -99,8 +101,8 @@ extension PostgresMetadataStore {
             }
             let inserted = try await connection.query(
                 """
-                INSERT INTO buckets (name, owner_id, owner_display_name, region, pool_id, created_at)
-                VALUES (\(bucket.name), \(bucket.ownerId), \(bucket.ownerDisplayName), \(bucket.region),
+                INSERT INTO buckets (name, id, owner_id, owner_display_name, region, pool_id, created_at)
+                VALUES (\(bucket.name), \(bucket.id), \(bucket.ownerId), \(bucket.ownerDisplayName), \(bucket.region),
                         \(bucket.poolId), \(bucket.createdAt))
                 ON CONFLICT (name) DO NOTHING
                 RETURNING name
@@ -129,7 +131,7 @@ extension PostgresMetadataStore {
         try await read { connection in
             let rows = try await connection.query(
                 """
-                SELECT b.name, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
+                SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
                        b.created_at
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 WHERE b.name = \(name)
@@ -140,15 +142,16 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func deleteBucket(name: String) async throws -> [DataLayout] {
-        try await transaction { connection in
+    public func deleteBucket(_ ref: BucketRef) async throws -> [DataLayout] {
+        let name = ref.name
+        return try await transaction { connection in
             let bucket = try await connection.query(
-                "SELECT 1 FROM buckets WHERE name = \(name) FOR UPDATE",
+                """
+                SELECT 1 FROM buckets WHERE name = \(name) AND (\(ref.id)::text IS NULL OR id = \(ref.id)) FOR UPDATE
+                """,
                 logger: logger
             )
-            guard try await bucket.collect().first != nil else {
-                throw MetadataError(.noSuchBucket, "The specified bucket does not exist")
-            }
+            guard try await bucket.collect().first != nil else { throw Self.noSuchBucket }
             let object = try await connection.query(
                 "SELECT 1 FROM objects WHERE bucket = \(name) LIMIT 1",
                 logger: logger
@@ -183,12 +186,12 @@ extension PostgresMetadataStore {
 
     static func buckets(from rows: PostgresRowSequence) async throws -> [BucketRecord] {
         var result: [BucketRecord] = []
-        for try await (name, owner, display, region, pool, created) in rows.decode(
-            (String, String, String, String, String, Date).self
+        for try await (name, id, owner, display, region, pool, created) in rows.decode(
+            (String, String, String, String, String, String, Date).self
         ) {
             result.append(
                 BucketRecord(
-                    name: name, ownerId: owner, ownerDisplayName: display, region: region, poolId: pool,
+                    name: name, id: id, ownerId: owner, ownerDisplayName: display, region: region, poolId: pool,
                     createdAt: created
                 )
             )

@@ -2,17 +2,28 @@ import Foundation
 import PostgresNIO
 
 extension PostgresMetadataStore {
+    /// Records an intent, stamped with the database's clock (the caller's `createdAt` is not trusted: garbage
+    /// collection compares with the database's `now()`, so a gateway's clock can neither hasten nor delay it).
     public func registerIntent(_ intent: WriteIntent) async throws {
+        try intent.layout.validate()
         let layout = try MetadataJSON.string(intent.layout)
         try await transaction { connection in
             _ = try await connection.query(
                 """
-                INSERT INTO write_intents (data_id, layout, created_at)
-                VALUES (\(intent.layout.dataId), \(layout)::jsonb, \(intent.createdAt))
+                INSERT INTO write_intents (data_id, layout, created_at, alive_at)
+                VALUES (\(intent.layout.dataId), \(layout)::jsonb, now(), now())
                 ON CONFLICT (data_id) DO NOTHING
                 """,
                 logger: logger
             )
+        }
+    }
+
+    public func touchIntent(dataId: String) async throws -> Bool {
+        try await transaction { connection in
+            let rows = try await connection.query(
+                "UPDATE write_intents SET alive_at = now() WHERE data_id = \(dataId) RETURNING 1", logger: logger)
+            return try await rows.collect().first != nil
         }
     }
 
@@ -22,15 +33,18 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func garbage(limit: Int, intentAge: Double) async throws -> [GarbageItem] {
+    public func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem] {
         let limit = min(max(limit, 0), 10_000)
+        // Bounded so the interval arithmetic stays within PostgreSQL's range (a year of seconds at most).
+        let intentAge = min(max(intentAge, 0), 366 * 86_400)
+        let grace = min(max(grace, 0), 366 * 86_400)
         return try await transaction { connection in
             // Abandoned intents become garbage, unless their data was committed after all.
             try await connection.query(
                 """
                 WITH moved AS (
                     DELETE FROM write_intents
-                    WHERE created_at < now() - make_interval(secs => \(max(intentAge, 0)))
+                    WHERE alive_at < now() - make_interval(secs => \(intentAge))
                     RETURNING data_id, layout
                 )
                 INSERT INTO gc_queue (layout)
@@ -41,7 +55,10 @@ extension PostgresMetadataStore {
             )
             guard limit > 0 else { return [] }
             let rows = try await connection.query(
-                "SELECT id, layout::text FROM gc_queue ORDER BY id LIMIT \(limit)",
+                """
+                SELECT id, layout::text FROM gc_queue WHERE enqueued_at <= now() - make_interval(secs => \(grace))
+                ORDER BY id LIMIT \(limit)
+                """,
                 logger: logger
             )
             var items: [GarbageItem] = []
@@ -56,6 +73,45 @@ extension PostgresMetadataStore {
         guard !ids.isEmpty else { return }
         try await transaction { connection in
             _ = try await connection.query("DELETE FROM gc_queue WHERE id = ANY(\(ids))", logger: logger)
+        }
+    }
+
+    public func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
+        guard !dataIds.isEmpty else { return [] }
+        guard dataIds.count <= 10_000 else { throw MetadataError(.invalidArgument, "At most 10000 data ids at once") }
+        return try await transaction(readOnly: true) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT u.id FROM unnest(\(dataIds)::text[]) AS u(id)
+                WHERE NOT EXISTS (SELECT 1 FROM placement p WHERE p.data_id = u.id)
+                  AND NOT EXISTS (SELECT 1 FROM write_intents w WHERE w.data_id = u.id)
+                  AND NOT EXISTS (SELECT 1 FROM gc_queue g WHERE g.layout ->> 'dataId' = u.id)
+                """,
+                logger: logger
+            )
+            var unknown: [String] = []
+            for try await id in rows.decode(String.self) { unknown.append(id) }
+            return unknown
+        }
+    }
+
+    public func placements(diskIds: [String], after: String?, limit: Int) async throws -> [DataLayout] {
+        let limit = min(max(limit, 0), 10_000)
+        guard limit > 0, !diskIds.isEmpty else { return [] }
+        return try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT layout::text FROM placement
+                WHERE data_id > \(after ?? "") AND disk_ids && \(diskIds)::text[]
+                ORDER BY data_id LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var layouts: [DataLayout] = []
+            for try await layout in rows.decode(String.self) {
+                layouts.append(try MetadataJSON.decode(DataLayout.self, from: layout))
+            }
+            return layouts
         }
     }
 }

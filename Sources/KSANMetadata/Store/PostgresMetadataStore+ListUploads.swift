@@ -12,17 +12,15 @@ extension PostgresMetadataStore {
         case afterUpload(key: String, uploadId: String)
     }
 
-    public func listUploads(bucket: String, query: ListUploadsQuery) async throws -> ListUploadsResult {
+    public func listUploads(bucket ref: BucketRef, query: ListUploadsQuery) async throws -> ListUploadsResult {
+        let bucket = ref.name
         let maxUploads = min(max(query.maxUploads, 0), 1000)
         let prefix = query.prefix
         let upper = KeyOrder.successor(of: prefix)
         let keyMarker = query.keyMarker.flatMap { $0.isEmpty ? nil : $0 }
         let uploadIdMarker = query.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 }
         return try await transaction(readOnly: true) { connection in
-            let exists = try await connection.query("SELECT 1 FROM buckets WHERE name = \(bucket)", logger: logger)
-            guard try await exists.collect().first != nil else {
-                throw MetadataError(.noSuchBucket, "The specified bucket does not exist")
-            }
+            try await checkBucket(ref, on: connection)
             let start: UploadCursor? = keyMarker.map { key in
                 uploadIdMarker.map { .afterUpload(key: key, uploadId: $0) } ?? .afterKey(key)
             }

@@ -10,13 +10,17 @@ extension PostgresMetadataStore {
     /// The largest part number.
     public static let maximumPartNumber = 10_000
 
-    public func createUpload(_ upload: MultipartUpload) async throws {
+    public func createUpload(_ upload: MultipartUpload, in bucket: BucketRef) async throws {
+        guard upload.bucket == bucket.name else {
+            throw MetadataError(.invalidArgument, "The upload belongs to another bucket")
+        }
         try Self.validate(key: upload.key)
         guard !upload.uploadId.isEmpty else { throw MetadataError(.invalidArgument, "The upload id must not be empty") }
+        try MetadataValidation.check(date: upload.initiated)
         let userMetadata = try MetadataJSON.string(upload.userMetadata)
         let headers = try MetadataJSON.string(upload.headers)
         try await transaction { connection in
-            try await lockBucket(upload.bucket, on: connection)
+            try await lockBucket(bucket, on: connection)
             let pool = try await connection.query("SELECT 1 FROM pools WHERE id = \(upload.poolId)", logger: logger)
             guard try await pool.collect().first != nil else {
                 throw MetadataError(.noSuchPool, "The pool \(upload.poolId) does not exist")
@@ -38,18 +42,25 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func upload(bucket: String, key: String, uploadId: String) async throws -> MultipartUpload? {
-        try await read { connection in
-            try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "", on: connection)
+    public func upload(bucket: BucketRef, key: String, uploadId: String) async throws -> MultipartUpload? {
+        try await transaction(readOnly: true) { connection in
+            try await checkBucket(bucket, on: connection)
+            return
+                try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "", on: connection)
         }
     }
 
-    public func putPart(bucket: String, key: String, uploadId: String, part: PartRecord) async throws -> [DataLayout] {
+    public func putPart(bucket: BucketRef, key: String, uploadId: String, part: PartRecord) async throws
+        -> [DataLayout]
+    {
         guard (1...Self.maximumPartNumber).contains(part.partNumber) else {
             throw MetadataError(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
         }
+        try part.segment.validate()
+        try MetadataValidation.check(date: part.lastModified)
         let segment = try MetadataJSON.string(part.segment)
         return try await transaction { connection in
+            try await lockBucket(bucket, on: connection)
             guard
                 try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "FOR SHARE", on: connection)
                     != nil
@@ -83,11 +94,12 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func listParts(bucket: String, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
+    public func listParts(bucket: BucketRef, key: String, uploadId: String, partNumberMarker: Int, maxParts: Int)
         async throws -> ListPartsResult
     {
         let maxParts = min(max(maxParts, 0), 1000)
         return try await transaction(readOnly: true) { connection in
+            try await checkBucket(bucket, on: connection)
             guard try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "", on: connection) != nil
             else {
                 throw Self.noSuchUpload
@@ -111,7 +123,7 @@ extension PostgresMetadataStore {
     }
 
     public func completeUpload(
-        bucket: String, key: String, uploadId: String, parts requested: [CompletedPart], condition: WriteCondition,
+        bucket: BucketRef, key: String, uploadId: String, parts requested: [CompletedPart], condition: WriteCondition,
         headers: [String: String]?
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let lastModified = Date()
@@ -134,7 +146,7 @@ extension PostgresMetadataStore {
             let stored = try await Self.parts(from: rows)
             let chosen = try Self.checkCompletion(requested: requested, stored: stored)
             var version = ObjectVersion(
-                bucket: bucket, key: key, size: chosen.reduce(0) { $0 + $1.size },
+                bucket: bucket.name, key: key, size: chosen.reduce(0) { $0 + $1.size },
                 etag: try Self.multipartETag(of: chosen), lastModified: lastModified,
                 contentType: upload.contentType, userMetadata: upload.userMetadata, headers: headers ?? upload.headers,
                 ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
@@ -149,8 +161,9 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func abortUpload(bucket: String, key: String, uploadId: String) async throws -> [DataLayout] {
+    public func abortUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> [DataLayout] {
         try await transaction { connection in
+            try await lockBucket(bucket, on: connection)
             guard
                 try await findUpload(bucket: bucket, key: key, uploadId: uploadId, lock: "FOR UPDATE", on: connection)
                     != nil
@@ -242,8 +255,9 @@ extension PostgresMetadataStore {
 
     /// The upload with this id, bucket and key, optionally locked (`lock` is a constant clause).
     func findUpload(
-        bucket: String, key: String, uploadId: String, lock: StaticString, on connection: PostgresConnection
+        bucket: BucketRef, key: String, uploadId: String, lock: StaticString, on connection: PostgresConnection
     ) async throws -> MultipartUpload? {
+        let bucket = bucket.name
         let rows = try await connection.query(
             """
             SELECT upload_id, bucket, key, initiated, owner_id, content_type, user_metadata::text, headers::text,

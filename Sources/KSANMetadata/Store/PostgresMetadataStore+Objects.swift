@@ -2,40 +2,51 @@ import Foundation
 import PostgresNIO
 
 extension PostgresMetadataStore {
-    public func object(bucket: String, key: String) async throws -> ObjectVersion? {
+    public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
         try await read { connection in
+            // One statement: the bucket row (checked by id) and, if there is one, the object.
             let rows = try await connection.query(
                 """
-                SELECT bucket, key, version_id, size, etag, last_modified, content_type, user_metadata::text,
-                       headers::text, owner_id, segments::text, part_count
-                FROM objects WHERE bucket = \(bucket) AND key = \(key) AND is_latest
+                SELECT o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
+                       o.user_metadata::text, o.headers::text, o.owner_id, o.segments::text, o.part_count
+                FROM buckets b LEFT JOIN objects o ON o.bucket = b.name AND o.key = \(key) AND o.is_latest
+                WHERE b.name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR b.id = \(bucket.id))
                 """,
                 logger: logger
             )
+            var bucketFound = false
             for try await row in rows {
-                return try Self.version(from: row)
+                bucketFound = true
+                if try row.makeRandomAccess()[0].decode(String?.self) != nil { return try Self.version(from: row) }
             }
+            guard bucketFound else { throw Self.noSuchBucket }
             return nil
         }
     }
 
-    public func putObject(_ version: ObjectVersion, condition: WriteCondition) async throws -> [DataLayout] {
+    public func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> [DataLayout]
+    {
         try Self.validate(key: version.key)
-        guard version.size >= 0, version.segments.reduce(0, { $0 + $1.size }) == version.size else {
-            throw MetadataError(.invalidArgument, "The segment sizes do not add up to the object size")
+        try version.validate()
+        guard version.bucket == bucket.name else {
+            throw MetadataError(.invalidArgument, "The version belongs to another bucket")
         }
         return try await transaction { connection in
-            try await lockBucket(version.bucket, on: connection)
+            try await lockBucket(bucket, on: connection)
             return try await commit(version, condition: condition, on: connection).displaced
         }
     }
 
-    public func deleteObject(bucket: String, key: String) async throws -> [DataLayout] {
+    public func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout] {
         try await transaction { connection in
             try await lockBucket(bucket, on: connection)
-            try await lockKey(bucket: bucket, key: key, on: connection)
+            try await lockKey(bucket: bucket.name, key: key, on: connection)
             let rows = try await connection.query(
-                "DELETE FROM objects WHERE bucket = \(bucket) AND key = \(key) AND is_latest RETURNING segments::text",
+                """
+                DELETE FROM objects WHERE bucket = \(bucket.name) AND key = \(key) AND is_latest
+                RETURNING segments::text
+                """,
                 logger: logger
             )
             var layouts: [DataLayout] = []
@@ -128,16 +139,14 @@ extension PostgresMetadataStore {
         case after(String)
     }
 
-    public func listObjects(bucket: String, query: ListObjectsQuery) async throws -> ListObjectsResult {
+    public func listObjects(bucket ref: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {
+        let bucket = ref.name
         let maxKeys = min(max(query.maxKeys, 0), 1000)
         let prefix = query.prefix
         let upper = KeyOrder.successor(of: prefix)
         let startAfter = query.startAfter.flatMap { $0.isEmpty ? nil : $0 }
         return try await transaction(readOnly: true) { connection in
-            let exists = try await connection.query("SELECT 1 FROM buckets WHERE name = \(bucket)", logger: logger)
-            guard try await exists.collect().first != nil else {
-                throw MetadataError(.noSuchBucket, "The specified bucket does not exist")
-            }
+            try await checkBucket(ref, on: connection)
             let listing = DelimitedListing<ObjectSummary, ObjectCursor>(
                 prefix: prefix, delimiter: query.delimiter, maxEntries: maxKeys, key: \.key,
                 after: { .after($0.key) }, atLeast: { .atLeast($0) },

@@ -90,6 +90,11 @@ public final class PostgresMetadataStore: MetadataStore {
     }
 
     /// Maps connection-level database failures to ``MetadataError/Code/unavailable``; other errors pass through.
+    ///
+    /// A server error counts as unavailability when its SQLSTATE class says the server, not the query, is the
+    /// problem: 08 (connection exception), 53 (insufficient resources), 57 (operator intervention: a fast shutdown's
+    /// `admin_shutdown`, a crash, `cannot_connect_now` while starting) and 58 (system error). Clients see 503 and
+    /// retry, instead of 500.
     static func mapDatabaseError(_ error: any Error, logger: Logger) -> any Error {
         // The pool's own error type lives in an underscored module; recognise it by name rather than import it.
         if String(describing: type(of: error)) == "ConnectionPoolError" {
@@ -97,9 +102,18 @@ public final class PostgresMetadataStore: MetadataStore {
             return MetadataError(.unavailable, "the metadata database is unavailable")
         }
         guard let error = error as? PSQLError else { return error }
+        if error.code == .server, let state = error.serverInfo?[.sqlState], Self.isUnavailability(sqlState: state) {
+            logger.warning("Database unavailable", metadata: ["error": "\(describe(error))"])
+            return MetadataError(.unavailable, "the metadata database is unavailable")
+        }
         if error.code == .server || error.code == .queryCancelled { return error }
         logger.warning("Database unavailable", metadata: ["error": "\(describe(error))"])
         return MetadataError(.unavailable, "the metadata database is unavailable")
+    }
+
+    /// Whether a SQLSTATE names a failure of the server rather than of the query (see ``mapDatabaseError(_:logger:)``).
+    static func isUnavailability(sqlState: String) -> Bool {
+        ["08", "53", "57", "58"].contains(String(sqlState.prefix(2))) && sqlState != "57014"  // 57014: query_canceled
     }
 
     /// A description of an error for logs: never the query's bound values (which may hold secrets).
@@ -122,16 +136,29 @@ public final class PostgresMetadataStore: MetadataStore {
 
     // MARK: Helpers shared by the extensions
 
-    /// Locks a bucket row against deletion for the rest of the transaction; throws `noSuchBucket` if absent.
-    func lockBucket(_ name: String, on connection: PostgresConnection) async throws {
+    /// Locks a bucket row against deletion for the rest of the transaction; throws `noSuchBucket` if there is no
+    /// bucket of that name with the reference's id.
+    func lockBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws {
         let rows = try await connection.query(
-            "SELECT 1 FROM buckets WHERE name = \(name) FOR KEY SHARE",
+            """
+            SELECT 1 FROM buckets WHERE name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR id = \(bucket.id))
+            FOR KEY SHARE
+            """,
             logger: logger
         )
-        guard try await rows.collect().first != nil else {
-            throw MetadataError(.noSuchBucket, "The specified bucket does not exist")
-        }
+        guard try await rows.collect().first != nil else { throw Self.noSuchBucket }
     }
+
+    /// Throws `noSuchBucket` unless a bucket of that name with the reference's id exists (no lock: for reads).
+    func checkBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(
+            "SELECT 1 FROM buckets WHERE name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR id = \(bucket.id))",
+            logger: logger
+        )
+        guard try await rows.collect().first != nil else { throw Self.noSuchBucket }
+    }
+
+    static var noSuchBucket: MetadataError { MetadataError(.noSuchBucket, "The specified bucket does not exist") }
 
     /// The distinct layouts in order of first appearance, and how often each data id occurs.
     static func referenceCounts(_ layouts: [DataLayout]) -> (unique: [DataLayout], counts: [String: Int]) {
@@ -145,6 +172,11 @@ public final class PostgresMetadataStore: MetadataStore {
     }
 
     /// Records committed layouts: drops their write intents and adds one reference each in `placement`.
+    ///
+    /// Every layout must have a write intent or already be placed (committed data referenced once more). One with
+    /// neither was judged abandoned by garbage collection, which may have deleted its shards: the commit fails with
+    /// `dataExpired` rather than make an object point at data that is gone. The intent rows are deleted, and the
+    /// placement rows locked, in this transaction, so a concurrent collection either sees the commit or wins first.
     func retain(_ layouts: [DataLayout], on connection: PostgresConnection) async throws {
         guard !layouts.isEmpty else { return }
         let (unique, counts) = Self.referenceCounts(layouts)
@@ -152,7 +184,22 @@ public final class PostgresMetadataStore: MetadataStore {
         let pools = unique.map(\.poolId)
         let json = try unique.map { try MetadataJSON.string($0) }
         let refs = unique.map { counts[$0.dataId] ?? 1 }
-        try await connection.query("DELETE FROM write_intents WHERE data_id = ANY(\(ids))", logger: logger)
+        var found = Set<String>()
+        let intents = try await connection.query(
+            "DELETE FROM write_intents WHERE data_id = ANY(\(ids)) RETURNING data_id", logger: logger)
+        for try await id in intents.decode(String.self) { found.insert(id) }
+        let unmatched = ids.filter { !found.contains($0) }
+        if !unmatched.isEmpty {
+            let placed = try await connection.query(
+                "SELECT data_id FROM placement WHERE data_id = ANY(\(unmatched)) FOR UPDATE", logger: logger)
+            for try await id in placed.decode(String.self) { found.insert(id) }
+            if let lost = ids.first(where: { !found.contains($0) }) {
+                logger.warning("commit of data without a write intent refused", metadata: ["ksan.data": "\(lost)"])
+                throw MetadataError(
+                    .dataExpired, "The data was reclaimed by garbage collection before it was committed; write it again"
+                )
+            }
+        }
         try await connection.query(
             """
             INSERT INTO placement (data_id, pool_id, disk_ids, layout, refs, created_at)

@@ -28,7 +28,7 @@ extension S3Gateway {
             let key = try await accessKey(auth.accessKeyId)
             try SigV2.verify(
                 sigRequest, auth: auth, secretKey: key.secretKey, now: Date(),
-                virtualHostBucket: context.request.virtualHostBucket)
+                virtualHostBucket: context.request.virtualHostBucket, maxExpiry: configuration.sigV2MaxExpiry)
             context.user = key
         } else {
             return
@@ -38,6 +38,10 @@ extension S3Gateway {
 
     /// The key with this id (cached for a few seconds), or InvalidAccessKeyId.
     func accessKey(_ id: String) async throws -> AccessKeyRecord {
+        // Access key ids are printable ASCII; anything else cannot be one and is not looked up.
+        guard !id.isEmpty, id.utf8.count <= 128, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw S3Error(.invalidAccessKeyId)
+        }
         guard let key = try await keys.value(for: id, load: { try await metadata.accessKey(id: id) }) else {
             throw S3Error(.invalidAccessKeyId)
         }

@@ -219,12 +219,15 @@ public enum SigV2 {
 
     /// Verifies a parsed authorization against the request and the access key's secret.
     ///
-    /// Throws `AccessDenied` ("Request has expired") when query authentication is used after `Expires`,
+    /// Throws `AccessDenied` ("Request has expired") when query authentication is used after `Expires`, or when
+    /// `Expires` is more than `maxExpiry` seconds ahead (AWS has no such cap for Signature Version 2; the gateway
+    /// applies SigV4's 7 days unless configured otherwise),
     /// `AccessDenied` when header authentication has no valid `x-amz-date` (which takes precedence) or `Date`,
     /// `RequestTimeTooSkewed` when that time is more than 15 minutes away from `now`, and `SignatureDoesNotMatch`
     /// when the signature differs (compared in constant time).
     public static func verify(
-        _ request: SigV4Request, auth: SigV2Authorization, secretKey: String, now: Date, virtualHostBucket: String?
+        _ request: SigV4Request, auth: SigV2Authorization, secretKey: String, now: Date, virtualHostBucket: String?,
+        maxExpiry: Int? = nil
     ) throws(S3Error) {
         if auth.isPresigned {
             guard let expires = auth.expires else {
@@ -232,6 +235,12 @@ public enum SigV2 {
             }
             if now.timeIntervalSince1970 > TimeInterval(expires) {
                 throw S3Error(.accessDenied, "Request has expired")
+            }
+            if let maxExpiry, TimeInterval(expires) - now.timeIntervalSince1970 > TimeInterval(maxExpiry) {
+                throw S3Error(
+                    .accessDenied,
+                    "Expires must be at most \(maxExpiry) seconds in the future: this endpoint caps the lifetime of "
+                        + "presigned URLs as Signature Version 4 does")
             }
         } else {
             guard let signedAt = requestTime(request) else {

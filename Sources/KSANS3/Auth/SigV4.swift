@@ -351,9 +351,30 @@ public enum SigV4 {
         } else if abs(now.timeIntervalSince(signedAt)) > maxClockSkew {
             throw S3Error(.requestTimeTooSkewed)
         }
+        try checkAmzHeadersSigned(request, auth: auth)
         let expected = expectedSignature(request, auth: auth, secretKey: secretKey)
         guard constantTimeEqual(expected, auth.signature.lowercased()) else {
             throw S3Error(.signatureDoesNotMatch)
+        }
+    }
+
+    /// Refuses a request carrying an `x-amz-*` header that the signature does not cover, as S3 does: such a header
+    /// could have been added by anyone who saw the request (a presigned URL turned into a copy with
+    /// `x-amz-copy-source`, a replay with other `x-amz-meta-*`). `x-amz-content-sha256` is exempt, as in S3 and
+    /// Ceph RGW: its value is the payload hash, which the canonical request ends with, so it is signed either way.
+    static func checkAmzHeadersSigned(_ request: SigV4Request, auth: SigV4Authorization) throws(S3Error) {
+        let signed = Set(auth.signedHeaders)
+        var unsigned: [String] = []
+        for header in request.headers {
+            let name = header.name.lowercased()
+            guard name.hasPrefix("x-amz-"), !signed.contains(name), !unsigned.contains(name) else { continue }
+            if name == "x-amz-content-sha256" { continue }
+            unsigned.append(name)
+        }
+        guard unsigned.isEmpty else {
+            throw S3Error(
+                .accessDenied, "There were headers present in the request which were not signed",
+                details: [S3Error.Detail("HeadersNotSigned", unsigned.sorted().joined(separator: ", "))])
         }
     }
 

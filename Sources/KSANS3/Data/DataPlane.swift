@@ -28,6 +28,9 @@ public struct DataPlane: Sendable {
         /// twice the time the quorum took if that is longer) before they are abandoned and their hosts become
         /// suspect.
         public var writeGrace: Duration = .seconds(1)
+        /// How often a write in progress marks its intent alive, so that garbage collection never takes a long
+        /// upload for an abandoned one (the gateway keeps it well under its intent age).
+        public var intentRefresh: Duration = .seconds(600)
 
         /// Default options.
         public init() {}
@@ -40,8 +43,6 @@ public struct DataPlane: Sendable {
     let logger: Logger
     /// Hosts that lately failed to answer.
     let health: HostHealth
-    /// Data ids queued for repair lately by this gateway.
-    let recentRepairs = TTLCache<String, Bool>(ttl: 300)
 
     /// Creates a data plane.
     public init(
@@ -108,6 +109,15 @@ public struct DataPlane: Sendable {
         try await metadata.registerIntent(WriteIntent(layout: layout, createdAt: Date()))
         let stripeSize = layout.geometry.stripeSize
         let stripeLayout = layout
+        var intentTouched = ContinuousClock.now
+        /// Marks the intent alive every `intentRefresh`; a write whose intent was collected fails.
+        func keepIntentAlive() async throws {
+            guard ContinuousClock.now - intentTouched >= options.intentRefresh else { return }
+            guard try await metadata.touchIntent(dataId: dataId) else {
+                throw MetadataError(.dataExpired, "the write intent of \(dataId) was collected")
+            }
+            intentTouched = ContinuousClock.now
+        }
         let degraded: Bool
         do {
             degraded = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -129,6 +139,7 @@ public struct DataPlane: Sendable {
                     inFlight += 1
                     index += 1
                     stripe = allocateStripe(stripeLayout, dataLength: stripeSize)
+                    try await keepIntentAlive()
                 }
                 var chunk: ByteBuffer? = head
                 while var bytes = chunk {
@@ -149,7 +160,7 @@ public struct DataPlane: Sendable {
             throw error
         }
         layout.size = received
-        if degraded { await queueRepair(layout, reason: "written with fewer shards than the stripe width") }
+        if degraded { queueRepair(layout, reason: "written with fewer shards than the stripe width") }
         return hashes.result(ObjectSegment(size: received, layout: layout))
     }
 
@@ -271,13 +282,18 @@ public struct DataPlane: Sendable {
 
     /// Reads the data bytes of one stripe: the `k` data shards when healthy, reconstructing from parity when up to
     /// `m` shards are missing, unreachable, slow or corrupt (see ``gatherShards(_:stripe:length:topology:)``).
-    public func readStripe(_ layout: DataLayout, index: Int, topology: Topology) async throws -> ByteBuffer {
+    /// - Parameter reports: what the request already reported as damaged (reported once per request).
+    func readStripe(
+        _ layout: DataLayout, index: Int, topology: Topology, reports: DamageReports = DamageReports()
+    ) async throws -> ByteBuffer {
         let geometry = layout.geometry
         let width = layout.dataShards + layout.parityShards
         let shardLength = geometry.shardLength(ofStripe: index)
         let dataLength = geometry.dataLength(ofStripe: index)
         let (shards, damaged) = await gatherShards(layout, stripe: index, length: shardLength, topology: topology)
-        if damaged { await queueRepair(layout, reason: "a shard was missing or corrupt on read") }
+        if damaged, reports.isFirst(layout.dataId) {
+            queueRepair(layout, reason: "a shard was missing or corrupt on read")
+        }
         if layout.replicated {
             guard let copy = shards.lazy.compactMap({ $0 }).first else {
                 throw StorageError(.unavailable, "no copy of \(layout.dataId) stripe \(index) is readable")
@@ -433,19 +449,31 @@ public struct DataPlane: Sendable {
 
     // MARK: Repair
 
-    /// Queues `layout` for repair, at most once per `recentRepairs` period per data id (reads of damaged data
-    /// would otherwise queue it on every stripe). Failures are logged: the data is still readable, and the next
-    /// read or scrub finds it again.
-    func queueRepair(_ layout: DataLayout, reason: String) async {
-        do {
-            _ = try await recentRepairs.value(for: layout.dataId) {
-                try await metadata.queueRepair(layout)
-                logger.info("queued for repair", metadata: ["ksan.data": "\(layout.dataId)", "reason": "\(reason)"])
-                return true
+    /// Queues `layout` for repair in the background (the read or write that found the damage does not wait), trying
+    /// again with backoff while metadata cannot be reached. Every report is sent: metadata keeps one entry per data
+    /// id. If metadata stays unreachable for all attempts the report is logged as lost; the OSDs' scrub, which
+    /// checks every shard metadata expects on its disks, finds the damage again.
+    func queueRepair(_ layout: DataLayout, reason: String) {
+        let metadata = self.metadata
+        let logger = self.logger
+        Task.detached {
+            var delay = Duration.milliseconds(200)
+            for attempt in 1...6 {
+                do {
+                    try await metadata.queueRepair(layout)
+                    logger.info(
+                        "queued for repair", metadata: ["ksan.data": "\(layout.dataId)", "reason": "\(reason)"])
+                    return
+                } catch {
+                    logger.warning(
+                        "could not queue repair",
+                        metadata: ["ksan.data": "\(layout.dataId)", "ksan.attempt": "\(attempt)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: delay)
+                delay *= 3
             }
-        } catch {
-            logger.warning(
-                "could not queue repair", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
+            logger.error(
+                "repair report not queued; the scrub will find the damage", metadata: ["ksan.data": "\(layout.dataId)"])
         }
     }
 
@@ -454,6 +482,13 @@ public struct DataPlane: Sendable {
     /// - Returns: true if every shard of every stripe is now in place; false if a host did not answer, a stripe
     ///   has fewer than k intact shards, or a write failed (the repair stays queued).
     public func repair(_ layout: DataLayout) async -> Bool {
+        do {
+            try layout.validate()
+        } catch {
+            logger.error(
+                "repair skipped: invalid layout", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
+            return false
+        }
         guard let topology = try? await self.topology.current() else { return false }
         let geometry = layout.geometry
         let width = layout.dataShards + layout.parityShards

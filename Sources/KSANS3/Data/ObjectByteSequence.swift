@@ -21,6 +21,8 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
     let pieces: [Piece]
     let data: DataPlane
     let topology: Topology
+    /// Damage this read reported already.
+    let reports = DamageReports()
 
     /// The bytes `range` (half-open, within the object's size) of a version.
     public init(version: ObjectVersion, range: Range<Int64>, data: DataPlane, topology: Topology) {
@@ -66,7 +68,7 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
             return ByteBuffer(
                 bytes: inline[inline.startIndex + piece.offset..<inline.startIndex + piece.offset + piece.length])
         }
-        let stripe = try await data.readStripe(layout, index: piece.stripe, topology: topology)
+        let stripe = try await data.readStripe(layout, index: piece.stripe, topology: topology, reports: reports)
         guard let slice = stripe.getSlice(at: stripe.readerIndex + piece.offset, length: piece.length) else {
             throw S3Error(.internalError, "stripe shorter than its layout")
         }

@@ -22,6 +22,11 @@ extension S3Error {
             case .preconditionFailed: return S3Error(.preconditionFailed)
             case .invalidArgument: return S3Error(.invalidArgument, error.message.isEmpty ? nil : error.message)
             case .unavailable: return S3Error(.serviceUnavailable, "The metadata service is unavailable.")
+            case .dataExpired:
+                return S3Error(
+                    .serviceUnavailable,
+                    "The upload's data was reclaimed before it could be committed (the upload took too long); retry it."
+                )
             default: return nil
             }
         case let error as StorageError where error.code == .unavailable:

@@ -68,12 +68,35 @@ public struct S3Error: Error, Sendable, Equatable {
     public var message: String
     /// The bucket or object the error is about, when known (`<Resource>`).
     public var resource: String?
+    /// Further elements of the XML error, after `<Message>`, as S3 sends them for some errors
+    /// (`<HeadersNotSigned>`, `<Region>`, `<ArgumentName>`...).
+    public var details: [Detail]
+
+    /// One further element of an XML error.
+    public struct Detail: Sendable, Equatable {
+        /// The element name.
+        public var name: String
+        /// Its text.
+        public var value: String
+
+        /// Creates a detail.
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String? = nil, resource: String? = nil) {
+    public init(_ code: Code, _ message: String? = nil, resource: String? = nil, details: [Detail] = []) {
         self.code = code
         self.message = message ?? Self.defaultMessage(code)
         self.resource = resource
+        self.details = details
+    }
+
+    /// InvalidArgument for a part number outside 1...10000.
+    static var invalidPartNumberArgument: S3Error {
+        S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
     }
 
     static func defaultMessage(_ code: Code) -> String {

@@ -25,10 +25,13 @@ public func buildGatewayApplication(
     configuration: GatewayConfiguration, metadata: any MetadataStore, httpClient: HTTPClient, logger: Logger
 ) -> some ApplicationProtocol {
     let topology = TopologyCache(metadata: metadata)
+    var options = configuration.dataPlane
+    // A write marks its intent alive well before garbage collection would judge it abandoned.
+    options.intentRefresh = min(options.intentRefresh, .milliseconds(Int64(configuration.intentAge * 1000 / 4)))
     let data = DataPlane(
         metadata: metadata, osd: OSDClient(httpClient: httpClient, clusterKey: configuration.clusterKey),
         topology: topology,
-        options: configuration.dataPlane, logger: logger)
+        options: options, logger: logger)
     let gateway = S3Gateway(metadata: metadata, data: data, configuration: configuration)
     let responder = S3Responder(gateway: gateway, domains: configuration.domains, logger: logger)
     var app = Application(
@@ -37,14 +40,15 @@ public func buildGatewayApplication(
         configuration: .init(
             address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "KSAN"),
         logger: logger)
+    // Services stop in reverse order: the shared HTTP client first in the list, so it stops last.
     app.addServices(
+        HTTPClientService(client: httpClient),
         GarbageCollector(
             metadata: metadata, data: data, interval: configuration.gcInterval, intentAge: configuration.intentAge,
-            logger: logger),
+            grace: configuration.gcGrace, logger: logger),
         Repairer(
             metadata: metadata, data: data, interval: configuration.repairInterval,
-            dropAfter: configuration.intentAge, logger: logger),
-        HTTPClientService(client: httpClient))
+            dropAfter: configuration.intentAge, logger: logger))
     return app
 }
 

@@ -14,18 +14,30 @@ public struct GatewayConfiguration: Sendable {
     public var dataPlane: DataPlane.Options
     /// Seconds between garbage-collection passes.
     public var gcInterval: Double
-    /// Age in seconds after which a write intent is considered abandoned.
+    /// Seconds after which a write intent that its writer stopped marking alive is considered abandoned.
     public var intentAge: Double
+    /// Seconds the data of an overwritten or deleted version stays on disk before garbage collection deletes it: a
+    /// read (or copy) that started on that version finishes on it if it takes less than this. Default 2 hours, as
+    /// Ceph RGW's `rgw_gc_obj_min_wait`.
+    public var gcGrace: Double
     /// Seconds between repair passes.
     public var repairInterval: Double
     /// The key that signs calls to metadata and the OSDs, if they require one.
     public var clusterKey: ClusterKey?
+    /// The longest lifetime, in seconds, of a Signature Version 2 presigned URL (`Expires` at most this far ahead);
+    /// nil: no cap, as in AWS. Default: 7 days, the cap of Signature Version 4.
+    public var sigV2MaxExpiry: Int?
+    /// How many POST Object forms may be read at once before their signature is checked; more are answered
+    /// 503 SlowDown, so unauthenticated bodies cannot fill the gateway's memory.
+    public var maxUnauthenticatedForms: Int
 
     /// Creates a configuration.
     public init(
         listen: HostPort, metadataURL: String, region: String = "us-east-1", domains: [String] = [],
         dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
-        repairInterval: Double = 10, clusterKey: ClusterKey? = nil
+        gcGrace: Double = 2 * 3600,
+        repairInterval: Double = 10, clusterKey: ClusterKey? = nil, sigV2MaxExpiry: Int? = 604_800,
+        maxUnauthenticatedForms: Int = 64
     ) {
         self.listen = listen
         self.metadataURL = metadataURL
@@ -34,7 +46,10 @@ public struct GatewayConfiguration: Sendable {
         self.dataPlane = dataPlane
         self.gcInterval = gcInterval
         self.intentAge = intentAge
+        self.gcGrace = gcGrace
         self.repairInterval = repairInterval
         self.clusterKey = clusterKey
+        self.sigV2MaxExpiry = sigV2MaxExpiry
+        self.maxUnauthenticatedForms = maxUnauthenticatedForms
     }
 }

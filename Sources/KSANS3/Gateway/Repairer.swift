@@ -30,15 +30,16 @@ public struct Repairer: Service {
         }
     }
 
-    /// One pass: repairs what it can and acknowledges it.
+    /// One pass: repairs what it can and acknowledges it. The acknowledgement names the report each repair read,
+    /// so damage reported while the repair ran stays queued for the next pass.
     public func repairQueued() async throws {
-        let layouts = try await metadata.repairs(limit: 32, dropAfter: dropAfter)
-        guard !layouts.isEmpty else { return }
-        var done: [String] = []
-        for layout in layouts where await data.repair(layout) {
-            done.append(layout.dataId)
+        let items = try await metadata.repairs(limit: 32, dropAfter: dropAfter)
+        guard !items.isEmpty else { return }
+        var done: [RepairItem] = []
+        for item in items where await data.repair(item.layout) {
+            done.append(item)
         }
-        if !done.isEmpty { try await metadata.ackRepairs(dataIds: done) }
-        logger.debug("repair pass", metadata: ["ksan.repaired": "\(done.count)", "ksan.queued": "\(layouts.count)"])
+        if !done.isEmpty { try await metadata.ackRepairs(done) }
+        logger.debug("repair pass", metadata: ["ksan.repaired": "\(done.count)", "ksan.queued": "\(items.count)"])
     }
 }

@@ -17,21 +17,31 @@ public struct S3Gateway: Sendable {
     let configuration: GatewayConfiguration
     /// Access keys by id, for a few seconds: a revoked key stops working within 10 s.
     let keys = TTLCache<String, AccessKeyRecord>(ttl: 10)
-    /// Buckets by name, for a second or two; this gateway's own bucket changes invalidate at once, and metadata
-    /// checks the bucket again on every write.
+    /// Buckets by name, for a second or two; this gateway's own bucket changes invalidate at once. Every metadata
+    /// call names the bucket by its id too (``BucketRef``), so a cached bucket that was deleted (and perhaps created
+    /// again by someone else) is refused by metadata, never served.
     let buckets = TTLCache<String, BucketRecord>(ttl: 2)
+    /// POST Object forms whose fields are being read before their signature is checked.
+    let unauthenticatedForms: AdmissionLimit
 
     /// Creates a gateway.
     public init(metadata: any MetadataStore, data: DataPlane, configuration: GatewayConfiguration) {
         self.metadata = metadata
         self.data = data
         self.configuration = configuration
+        self.unauthenticatedForms = AdmissionLimit(configuration.maxUnauthenticatedForms)
     }
 
     /// Serves one request. Throws ``S3Error`` (or a lower layer's error, mapped by ``S3Responder``).
     func handle(_ request: Request, context: inout S3Context) async throws -> Response {
         try await authenticate(&context, request: request)
-        return try await dispatch(request, context: context)
+        do {
+            return try await dispatch(request, context: context)
+        } catch let error as MetadataError where error.code == .noSuchBucket {
+            // The cached bucket is gone (deleted, or deleted and created again with another id): forget it.
+            if let name = context.request.bucket { buckets.invalidate(name) }
+            throw error
+        }
     }
 
     func dispatch(_ request: Request, context: S3Context) async throws -> Response {
@@ -79,6 +89,19 @@ public struct S3Gateway: Sendable {
         return bucket
     }
 
+    /// InternalError (logged) for a version whose stored metadata could make the data path's arithmetic fail: metadata
+    /// refuses such versions, so this only guards against a database edited by hand or a bug.
+    func checkWellFormed(_ version: ObjectVersion) throws {
+        do {
+            try version.validate()
+        } catch {
+            data.logger.error(
+                "stored object metadata is inconsistent",
+                metadata: ["ksan.bucket": "\(version.bucket)", "ksan.key": "\(version.key)", "error": "\(error)"])
+            throw S3Error(.internalError)
+        }
+    }
+
     /// The addressed key, checked against the key length limit.
     func requireKey(_ context: S3Context) throws -> String {
         guard let key = context.request.key else { throw S3Error(.invalidRequest, "A key is required.") }
@@ -90,7 +113,7 @@ public struct S3Gateway: Sendable {
     func readXMLBody(_ request: Request, _ context: S3Context) async throws -> XMLNode {
         let body = try await collectBody(request, context, limit: S3Limits.maxXMLBodyBytes)
         guard body.readableBytes > 0 else { throw S3Error(.malformedXML) }
-        return try XMLNode.parse(Data(buffer: body))
+        return try XMLNode.parse(body.readableBytesView)
     }
 
     /// Collects a small body, verifying Content-MD5 and `x-amz-content-sha256`.

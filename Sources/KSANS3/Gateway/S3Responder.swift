@@ -82,6 +82,7 @@ public struct S3Responder: HTTPResponder {
         xml.open("Error")
         xml.element("Code", s3Error.code.name)
         xml.element("Message", s3Error.message)
+        for detail in s3Error.details { xml.element(detail.name, detail.value) }
         xml.element("Resource", s3Error.resource ?? resource)
         xml.element("RequestId", requestId)
         xml.close("Error")

@@ -21,7 +21,7 @@ extension S3Gateway {
         guard !wanted.isEmpty, wanted.isSubset(of: known) else {
             throw S3Error(.invalidArgument, "Invalid attribute name specified.")
         }
-        guard let version = try await metadata.object(bucket: bucket.name, key: key) else {
+        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
             throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
         }
         let checksum = version.headers.first { ChecksumAlgorithm(headerName: $0.key) != nil }
@@ -37,9 +37,9 @@ extension S3Gateway {
             }
         }
         if wanted.contains("ObjectParts"), let partCount = version.partCount {
-            let marker = Int(request.header("x-amz-part-number-marker") ?? "0") ?? 0
-            let maxParts = Swift.min(Int(request.header("x-amz-max-parts") ?? "1000") ?? 1000, 1000)
-            let parts = Array(version.segments.enumerated().dropFirst(Swift.max(marker, 0)).prefix(maxParts))
+            let marker = try request.integerHeader("x-amz-part-number-marker", in: 0...Int(Int32.max)) ?? 0
+            let maxParts = Swift.min(try request.integerHeader("x-amz-max-parts", in: 0...Int(Int32.max)) ?? 1000, 1000)
+            let parts = Array(version.segments.enumerated().dropFirst(marker).prefix(maxParts))
             let algorithm = checksum.flatMap { ChecksumAlgorithm(headerName: $0.key) }
             xml.element("ObjectParts") {
                 $0.element("PartsCount", String(partCount))

@@ -32,7 +32,7 @@ extension S3Gateway {
         var region = configuration.region
         let body = try await collectBody(request, context, limit: 64 * 1024)
         if body.readableBytes > 0 {
-            let root = try XMLNode.parse(Data(buffer: body))
+            let root = try XMLNode.parse(body.readableBytesView)
             guard root.name == "CreateBucketConfiguration" else { throw S3Error(.malformedXML) }
             if let constraint = root.child("LocationConstraint")?.text, !constraint.isEmpty {
                 guard constraint == configuration.region else {
@@ -64,7 +64,7 @@ extension S3Gateway {
     func deleteBucket(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         defer { buckets.invalidate(bucket.name) }
-        _ = try await metadata.deleteBucket(name: bucket.name)
+        _ = try await metadata.deleteBucket(BucketRef(bucket))
         return Response(status: .noContent)
     }
 

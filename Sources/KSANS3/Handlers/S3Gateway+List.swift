@@ -16,7 +16,9 @@ extension S3Gateway {
         let continuationToken = request.query("continuation-token")
         if v2 {
             if let token = continuationToken {
-                guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8) else {
+                guard let data = Data(base64Encoded: token), let key = String(data: data, encoding: .utf8),
+                    !key.utf8.contains(0)
+                else {
                     throw S3Error(.invalidArgument, "The continuation token provided is incorrect")
                 }
                 startAfter = key
@@ -27,7 +29,7 @@ extension S3Gateway {
             startAfter = request.query("marker").flatMap { $0.isEmpty ? nil : $0 }
         }
         let result = try await metadata.listObjects(
-            bucket: bucket.name,
+            bucket: BucketRef(bucket),
             query: ListObjectsQuery(prefix: prefix, delimiter: delimiter, startAfter: startAfter, maxKeys: maxKeys))
         let encode: (String) -> String = { urlEncoding ? Percent.encode($0, keepSlash: true) : $0 }
         var xml = XMLWriter()
@@ -85,10 +87,6 @@ extension S3Gateway {
 
     /// A `max-keys`-style parameter: default 1000, at most 1000, a non-negative integer.
     func maxKeysParameter(_ request: S3Request, name: String) throws -> Int {
-        guard let text = request.query(name) else { return S3Limits.maxListKeys }
-        guard let value = Int(text), value >= 0 else {
-            throw S3Error(.invalidArgument, "Provided \(name) not an integer or within integer range")
-        }
-        return min(value, S3Limits.maxListKeys)
+        min(try request.integerQuery(name, in: 0...Int(Int32.max)) ?? S3Limits.maxListKeys, S3Limits.maxListKeys)
     }
 }

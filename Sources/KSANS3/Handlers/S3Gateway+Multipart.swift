@@ -15,7 +15,7 @@ extension S3Gateway {
             uploadId: Identifier.hex(bytes: 16), bucket: bucket.name, key: key, initiated: Date(),
             ownerId: bucket.ownerId, contentType: contentType, userMetadata: userMetadata, headers: headers,
             poolId: bucket.poolId)
-        try await metadata.createUpload(upload)
+        try await metadata.createUpload(upload, in: BucketRef(bucket))
         var xml = XMLWriter()
         xml.open("InitiateMultipartUploadResult", namespace: true)
         xml.element("Bucket", bucket.name)
@@ -35,7 +35,7 @@ extension S3Gateway {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
         guard let uploadId = context.request.query("uploadId"),
-            let upload = try await metadata.upload(bucket: bucket.name, key: key, uploadId: uploadId)
+            let upload = try await metadata.upload(bucket: BucketRef(bucket), key: key, uploadId: uploadId)
         else { throw S3Error(.noSuchUpload) }
         return (bucket, upload)
     }
@@ -44,7 +44,7 @@ extension S3Gateway {
         guard let text = context.request.query("partNumber"), let number = Int(text),
             (1...S3Limits.maxPartNumber).contains(number)
         else {
-            throw S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+            throw S3Error.invalidPartNumberArgument
         }
         return number
     }
@@ -69,10 +69,10 @@ extension S3Gateway {
         segment.checksum = written.checksum
         do {
             _ = try await metadata.putPart(
-                bucket: bucket.name, key: upload.key, uploadId: upload.uploadId,
+                bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId,
                 part: PartRecord(partNumber: number, etag: etag, lastModified: Date(), segment: segment))
         } catch {
-            if let layout = written.segment.layout { data.discard(layout, reason: "part commit failed") }
+            discardIfRefused(error, [written.segment], reason: "part commit refused")
             throw error
         }
         return etag
@@ -116,6 +116,7 @@ extension S3Gateway {
             guard let numberText = part.child("PartNumber")?.text.trimmingCharacters(in: .whitespacesAndNewlines),
                 let number = Int(numberText), let etag = part.child("ETag")?.text
             else { throw S3Error(.malformedXML) }
+            guard (1...S3Limits.maxPartNumber).contains(number) else { throw S3Error.invalidPartNumberArgument }
             let bare = etag.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(
                 in: CharacterSet(charactersIn: "\""))
             // The client's checksum of the part, checked against the stored one (InvalidPart if they differ).
@@ -127,7 +128,9 @@ extension S3Gateway {
         guard parts.count <= S3Limits.maxPartNumber else { throw S3Error(.malformedXML) }
         var headers: [String: String]?
         var computed: (MultipartChecksum, String)?
-        if let checksum, let value = try await objectChecksum(checksum, upload: upload, parts: &parts) {
+        if let checksum,
+            let value = try await objectChecksum(checksum, bucket: bucket, upload: upload, parts: &parts)
+        {
             if let expected = context.request.header(checksum.algorithm.headerName),
                 expected != value, expected + "-\(parts.count)" != value
             {
@@ -143,7 +146,7 @@ extension S3Gateway {
         // One transaction commits the object with its checksum; the parts' checksums it was computed from are
         // pinned in `parts`, so a part replaced meanwhile fails the completion instead of mismatching it.
         let (version, _) = try await metadata.completeUpload(
-            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, parts: parts,
+            bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId, parts: parts,
             condition: try Preconditions.writeCondition(context.request), headers: headers)
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult", namespace: true)
@@ -162,14 +165,14 @@ extension S3Gateway {
     /// The object checksum of a completion from the stored parts' checksums, with each named part's checksum
     /// pinned in `parts` (InvalidPart where the client gave another). Nil when a named part is missing or has
     /// another ETag: the completion then fails in metadata with InvalidPart.
-    func objectChecksum(_ checksum: MultipartChecksum, upload: MultipartUpload, parts: inout [CompletedPart])
-        async throws -> String?
-    {
+    func objectChecksum(
+        _ checksum: MultipartChecksum, bucket: BucketRecord, upload: MultipartUpload, parts: inout [CompletedPart]
+    ) async throws -> String? {
         var stored: [Int: PartRecord] = [:]
         var marker = 0
         while true {
             let page = try await metadata.listParts(
-                bucket: upload.bucket, key: upload.key, uploadId: upload.uploadId, partNumberMarker: marker,
+                bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId, partNumberMarker: marker,
                 maxParts: S3Limits.maxListKeys)
             for part in page.parts { stored[part.partNumber] = part }
             guard page.isTruncated, let next = page.nextPartNumberMarker else { break }
@@ -195,19 +198,17 @@ extension S3Gateway {
 
     func abortMultipartUpload(_ context: S3Context) async throws -> Response {
         let (bucket, upload) = try await requireUpload(context)
-        _ = try await metadata.abortUpload(bucket: bucket.name, key: upload.key, uploadId: upload.uploadId)
+        _ = try await metadata.abortUpload(bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId)
         return Response(status: .noContent)
     }
 
     func listParts(_ context: S3Context) async throws -> Response {
         let (bucket, upload) = try await requireUpload(context)
         let request = context.request
-        let marker = Int(request.query("part-number-marker") ?? "0") ?? 0
-        guard let maxParts = Int(request.query("max-parts") ?? "1000"), maxParts >= 0 else {
-            throw S3Error(.invalidArgument, "max-parts must be a non-negative integer")
-        }
+        let marker = try request.integerQuery("part-number-marker", in: 0...Int(Int32.max)) ?? 0
+        let maxParts = try request.integerQuery("max-parts", in: 0...Int(Int32.max)) ?? 1000
         let result = try await metadata.listParts(
-            bucket: bucket.name, key: upload.key, uploadId: upload.uploadId, partNumberMarker: marker,
+            bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId, partNumberMarker: marker,
             maxParts: min(maxParts, 1000))
         var xml = XMLWriter()
         xml.open("ListPartsResult", namespace: true)
@@ -249,7 +250,7 @@ extension S3Gateway {
             delimiter: request.query("delimiter").flatMap { $0.isEmpty ? nil : $0 },
             keyMarker: request.query("key-marker").flatMap { $0.isEmpty ? nil : $0 },
             uploadIdMarker: request.query("upload-id-marker").flatMap { $0.isEmpty ? nil : $0 }, maxUploads: maxUploads)
-        let result = try await metadata.listUploads(bucket: bucket.name, query: query)
+        let result = try await metadata.listUploads(bucket: BucketRef(bucket), query: query)
         let encode: (String) -> String = { urlEncoding ? Percent.encode($0, keepSlash: true) : $0 }
         var xml = XMLWriter()
         xml.open("ListMultipartUploadsResult", namespace: true)

@@ -25,7 +25,7 @@ extension S3Gateway {
         let condition = try Preconditions.writeCondition(context.request)
         if !condition.isEmpty {
             // Fail fast before moving any data; the commit checks again atomically.
-            try condition.check(currentETag: try await metadata.object(bucket: bucket.name, key: key)?.etag)
+            try condition.check(currentETag: try await metadata.object(bucket: BucketRef(bucket), key: key)?.etag)
         }
         let written = try await receiveBody(request, context, poolId: bucket.poolId)
         var stored = headers
@@ -34,7 +34,7 @@ extension S3Gateway {
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
             lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: stored,
             ownerId: bucket.ownerId, segments: [written.segment])
-        try await commit(version, written: [written.segment], condition: condition)
+        try await commit(version, in: bucket, written: [written.segment], condition: condition)
         var responseHeaders = HTTPFields()
         responseHeaders[.eTag] = "\"\(version.etag)\""
         if let (name, value) = written.checksumHeader, let field = HTTPField.Name(name) {
@@ -43,16 +43,39 @@ extension S3Gateway {
         return Response(status: .ok, headers: responseHeaders)
     }
 
-    /// Commits a version; if the commit fails, the data just written is discarded.
-    func commit(_ version: ObjectVersion, written: [ObjectSegment], condition: WriteCondition = WriteCondition())
-        async throws
-    {
+    /// Commits a version of `bucket`. If metadata refuses the commit, the data just written is discarded; if the
+    /// outcome is unknown, it is kept (see ``discardIfRefused(_:_:reason:)``).
+    func commit(
+        _ version: ObjectVersion, in bucket: BucketRecord, written: [ObjectSegment],
+        condition: WriteCondition = WriteCondition()
+    ) async throws {
         do {
-            _ = try await metadata.putObject(version, condition: condition)
+            _ = try await metadata.putObject(version, in: BucketRef(bucket), condition: condition)
         } catch {
-            for layout in written.compactMap(\.layout) { data.discard(layout, reason: "commit failed") }
+            discardIfRefused(error, written, reason: "commit refused")
             throw error
         }
+    }
+
+    /// Deletes the data of a failed commit, but only when metadata definitely refused it. A timeout, a lost
+    /// connection, a cancelled request or a metadata service that answered "unavailable" may hide a commit that
+    /// landed: deleting its shards would lose an object that is current. Such data keeps its write intent, which
+    /// the commit deleted if it landed; if it did not, garbage collection deletes the data once the intent ages out.
+    func discardIfRefused(_ error: any Error, _ written: [ObjectSegment], reason: String) {
+        guard Self.isDefiniteRefusal(error) else {
+            data.logger.warning(
+                "commit outcome unknown: its data is kept, and collected later if the commit did not land",
+                metadata: ["ksan.data": "\(written.compactMap(\.layout?.dataId))", "error": "\(error)"])
+            return
+        }
+        for layout in written.compactMap(\.layout) { data.discard(layout, reason: reason) }
+    }
+
+    /// Whether metadata answered, and its answer was no: an error it sent that is neither "unavailable" nor
+    /// "internal".
+    static func isDefiniteRefusal(_ error: any Error) -> Bool {
+        guard let error = error as? MetadataError else { return false }
+        return error.code != .unavailable && error.code != .internal
     }
 
     /// Streams a PUT or UploadPart body into storage and checks Content-MD5, the signed payload hash and the
@@ -135,18 +158,27 @@ extension S3Gateway {
         if let layout = written.segment.layout { data.discard(layout, reason: reason) }
     }
 
+    /// MetadataTooLarge when user metadata (names and values, in UTF-8) is over S3's 2 KB.
+    static func checkUserMetadataSize(_ metadata: [String: String]) throws {
+        let size = metadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        guard size <= S3Limits.maxUserMetadataBytes else {
+            throw S3Error(
+                .metadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.",
+                details: [
+                    S3Error.Detail("Size", String(size)),
+                    S3Error.Detail("MaxSizeAllowed", String(S3Limits.maxUserMetadataBytes)),
+                ])
+        }
+    }
+
     /// Content-Type, `x-amz-meta-*` and stored standard headers of a request.
     func objectMetadata(_ request: S3Request) throws -> (String, [String: String], [String: String]) {
         var user: [String: String] = [:]
-        var size = 0
         for field in request.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
             let name = String(field.name.canonicalName.dropFirst("x-amz-meta-".count))
-            size += name.utf8.count + field.value.utf8.count
             user[name] = user[name].map { $0 + "," + field.value } ?? field.value
         }
-        guard size <= S3Limits.maxUserMetadataBytes else {
-            throw S3Error(.metadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.")
-        }
+        try Self.checkUserMetadataSize(user)
         var headers: [String: String] = [:]
         for name in Self.storedHeaders {
             if let value = request.headers[name] { headers[name.canonicalName] = value }
@@ -163,9 +195,10 @@ extension S3Gateway {
     func getObject(_ context: S3Context, head: Bool) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        guard let version = try await metadata.object(bucket: bucket.name, key: key) else {
+        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
             throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
         }
+        try checkWellFormed(version)
         var headers = HTTPFields()
         headers[.eTag] = "\"\(version.etag)\""
         headers[.lastModified] = HTTPDate.format(version.lastModified)
@@ -201,7 +234,7 @@ extension S3Gateway {
         var status = HTTPResponse.Status.ok
         if let partText = context.request.query("partNumber") {
             guard let part = Int(partText), (1...S3Limits.maxPartNumber).contains(part) else {
-                throw S3Error(.invalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+                throw S3Error.invalidPartNumberArgument
             }
             let count = version.partCount ?? 1
             guard part <= max(count, version.segments.count) else { throw S3Error(.invalidPartNumber) }
@@ -232,7 +265,7 @@ extension S3Gateway {
     func deleteObject(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        _ = try await metadata.deleteObject(bucket: bucket.name, key: key)
+        _ = try await metadata.deleteObject(bucket: BucketRef(bucket), key: key)
         return Response(status: .noContent)
     }
 
@@ -253,7 +286,7 @@ extension S3Gateway {
         for key in keys {
             do {
                 guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
-                _ = try await metadata.deleteObject(bucket: bucket.name, key: key)
+                _ = try await metadata.deleteObject(bucket: BucketRef(bucket), key: key)
                 if !quiet { xml.element("Deleted") { $0.element("Key", key) } }
             } catch {
                 let s3Error = S3Error.from(error) ?? S3Error(.internalError)
@@ -289,7 +322,7 @@ extension S3Gateway {
             bucket: bucket.name, key: key, size: source.size, etag: Hex.encode(written.md5), lastModified: Date(),
             contentType: contentType, userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId,
             segments: [written.segment])
-        try await commit(version, written: [written.segment])
+        try await commit(version, in: bucket, written: [written.segment])
         var xml = XMLWriter()
         xml.open("CopyObjectResult", namespace: true)
         xml.element("LastModified", XMLWriter.timestamp(version.lastModified))
@@ -319,7 +352,7 @@ extension S3Gateway {
             }
             text = String(text[..<question])
         }
-        guard let decoded = Percent.decode(text) else {
+        guard let decoded = Percent.decode(text), !decoded.utf8.contains(0) else {
             throw S3Error(
                 .invalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
         }
@@ -331,13 +364,15 @@ extension S3Gateway {
         }
         let bucketName = String(path[..<slash])
         let key = String(path[path.index(after: slash)...])
+        guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
         guard let bucket = try await metadata.bucket(name: bucketName) else {
             throw S3Error(.noSuchBucket, resource: "/" + bucketName)
         }
         guard bucket.ownerId == user.userId else { throw S3Error(.accessDenied) }
-        guard let version = try await metadata.object(bucket: bucketName, key: key) else {
+        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
             throw S3Error(.noSuchKey, resource: "/\(bucketName)/\(key)")
         }
+        try checkWellFormed(version)
         let request = context.request
         let outcome = Preconditions.evaluate(
             etag: version.etag, lastModified: version.lastModified,

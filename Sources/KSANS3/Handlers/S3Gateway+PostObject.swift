@@ -10,15 +10,25 @@ extension S3Gateway {
     func postObject(_ request: Request, _ context: S3Context) async throws -> Response {
         var parser = try MultipartFormParser(
             contentType: request.headers[.contentType] ?? "", body: RequestBodyStream(base: request.body))
-        let (fields, fileName, _) = try await parser.readFields()
         var context = context
-        if context.user == nil, let accessKeyId = try PostSignature.accessKeyId(fields: fields) {
-            guard fields["policy"] != nil else {
-                throw S3Error(.invalidArgument, "Bucket POST must contain a field named 'policy'.")
+        // Until the form's signature is checked, the request is anonymous: at most `maxUnauthenticatedForms` are read
+        // at once, each at most 20 KB before its file.
+        let busy = S3Error(.slowDown, "Too many form uploads are being authenticated; please retry.")
+        let (fields, fileName) = try await unauthenticatedForms.run(orThrow: busy) {
+            let (fields, fileName, _) = try await parser.readFields()
+            if context.user == nil, let accessKeyId = try PostSignature.accessKeyId(fields: fields) {
+                guard fields["policy"] != nil else {
+                    throw S3Error(.invalidArgument, "Bucket POST must contain a field named 'policy'.")
+                }
+                let key = try await accessKey(accessKeyId)
+                try PostSignature.verify(fields: fields, secretKey: key.secretKey, region: configuration.region)
+                context.user = key
             }
-            let key = try await accessKey(accessKeyId)
-            try PostSignature.verify(fields: fields, secretKey: key.secretKey, region: configuration.region)
-            context.user = key
+            return (fields, fileName)
+        }
+        // A NUL can be neither a key nor metadata: refused before anything reaches metadata.
+        guard !fields.values.contains(where: { $0.utf8.contains(0) }), !(fileName ?? "").utf8.contains(0) else {
+            throw S3Error(.invalidArgument, "A form field contains a NUL character.")
         }
         let bucket = try await requireBucket(context)
         var range: ClosedRange<Int64>?
@@ -37,6 +47,7 @@ extension S3Gateway {
             if name.hasPrefix("x-amz-meta-") { userMetadata[String(name.dropFirst("x-amz-meta-".count))] = value }
             if Self.storedHeaders.contains(where: { $0.canonicalName == name }) { headers[name] = value }
         }
+        try Self.checkUserMetadataSize(userMetadata)
         let maxLength = Swift.min(range?.upperBound ?? S3Limits.maxObjectSize, S3Limits.maxObjectSize)
         let written = try await data.write(
             body: parser.fileBytes(), length: nil, maxLength: maxLength, poolId: bucket.poolId, sha256: false)
@@ -48,7 +59,7 @@ extension S3Gateway {
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
             lastModified: Date(), contentType: fields["content-type"] ?? "binary/octet-stream",
             userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId, segments: [written.segment])
-        try await commit(version, written: [written.segment])
+        try await commit(version, in: bucket, written: [written.segment])
 
         let etag = "\"\(version.etag)\""
         let location = "/\(bucket.name)/\(Percent.encode(key, keepSlash: true))"

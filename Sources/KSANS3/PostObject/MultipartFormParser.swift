@@ -22,12 +22,17 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
     public let maxFieldBytes: Int
     /// The most fields accepted before the `file` field.
     public let maxFields: Int
+    /// The most bytes of the body before the file's content (fields, part headers, boundaries): S3's 20 KB. Read
+    /// before the form's signature is checked, so this bounds what an anonymous request costs.
+    public let maxPreDataBytes: Int
     /// `CRLF--boundary`, which ends every part's content.
     let delimiter: [UInt8]
 
     private var iterator: Base.AsyncIterator
     /// Bytes received and not yet consumed.
     private var buffer: ByteBuffer
+    /// Bytes received from the body so far.
+    private var received = 0
     /// Whether ``readFields()`` found the `file` part, so that ``buffer`` starts at the file's content.
     private var atFileContent = false
     private var fieldsRead = false
@@ -39,13 +44,18 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
     ///   - body: The request body as received.
     ///   - maxFieldBytes: The largest value accepted for one field.
     ///   - maxFields: The most fields accepted before the `file` field.
+    ///   - maxPreDataBytes: The most bytes before the file's content.
     /// - Throws: `MalformedPOSTRequest` when the content type is not `multipart/form-data` or has no valid boundary.
-    public init(contentType: String, body: Base, maxFieldBytes: Int = 64 * 1024, maxFields: Int = 100) throws(S3Error) {
+    public init(
+        contentType: String, body: Base, maxFieldBytes: Int = 20 * 1024, maxFields: Int = 100,
+        maxPreDataBytes: Int = 20 * 1024
+    ) throws(S3Error) {
         guard let boundary = Self.boundary(contentType: contentType) else {
             throw S3Error.malformedPOST
         }
         self.maxFieldBytes = maxFieldBytes
         self.maxFields = maxFields
+        self.maxPreDataBytes = maxPreDataBytes
         self.delimiter = Array("\r\n--".utf8) + boundary
         self.iterator = body.makeAsyncIterator()
         // A virtual CRLF, so that a boundary at the very start of the body is found like any other delimiter.
@@ -77,7 +87,7 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
         }
         fieldsRead = true
         // The preamble, before the first boundary, is ignored.
-        _ = try await readUntilDelimiter(limit: maxFieldBytes)
+        _ = try await readUntilDelimiter(limit: fieldLimit())
         var fields: [String: String] = [:]
         while true {
             guard try await readBoundaryLineEnd() else {
@@ -85,6 +95,7 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
                 throw S3Error.malformedPOST
             }
             let headers = try await readPartHeaders()
+            try checkPreDataLength()
             guard let disposition = headers["content-disposition"] else {
                 throw S3Error.malformedPOST
             }
@@ -100,7 +111,8 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
             guard fields.count < maxFields, fields[name] == nil else {
                 throw S3Error.malformedPOST
             }
-            let value = try await readUntilDelimiter(limit: maxFieldBytes)
+            let value = try await readUntilDelimiter(limit: fieldLimit())
+            try checkPreDataLength()
             guard let text = String(bytes: value.readableBytesView, encoding: .utf8) else {
                 throw S3Error.malformedPOST
             }
@@ -119,11 +131,26 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
 
     // MARK: Framing
 
+    /// Bytes of the body consumed so far (the buffer starts with a virtual CRLF that is not in the body).
+    private var consumed: Int { max(0, received - buffer.readableBytes) }
+
+    /// The longest field that still fits the pre-data budget, which bounds what ``readUntilDelimiter(limit:)``
+    /// buffers.
+    private func fieldLimit() -> Int {
+        max(0, min(maxFieldBytes, maxPreDataBytes - consumed))
+    }
+
+    /// MaxPostPreDataLengthExceeded once more than ``maxPreDataBytes`` of the body were consumed before the file.
+    private func checkPreDataLength() throws(S3Error) {
+        guard consumed <= maxPreDataBytes else { throw S3Error.postPreDataTooLarge(limit: maxPreDataBytes) }
+    }
+
     /// Reads the next piece of the body into ``buffer``; false at the end of the body.
     private mutating func fill() async throws -> Bool {
         guard let chunk = try await iterator.next() else {
             return false
         }
+        received += chunk.readableBytes
         buffer.appendMultipartChunk(chunk)
         return true
     }
@@ -139,17 +166,19 @@ public struct MultipartFormParser<Base: AsyncSequence & Sendable> where Base.Ele
 
     /// Returns the bytes before the next delimiter (at most `limit` of them) and consumes the delimiter.
     private mutating func readUntilDelimiter(limit: Int) async throws -> ByteBuffer {
+        // Past a limit set by the pre-data budget, the fields are too large; past the field limit, malformed.
+        let tooLong = limit < maxFieldBytes ? S3Error.postPreDataTooLarge(limit: maxPreDataBytes) : .malformedPOST
         var searchFrom = 0
         while true {
             if let offset = buffer.multipartOffset(of: delimiter, from: searchFrom) {
                 guard offset <= limit, let value = buffer.readSlice(length: offset) else {
-                    throw S3Error.malformedPOST
+                    throw tooLong
                 }
                 buffer.moveReaderIndex(forwardBy: delimiter.count)
                 return value
             }
             guard buffer.readableBytes < limit + delimiter.count else {
-                throw S3Error.malformedPOST
+                throw tooLong
             }
             searchFrom = max(0, buffer.readableBytes - delimiter.count + 1)
             guard try await fill() else {

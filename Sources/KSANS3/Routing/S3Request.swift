@@ -34,7 +34,8 @@ public struct S3Request: Sendable {
         self.headers = headers
         self.authority = authority ?? ""
         self.queryItems = try Self.parseQuery(rawQuery)
-        guard let decodedPath = Percent.decode(rawPath) else {
+        // A NUL can be neither a bucket name nor a key: refused here, it never reaches metadata.
+        guard let decodedPath = Percent.decode(rawPath), !decodedPath.utf8.contains(0) else {
             throw S3Error(.invalidURI, "Couldn't parse the specified URI.")
         }
         var path = Substring(decodedPath)
@@ -73,6 +74,9 @@ public struct S3Request: Sendable {
             guard let name = Percent.decode(parts[0], plusAsSpace: true),
                 let value = parts.count > 1 ? Percent.decode(parts[1], plusAsSpace: true) : ""
             else { throw S3Error(.invalidArgument, "Malformed query string.") }
+            guard !name.utf8.contains(0), !value.utf8.contains(0) else {
+                throw S3Error(.invalidArgument, "A query parameter contains a NUL character.")
+            }
             return (name, value)
         }
     }

@@ -1,9 +1,3 @@
-import Foundation
-
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// A parsed XML element: name (without namespace prefix), text, children. For small request bodies only.
 public struct XMLNode: Sendable {
     /// Local name.
@@ -18,41 +12,9 @@ public struct XMLNode: Sendable {
     /// All children with this name.
     public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
 
-    /// Parses a document; throws MalformedXML if it is not well-formed.
-    public static func parse(_ data: Data) throws -> XMLNode {
-        let delegate = Builder()
-        let parser = XMLParser(data: data)
-        parser.shouldProcessNamespaces = true
-        parser.delegate = delegate
-        guard parser.parse(), let root = delegate.root else { throw S3Error(.malformedXML) }
-        return root
-    }
-
-    private final class Builder: NSObject, XMLParserDelegate {
-        var stack: [XMLNode] = []
-        var root: XMLNode?
-
-        func parser(
-            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            stack.append(XMLNode(name: local, text: "", children: []))
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if !stack.isEmpty { stack[stack.count - 1].text += string }
-        }
-
-        func parser(
-            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
-        ) {
-            guard let node = stack.popLast() else { return }
-            if stack.isEmpty {
-                root = node
-            } else {
-                stack[stack.count - 1].children.append(node)
-            }
-        }
+    /// Parses a document with ``XMLDocumentParser`` (strict, bounded depth and element count); throws MalformedXML
+    /// if it is not one well-formed document.
+    public static func parse<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(S3Error) -> XMLNode {
+        try XMLDocumentParser.parse(Array(bytes))
     }
 }

@@ -22,7 +22,7 @@ public struct OSDClient: Sendable {
         var request = HTTPClientRequest(url: endpoint + path)
         request.method = .PUT
         request.body = .bytes(data)
-        let response = try await execute(request, path: path)
+        let response = try await execute(request, path: path, body: data)
         guard response.status == .created else { throw try await error(from: response, endpoint: endpoint) }
         _ = try? await response.body.collect(upTo: 64 * 1024)
     }
@@ -32,10 +32,13 @@ public struct OSDClient: Sendable {
     public func read(endpoint: String, disk: String, address: ShardAddress, expectedLength: Int) async throws
         -> ByteBuffer
     {
+        guard (0...OSDProtocol.maxShardBytes).contains(expectedLength) else {
+            throw StorageError(.invalidAddress, "a shard of \(expectedLength) bytes cannot exist")
+        }
         let path = OSDProtocol.shardPath(disk: disk, address)
         let response = try await execute(HTTPClientRequest(url: endpoint + path), path: path)
         guard response.status == .ok else { throw try await error(from: response, endpoint: endpoint) }
-        let body = try await response.body.collect(upTo: max(expectedLength, 0) + 1)
+        let body = try await response.body.collect(upTo: expectedLength + 1)
         guard body.readableBytes == expectedLength else {
             throw StorageError(
                 .corrupt, "shard \(address) on \(disk) has \(body.readableBytes) bytes, expected \(expectedLength)")
@@ -52,11 +55,13 @@ public struct OSDClient: Sendable {
         guard response.status == .noContent else { throw try await error(from: response, endpoint: endpoint) }
     }
 
-    /// Sends a request to `path` on an OSD, signed with the cluster key if there is one.
-    func execute(_ request: HTTPClientRequest, path: String) async throws -> HTTPClientResponse {
+    /// Sends a request to `path` on an OSD, signed with the cluster key if there is one (over `body` too).
+    func execute(_ request: HTTPClientRequest, path: String, body: ByteBuffer = ByteBuffer()) async throws
+        -> HTTPClientResponse
+    {
         var request = request
         if let clusterKey {
-            for (name, value) in clusterKey.headers(method: request.method.rawValue, path: path) {
+            for (name, value) in clusterKey.headers(method: request.method.rawValue, path: path, body: body) {
                 request.headers.add(name: name, value: value)
             }
         }

@@ -6,17 +6,22 @@ import Logging
 /// when `configuration.scrubInterval` is set.
 ///
 /// The `ksan-osd` executable and the tests both call this.
-/// - Parameter reportCorrupt: what the scrubber does with a data id that has a corrupt shard on a disk.
+/// - Parameter catalog: metadata's view of the disks, against which the scrubber checks them and to which it reports
+///   damage; nil: the scrub only finds bit rot, and only logs it.
 public func buildOSDApplication(
-    configuration: OSDConfiguration, logger: Logger,
-    reportCorrupt: @escaping @Sendable (_ dataId: String, _ disk: String) async -> Void = { _, _ in }
+    configuration: OSDConfiguration, logger: Logger, catalog: (any ShardCatalog)? = nil
 ) throws -> some ApplicationProtocol {
     let stores = try configuration.disks.map { try DiskStore(id: $0.id, root: $0.path) }
     let router = Router()
     if let key = configuration.clusterKey {
-        router.add(middleware: ClusterKeyMiddleware(key: key))
-    } else {
+        router.add(middleware: ClusterKeyMiddleware(key: key, maxBodySize: OSDProtocol.maxShardBytes))
+    } else if configuration.allowOpenAPI {
         logger.warning("no cluster key: the OSD API is open to anyone who can reach it")
+    } else {
+        throw StorageError(
+            .invalidAddress,
+            "no cluster key: give one (--cluster-key-file or KSAN_CLUSTER_KEY), or allow an open API explicitly "
+                + "(--allow-open-api) on a network nobody else can reach")
     }
     OSDRoutes(hostId: configuration.hostId, disks: stores).add(to: router)
     logger.info(
@@ -32,8 +37,8 @@ public func buildOSDApplication(
     if let interval = configuration.scrubInterval {
         app.addServices(
             Scrubber(
-                stores: stores, interval: interval, rate: configuration.scrubRate, logger: logger,
-                report: reportCorrupt))
+                stores: stores, interval: interval, rate: configuration.scrubRate, catalog: catalog,
+                orphanAge: configuration.orphanAge, logger: logger))
     }
     return app
 }

@@ -34,19 +34,28 @@ public struct OSDConfiguration: Sendable {
     public var scrubInterval: Duration?
     /// Bytes per second a scrub pass reads, at most.
     public var scrubRate: Int
-    /// The key every call must be signed with; nil: the API is open (a private network only).
+    /// How old the files of data metadata knows nothing of must be before the scrub deletes them; nil: orphans are
+    /// only logged.
+    public var orphanAge: Duration?
+    /// The key every call must be signed with.
     public var clusterKey: ClusterKey?
+    /// Whether the OSD may start without a cluster key, its API open to anyone who can reach it (a private network
+    /// only). Without a key and without this, the OSD refuses to start.
+    public var allowOpenAPI: Bool
 
     /// Creates a configuration.
     public init(
         listen: HostPort, hostId: String, disks: [Disk], scrubInterval: Duration? = nil,
-        scrubRate: Int = 64 << 20, clusterKey: ClusterKey? = nil
+        scrubRate: Int = 64 << 20, orphanAge: Duration? = .seconds(86_400), clusterKey: ClusterKey? = nil,
+        allowOpenAPI: Bool = false
     ) {
         self.listen = listen
         self.hostId = hostId
         self.disks = disks
         self.scrubInterval = scrubInterval
         self.scrubRate = scrubRate
+        self.orphanAge = orphanAge
         self.clusterKey = clusterKey
+        self.allowOpenAPI = allowOpenAPI
     }
 }

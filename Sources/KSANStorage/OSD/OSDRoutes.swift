@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOPosix
 
@@ -17,7 +18,24 @@ public struct OSDRoutes: Sendable {
     /// Adds the OSD API (see ``OSDProtocol``) to a router.
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/_ksan/health") { _, _ in
-            "{\"host\":\"\(hostId)\",\"disks\":[\(disks.keys.sorted().map { "\"\($0)\"" }.joined(separator: ","))]}"
+            // Every disk must take a write: an emptied or replaced disk gets its directories back, and one that
+            // cannot be written makes the OSD unhealthy (503) with the failing disks named.
+            var failing: [String: String] = [:]
+            for (id, store) in disks {
+                do {
+                    try await threadPool.runIfActive { try store.probe() }
+                } catch {
+                    failing[id] = "\(error)"
+                }
+            }
+            let names = disks.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")
+            let failed = failing.keys.sorted().map { id in
+                "{\"disk\":\"\(id)\",\"error\":\(Self.jsonString(failing[id] ?? ""))}"
+            }
+            let body = "{\"host\":\"\(hostId)\",\"disks\":[\(names)],\"failing\":[\(failed.joined(separator: ","))]}"
+            return Response(
+                status: failing.isEmpty ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.put("/v1/disks/:disk/data/:data/:stripe/:shard") { request, context in
             let (store, address) = try resolve(context)
@@ -42,6 +60,20 @@ public struct OSDRoutes: Sendable {
             let names = try await threadPool.runIfActive { try store.list(dataId: dataId) }
             return names.map { $0 + "\n" }.joined()
         }
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     func disk(_ context: some RequestContext) throws -> DiskStore {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 #if canImport(Glibc)
@@ -19,13 +20,32 @@ public struct DiskStore: Sendable {
     /// Data ids deleted lately, whose shards must not be stored again.
     let tombstones: Tombstones
 
-    /// Creates a store over `root`, creating its `shards/` and `tmp/` directories.
-    public init(id: String, root: String, tombstones: Tombstones = Tombstones()) throws {
+    /// Creates a store over `root`, creating its `shards/` and `tmp/` directories; its tombstones persist under
+    /// `tombstones/` unless others are given.
+    public init(id: String, root: String, tombstones: Tombstones? = nil) throws {
         self.id = id
-        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
-        self.tombstones = tombstones
-        try Self.makeDirectories(self.root + "/shards")
-        try Self.makeDirectories(self.root + "/tmp")
+        let root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.root = root
+        try Self.makeDirectories(root + "/shards")
+        try Self.makeDirectories(root + "/tmp")
+        self.tombstones = tombstones ?? Tombstones(directory: root + "/tombstones")
+    }
+
+    /// Checks that the disk takes writes: creates (again, if the disk was emptied or replaced under the running OSD)
+    /// its directories and writes and removes a probe file.
+    /// - Throws: ``StorageError`` `.io` naming what failed.
+    public func probe() throws {
+        try Self.makeDirectories(root + "/shards")
+        try Self.makeDirectories(root + "/tmp")
+        let path = root + "/tmp/probe." + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Self.ioError("create", path) }
+        defer {
+            close(fd)
+            unlink(path)
+        }
+        var byte: UInt8 = 0
+        guard Glibc.write(fd, &byte, 1) == 1 else { throw Self.ioError("write", path) }
     }
 
     /// Stores a shard durably (temp file, fsync, rename, directory fsync), replacing any earlier copy.
@@ -42,7 +62,12 @@ public struct DiskStore: Sendable {
         let temp =
             root + "/tmp/" + address.dataId + "." + address.fileName + "."
             + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        var fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            // The disk was emptied or replaced under the running OSD: its temporary directory comes back.
+            try Self.makeDirectories(root + "/tmp")
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
         guard fd >= 0 else { throw Self.ioError("create", temp) }
         var ok = false
         defer {
@@ -110,6 +135,24 @@ public struct DiskStore: Sendable {
         }
     }
 
+    /// The size of a shard file, or nil if it does not exist (or cannot be examined).
+    public func fileSize(_ address: ShardAddress) -> Int? {
+        var info = stat()
+        guard stat(root + "/" + address.relativePath, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// When a shard file was last written.
+    public func modificationDate(_ address: ShardAddress) throws -> Date {
+        var info = stat()
+        let path = root + "/" + address.relativePath
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { throw StorageError(.notFound, "no shard \(address)") }
+            throw Self.ioError("stat", path)
+        }
+        return Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec))
+    }
+
     /// Deletes every shard of a data id on this disk. Absent data is not an error.
     public func delete(dataId: String) throws {
         guard ShardAddress.isValid(dataId: dataId) else { throw StorageError(.invalidAddress, "invalid data id") }
@@ -126,7 +169,7 @@ public struct DiskStore: Sendable {
     /// Every data id with a shard directory on this disk.
     public func dataIds() throws -> [String] {
         var ids: [String] = []
-        for prefix in try Self.entries(of: root + "/shards") {
+        for prefix in try Self.entries(of: root + "/shards") where prefix.utf8.count == 2 {
             for dataId in try Self.entries(of: root + "/shards/" + prefix) where ShardAddress.isValid(dataId: dataId) {
                 ids.append(dataId)
             }
@@ -171,7 +214,7 @@ public struct DiskStore: Sendable {
         var current = ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw ioError("mkdir", current) }
+            if mkdir(current, 0o700) != 0 && errno != EEXIST { throw ioError("mkdir", current) }
         }
     }
 

@@ -33,7 +33,8 @@ enum TestFixtures {
 
     static func bucket(_ name: String, owner: String = TestFixtures.owner) -> BucketRecord {
         BucketRecord(
-            name: name, ownerId: owner, ownerDisplayName: "Owner One", region: "us-east-1", poolId: "default",
+            name: name, id: "id-" + name.replacingOccurrences(of: ".", with: "-"), ownerId: owner,
+            ownerDisplayName: "Owner One", region: "us-east-1", poolId: "default",
             createdAt: Date(timeIntervalSince1970: 1_700_000_000)
         )
     }
