@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "KSANIntegrationTests",
             dependencies: [
-                "KSANS3", "KSANCore",
+                "KSANS3", "KSANCore", "KSANMetadata",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -98,7 +98,13 @@ TOLERATES=${EC_M:-$((EC_REPLICAS - 1))}
 
 RUN=$KSAN_HOME/run
 LOGS=$KSAN_HOME/logs
+# Keys, logs and data are the cluster's own: no other local user may read them. KSAN_HOME itself stays traversable
+# (0711) because PostgreSQL runs as the postgres user and must reach its directory inside.
+umask 077
 mkdir -p "$RUN" "$LOGS"
+chmod 711 "$KSAN_HOME"
+chmod 700 "$RUN" "$LOGS"
+chmod 600 "$LOGS"/*.log 2>/dev/null || true
 for name in "${SETTINGS[@]}"; do printf '%s=%s\n' "$name" "${!name}"; done >"$SETTINGS_FILE"
 
 # One up.sh at a time per KSAN_HOME.
@@ -187,6 +193,7 @@ ENV_FILE=$KSAN_HOME/env
 osd_port() { echo $((KSAN_OSD_BASE_PORT + $1 - 1)); }
 for ((i = 1; i <= KSAN_OSDS; i++)); do
     for ((d = 1; d <= KSAN_DISKS_PER_OSD; d++)); do mkdir -p "$KSAN_HOME/osd$i/d$d"; done
+    chmod -R go-rwx "$KSAN_HOME/osd$i"
 done
 
 # topology.json (read by ksan-metadata at start) and cluster.json (for people and tests), written by one program.
@@ -293,7 +300,9 @@ start() {
             "(another cluster? see KSAN_*_PORT)"
     fi
     local logfile=$LOGS/$name.log
+    # The arguments carry no secret (keys travel in files and the environment), so they may be logged.
     printf '\n===== %s up.sh starts: %s %s\n' "$(date '+%F %T')" "$binary" "$*" >>"$logfile"
+    chmod 600 "$logfile"
     # Own session, no terminal, and not holding the lock (fd 9), so it outlives this script and its terminal.
     setsid nohup "$BIN/$binary" "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
     echo $! >"$RUN/$name.pid"
@@ -325,9 +334,10 @@ wait_ready() {
 pg_start "$PG_DIR" "$KSAN_PG_PORT" 9>&- || die "PostgreSQL did not start" # 9>&-: the server must not keep the lock
 pg_create_db "$KSAN_PG_PORT" ksan || die "could not create database ksan on 127.0.0.1:$KSAN_PG_PORT"
 
+# The admin keys are read from their file (0600), never passed on a command line that every local user can see.
 start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
     --postgres-url "$PG_URL" --topology "$TOPOLOGY_FILE" \
-    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY" --cluster-key-file "$CLUSTER_KEY_FILE"
+    --admin-keys-file "$KEYS_FILE" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready metadata "$KSAN_METADATA_PORT"
 
 for ((i = 1; i <= KSAN_OSDS; i++)); do
@@ -352,7 +362,7 @@ cat <<EOF
 KSAN cluster is up in $KSAN_HOME ($KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks, pool $KSAN_EC)
   S3 endpoint:  $ENDPOINT   (region $KSAN_REGION, path-style)
   access key:   $ACCESS_KEY
-  secret key:   $SECRET_KEY
+  secret key:   in $KEYS_FILE and $ENV_FILE (readable by $(id -un) only)
   environment:  source $ENV_FILE    # then: aws s3 ls
   logs:         $LOGS
   stop:         KSAN_HOME=$KSAN_HOME $REPO/cluster/down.sh   (--purge also deletes the data)

@@ -16,6 +16,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the metadata service.")
     var metadataURL: String = "http://127.0.0.1:9300"
 
+    @Option(help: "Seconds one metadata call may take before the gateway gives up on it.")
+    var metadataTimeout: Double = 30
+
     @Option(help: "The region this gateway serves.")
     var region: String = "us-east-1"
 
@@ -72,7 +75,8 @@ struct GatewayCommand: AsyncParsableCommand {
         guard repairInterval > 0, gcInterval > 0 else {
             throw ValidationError("--repair-interval and --gc-interval must be positive")
         }
-        guard gcGrace >= 0, intentAge >= 60, sigV2MaxExpiry >= 0, maxUnauthenticatedForms >= 1 else {
+        guard metadataTimeout > 0, gcGrace >= 0, intentAge >= 60, sigV2MaxExpiry >= 0, maxUnauthenticatedForms >= 1
+        else {
             throw ValidationError(
                 "--gc-grace and --sigv2-max-expiry must be 0 or more, --intent-age at least 60, "
                     + "--max-unauthenticated-forms at least 1")
@@ -86,7 +90,9 @@ struct GatewayCommand: AsyncParsableCommand {
         options.blockSize = blockSize
         options.inlineThreshold = inlineThreshold
         let configuration = GatewayConfiguration(
-            listen: HostPort(listen)!, metadataURL: metadataURL, region: region, domains: domain, dataPlane: options,
+            listen: HostPort(listen)!, metadataURL: metadataURL,
+            metadataTimeout: .milliseconds(Int64(metadataTimeout * 1000)), region: region, domains: domain,
+            dataPlane: options,
             gcInterval: gcInterval, intentAge: intentAge, gcGrace: gcGrace, repairInterval: repairInterval,
             clusterKey: try ClusterKey.load(file: clusterKeyFile),
             sigV2MaxExpiry: sigV2MaxExpiry > 0 ? sigV2MaxExpiry : nil,

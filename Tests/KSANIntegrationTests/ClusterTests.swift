@@ -153,19 +153,4 @@ struct ClusterTests {
         }
         usleep(300_000)
     }
-
-    func waitUntilAsync(seconds: Int = 15, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not reached within \(seconds) s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
-
-    func waitUntil(seconds: Int = 15, _ condition: () -> Bool) async throws {
-        try await waitUntilAsync(seconds: seconds) { condition() }
-    }
 }

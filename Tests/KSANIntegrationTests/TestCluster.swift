@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import Foundation
+import KSANCore
+import KSANMetadata
 import KSANS3
 import Logging
 import NIOCore
@@ -96,14 +98,16 @@ final class TestCluster: @unchecked Sendable {
             ],
         ]
         try clusterKey.write(toFile: clusterKeyPath, atomically: true, encoding: .utf8)
+        let adminKeysPath = root + "/admin-keys"
+        try "KSAN_ADMIN_ACCESS_KEY=\(accessKey)\nKSAN_ADMIN_SECRET_KEY=\(secretKey)\n".write(
+            toFile: adminKeysPath, atomically: true, encoding: .utf8)
         let topologyPath = root + "/topology.json"
         try JSONSerialization.data(withJSONObject: topology).write(to: URL(fileURLWithPath: topologyPath))
         metadata = try launch(
             "ksan-metadata", log: "metadata",
             [
                 "--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
-                "--admin-access-key", accessKey, "--admin-secret-key", secretKey, "--cluster-key-file",
-                clusterKeyPath,
+                "--admin-keys-file", adminKeysPath, "--cluster-key-file", clusterKeyPath,
             ])
         try await waitHealthy(port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
@@ -111,7 +115,8 @@ final class TestCluster: @unchecked Sendable {
             "ksan-gateway", log: "gateway",
             [
                 "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
-                "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--cluster-key-file", clusterKeyPath,
+                "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
+                "--cluster-key-file", clusterKeyPath,
             ])
         try await waitHealthy(port: gatewayPort)
     }
@@ -170,12 +175,12 @@ final class TestCluster: @unchecked Sendable {
     /// A SigV4-signed request to the gateway.
     func s3(
         _ method: String, _ path: String, query: String = "", body: ByteBuffer? = nil,
-        headers extra: [(String, String)] = [], payloadHash: String = SigV4.unsignedPayload
+        headers extra: [(String, String)] = [], payloadHash: String = SigV4.unsignedPayload, as user: SigV4Signer? = nil
     )
         async throws -> Reply
     {
         let host = gatewayHost
-        let signed = signer.sign(
+        let signed = (user ?? signer).sign(
             method: method, rawPath: path, rawQuery: query,
             headers: [("host", host)] + extra.map { ($0.0.lowercased(), $0.1) }, payloadHash: payloadHash)
         return try await send(method, path, query: query, body: body, headers: extra + signed)
@@ -195,6 +200,29 @@ final class TestCluster: @unchecked Sendable {
         let response = try await http.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: 512 << 20)
         return Reply(status: response.status.code, headers: response.headers, body: bytes)
+    }
+
+    /// Creates another user with an access key, directly in the cluster's database; returns its signer.
+    func addUser(id: String, accessKey: String, secretKey: String) async throws -> SigV4Signer {
+        try await withPostgres(database: database) { client in
+            try await client.query("INSERT INTO users (id, display_name) VALUES (\(id), \(id))")
+            try await client.query(
+                "INSERT INTO access_keys (access_key_id, secret_key, user_id) VALUES (\(accessKey), \(secretKey), \(id))"
+            )
+        }
+        return SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1")
+    }
+
+    /// A client of the cluster's metadata service, signing with the cluster key.
+    var metadataClient: MetadataClient {
+        MetadataClient(
+            baseURL: "http://127.0.0.1:\(metadataPort)", httpClient: http, clusterKey: ClusterKey(secret: clusterKey))
+    }
+
+    /// The shard files under one disk directory.
+    func shardFiles(onDisk disk: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: disk + "/shards") else { return [] }
+        return walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".shard") }.map { disk + "/shards/" + $0 }
     }
 
     /// The number of rows of a table of the cluster's database.

@@ -124,6 +124,8 @@ KEY_FILE=$HOME_DIR/cluster-key
 (umask 077 && head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$KEY_FILE")
 ACCESS_KEY=NETNS$(printf '%015d' $RANDOM)
 SECRET_KEY=$(head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
+ADMIN_KEYS_FILE=$HOME_DIR/admin-keys
+(umask 077 && printf 'KSAN_ADMIN_ACCESS_KEY=%s\nKSAN_ADMIN_SECRET_KEY=%s\n' "$ACCESS_KEY" "$SECRET_KEY" >"$ADMIN_KEYS_FILE")
 HOSTS=$HOSTS NET=$NET OSD_PORT=$OSD_PORT HOME_DIR=$HOME_DIR PREFIX=$PREFIX python3 - <<'EOF'
 import json, os
 e = os.environ
@@ -136,7 +138,7 @@ EOF
 
 start metadata "$CORE_NS" ksan-metadata --listen "127.0.0.1:$METADATA_PORT" \
     --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" --topology "$HOME_DIR/topology.json" \
-    --admin-access-key "$ACCESS_KEY" --admin-secret-key "$SECRET_KEY" --cluster-key-file "$KEY_FILE"
+    --admin-keys-file "$ADMIN_KEYS_FILE" --cluster-key-file "$KEY_FILE"
 wait_ready "$CORE_NS" "127.0.0.1:$METADATA_PORT"
 for ((i = 1; i <= HOSTS; i++)); do
     mkdir -p "$HOME_DIR/h$i/d1" "$HOME_DIR/h$i/d2"

@@ -15,7 +15,11 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
             timeout: .init(connect: .seconds(3), read: .seconds(60)),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
     let metadata = MetadataClient(
-        baseURL: configuration.metadataURL, httpClient: httpClient, clusterKey: configuration.clusterKey)
+        baseURL: configuration.metadataURL, httpClient: httpClient,
+        timeout: .nanoseconds(
+            configuration.metadataTimeout.components.seconds * 1_000_000_000
+                + configuration.metadataTimeout.components.attoseconds / 1_000_000_000),
+        clusterKey: configuration.clusterKey)
     return buildGatewayApplication(
         configuration: configuration, metadata: metadata, httpClient: httpClient, logger: logger)
 }

@@ -6,6 +6,8 @@ public struct GatewayConfiguration: Sendable {
     public var listen: HostPort
     /// Base URL of the metadata service.
     public var metadataURL: String
+    /// How long one metadata call may take before the gateway gives up on it (its outcome is then unknown).
+    public var metadataTimeout: Duration
     /// The region this gateway serves (GetBucketLocation, default LocationConstraint).
     public var region: String
     /// Domains for virtual-hosted-style requests (`bucket.<domain>`); path style always works.
@@ -33,7 +35,8 @@ public struct GatewayConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        listen: HostPort, metadataURL: String, region: String = "us-east-1", domains: [String] = [],
+        listen: HostPort, metadataURL: String, metadataTimeout: Duration = .seconds(30), region: String = "us-east-1",
+        domains: [String] = [],
         dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
         gcGrace: Double = 2 * 3600,
         repairInterval: Double = 10, clusterKey: ClusterKey? = nil, sigV2MaxExpiry: Int? = 604_800,
@@ -41,6 +44,7 @@ public struct GatewayConfiguration: Sendable {
     ) {
         self.listen = listen
         self.metadataURL = metadataURL
+        self.metadataTimeout = metadataTimeout
         self.region = region
         self.domains = domains
         self.dataPlane = dataPlane
