@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "ksan-osd", targets: ["ksan-osd"]),
         .executable(name: "ksan-metadata", targets: ["ksan-metadata"]),
         .executable(name: "ksan-bench", targets: ["ksan-bench"]),
+        .executable(name: "ksan-fuzz", targets: ["ksan-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -121,6 +122,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "ksan-fuzz",
+            dependencies: ["KSANS3", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 

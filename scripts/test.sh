@@ -2,6 +2,8 @@
 # The whole test suite, in one command:
 #   1. build  swift build --build-tests (debug), once; every later stage uses that build
 #   2. unit   swift test --skip-build, with a private PostgreSQL (KSAN_TEST_POSTGRES_URL) and KSAN_BIN
+#   2b. fuzz  ksan-fuzz: every parser of request input on 5,000 seeded mutations of its corpus (tests/fuzz); the
+#             long coverage-guided runs are scripts/fuzz.sh's
 #   3. smoke  a real cluster (cluster/up.sh, on ports apart from a developer's cluster) and
 #             python3 -m pytest -v tests/smoke (boto3 and the aws CLI); then cluster/down.sh.
 #             The cluster has 6 OSD hosts of one disk each and a 4+2 pool, so that with one host down a write still
@@ -23,7 +25,7 @@ if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
     PATH=$PATH:/opt/swift/usr/bin
 fi
 
-STAGES=${KSAN_TEST_STAGES:-lint unit smoke netns}
+STAGES=${KSAN_TEST_STAGES:-lint unit fuzz smoke netns}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ksan-test.XXXXXX")
 chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its directories
 declare -A RESULT=() DURATION=()
@@ -104,7 +106,7 @@ fi
 record build PASS $((SECONDS - start))
 BIN=$(swift build --show-bin-path)
 export KSAN_BIN=$BIN
-for binary in ksan-metadata ksan-osd ksan-gateway; do
+for binary in ksan-metadata ksan-osd ksan-gateway ksan-fuzz; do
     [[ -x $BIN/$binary ]] || { echo "test.sh: FAILED: the build has no $BIN/$binary"; exit 1; }
 done
 
@@ -150,6 +152,20 @@ if wants unit; then
     pg_stop "$UNIT_PG" || true
     UNIT_PG=
     record unit $status $((SECONDS - start))
+fi
+
+# ------------------------------------------------------------------------------------------------------ 2b. fuzz
+if wants fuzz; then
+    say "fuzz: ksan-fuzz --runs ${KSAN_FUZZ_RUNS:-5000} (seeded mutator over tests/fuzz/seeds)"
+    start=$SECONDS
+    status=FAIL
+    if (cd "$WORK" && "${TIMEOUT[@]}" 900 "$BIN/ksan-fuzz" --runs "${KSAN_FUZZ_RUNS:-5000}" \
+        --seeds "$REPO/tests/fuzz/seeds" --dictionaries "$REPO/tests/fuzz/dict"); then
+        status=PASS
+    else
+        echo "test.sh: FAILED: ksan-fuzz found a crash; the input is in $WORK/crash-*.bin (replay: ksan-fuzz TARGET --replay FILE)"
+    fi
+    record fuzz $status $((SECONDS - start))
 fi
 
 # ------------------------------------------------------------------------------------------------------ 3. smoke
@@ -225,7 +241,7 @@ for stage in "${ORDER[@]}"; do
     printf '  %-6s %-4s %5ss\n' "$stage" "${RESULT[$stage]}" "${DURATION[$stage]}"
     [[ ${RESULT[$stage]} == PASS || ${RESULT[$stage]} == SKIP ]] || failed=1
 done
-for stage in lint unit smoke netns; do
+for stage in lint unit fuzz smoke netns; do
     wants "$stage" || printf '  %-6s SKIP (not in KSAN_TEST_STAGES)\n' "$stage"
 done
 if ((failed)); then

@@ -162,6 +162,20 @@ struct S3HardeningTests {
         }
     }
 
+    @Test("POST policy expirations are parsed strictly, never by a formatter that traps")
+    func policyExpiration() {
+        #expect(PostPolicy.parseExpiration("2026-12-01T12:00:00.000Z") == Date(timeIntervalSince1970: 1_796_126_400))
+        #expect(PostPolicy.parseExpiration("2026-12-01T12:00:00Z") == Date(timeIntervalSince1970: 1_796_126_400))
+        #expect(PostPolicy.parseExpiration("2000-02-29T23:59:59.5Z") == Date(timeIntervalSince1970: 951_868_799.5))
+        for text in [
+            "2030-01-01T00:00:00." + String(repeating: "9", count: 100) + "Z",  // trapped ISO8601DateFormatter
+            "2030-01-01T00:00:00.Z", "2030-13-01T00:00:00Z", "2030-01-01 00:00:00Z", "2030-01-01T00:00:00+01:00",
+            "+2030-01-01T00:00:00Z", "2030-01-01T25:00:00Z", "tomorrow", "",
+        ] {
+            #expect(PostPolicy.parseExpiration(text) == nil, "\(text)")
+        }
+    }
+
     @Test("an invalidation wins over a load that was in flight: the stale value is never cached")
     func cacheInvalidationRace() async throws {
         let cache = TTLCache<String, Int>(ttl: 60)
