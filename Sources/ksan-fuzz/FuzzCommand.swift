@@ -21,8 +21,8 @@
         @Option(help: "The random seed (a run is reproducible from it).")
         var seed: UInt64 = 1
 
-        @Option(help: "The directory of seed corpora, one subdirectory per target.")
-        var seeds: String = "tests/fuzz/seeds"
+        @Option(help: "A directory of seed corpora, one subdirectory per target (repeat for several).")
+        var seeds: [String] = ["tests/fuzz/seeds"]
 
         @Option(help: "The directory of dictionaries, <target>.dict (libFuzzer's format).")
         var dictionaries: String = "tests/fuzz/dict"
@@ -46,7 +46,7 @@
                     print("\(name): replayed \(replay.count) input(s), no crash")
                     continue
                 }
-                let corpus = Self.files(in: seeds + "/" + name)
+                let corpus = seeds.flatMap { Self.files(in: $0 + "/" + name) }
                 var mutator = SeededMutator(
                     corpus: corpus, tokens: Self.tokens(dictionaries + "/" + name + ".dict"), seed: seed)
                 let crashFile = "crash-\(name)-seed\(seed).bin"
@@ -62,7 +62,8 @@
                     target(input)
                 }
                 recorder.finish()
-                let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+                let seconds =
+                    Double((ContinuousClock.now - started).components.attoseconds) / 1e18
                     + Double((ContinuousClock.now - started).components.seconds)
                 print(
                     "\(name): \(runs) inputs (seed \(seed), \(corpus.count) seed files), 0 crashes, "

@@ -62,14 +62,19 @@ struct SeededMutator {
             input.insert(contentsOf: tokens[Int.random(in: 0..<tokens.count, using: &random)], at: position)
         case 7 where !input.isEmpty:
             // A decimal number somewhere becomes an extreme one.
-            let extremes = ["-1", "0", "4294967296", "9223372036854775807", "-9223372036854775808", "99999999999999999999"]
-            input.insert(contentsOf: Array(extremes[Int.random(in: 0..<extremes.count, using: &random)].utf8), at: position)
+            let extremes = [
+                "-1", "0", "4294967296", "9223372036854775807", "-9223372036854775808", "99999999999999999999",
+            ]
+            input.insert(
+                contentsOf: Array(extremes[Int.random(in: 0..<extremes.count, using: &random)].utf8), at: position)
         default:
             if !input.isEmpty { input.removeSubrange(position...) }
         }
     }
 
     /// Bytes that often matter to parsers.
-    let interesting: [UInt8] = [0, 1, 0x7F, 0x80, 0xFF, 0x0A, 0x0D, 0x20, 0x22, 0x25, 0x26, 0x2B, 0x2D, 0x2F, 0x3A, 0x3B,
-        0x3C, 0x3D, 0x3E, 0x3F, 0x5C, 0xC0, 0xE0, 0xF0]
+    let interesting: [UInt8] = [
+        0, 1, 0x7F, 0x80, 0xFF, 0x0A, 0x0D, 0x20, 0x22, 0x25, 0x26, 0x2B, 0x2D, 0x2F, 0x3A, 0x3B,
+        0x3C, 0x3D, 0x3E, 0x3F, 0x5C, 0xC0, 0xE0, 0xF0,
+    ]
 }

@@ -13,13 +13,7 @@ import Testing
 /// OSD, and damage found again right after a repair. Each fails on the code before the fixes.
 @Suite("Hardening against real executables", .serialized)
 struct HardeningTests {
-    static func random(_ count: Int) -> ByteBuffer {
-        var generator = SystemRandomNumberGenerator()
-        var buffer = ByteBufferAllocator().buffer(capacity: count)
-        for _ in 0..<(count / 8) { buffer.writeInteger(generator.next() as UInt64) }
-        buffer.writeRepeatingByte(0x33, count: count - buffer.readableBytes)
-        return buffer
-    }
+    static func random(_ count: Int) -> ByteBuffer { ClusterTests.random(count) }
 
     @Test("a commit that outlives the gateway's metadata timeout keeps its data: no version is lost")
     func ambiguousCommits() async throws {
@@ -148,6 +142,40 @@ struct HardeningTests {
         }
     }
 
+    @Test("a query the database kills (as a fast shutdown does) reaches the client as 503, and metadata recovers")
+    func killedQueries() async throws {
+        try await TestCluster.with { cluster in
+            #expect(try await cluster.s3("PUT", "/killed").status == 200)
+            // Each commit waits for a lock held here; meanwhile its session is terminated with 57P01 admin_shutdown.
+            // The answer must come at once (a session the server ended once hung the request for good, when metadata
+            // sent ROLLBACK on it), well before the gateway's 3 s metadata timeout.
+            for round in 1...4 {
+                let (reply, elapsed) = try await cluster.holdingAdvisoryLock("killed/k\(round)", for: .seconds(2)) {
+                    let started = ContinuousClock.now
+                    let reply = try await cluster.s3("PUT", "/killed/k\(round)", body: ByteBuffer(string: "small"))
+                    return (reply, ContinuousClock.now - started)
+                } whileHolding: { client in
+                    try await Task.sleep(for: .milliseconds(500 + 100 * round))
+                    let killed = try await client.query(
+                        """
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()
+                        """, logger: TestCluster.logger
+                    ).collect()
+                    #expect(killed.count == 1, "one waiting commit to terminate")
+                }
+                #expect(reply.status == 503, "\(String(buffer: reply.body))")
+                #expect(String(buffer: reply.body).contains("<Code>ServiceUnavailable</Code>"))
+                #expect(elapsed < .milliseconds(2500), "round \(round): answered after \(elapsed)")
+            }
+            // The metadata service reconnects: the next writes and reads work.
+            try await waitUntilAsync {
+                try await cluster.s3("PUT", "/killed/k2", body: ByteBuffer(string: "after")).status == 200
+            }
+            #expect(try await cluster.s3("GET", "/killed/k2").body == ByteBuffer(string: "after"))
+        }
+    }
+
     static func element(_ name: String, in body: ByteBuffer) -> String? {
         let text = String(buffer: body)
         guard let start = text.range(of: "<\(name)>"),
@@ -161,13 +189,15 @@ extension TestCluster {
     /// Runs `body` while a session of the cluster's database holds the advisory lock metadata takes for
     /// `bucket/key` (or `uploadId/partNumber`), and releases it `hold` after `body` started.
     func holdingAdvisoryLock<Result: Sendable>(
-        _ name: String, for hold: Duration, _ body: @escaping @Sendable () async throws -> Result
+        _ name: String, for hold: Duration, _ body: @escaping @Sendable () async throws -> Result,
+        whileHolding: @escaping @Sendable (PostgresClient) async throws -> Void = { _ in }
     ) async throws -> Result {
         let box = ResultBox<Result>()
         try await withPostgres(database: database) { client in
             try await client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(hashtextextended(\(name), 0))", logger: Self.logger)
                 async let result = body()
+                try await whileHolding(client)
                 try await Task.sleep(for: hold)
                 try await connection.query(
                     "SELECT pg_advisory_unlock(hashtextextended(\(name), 0))", logger: Self.logger)

@@ -132,22 +132,16 @@ struct HardeningStoreTests {
         }
     }
 
-    @Test func aQueryKilledByTheServerIsUnavailabilityNotAnInternalError() async throws {
-        try await TestDatabase.withStore { store in
-            // pg_terminate_backend ends the session with 57P01 admin_shutdown, as a fast shutdown does.
-            let error = await Self.code {
-                try await store.transaction { connection in
-                    _ = try await connection.query(
-                        "SELECT pg_terminate_backend(pg_backend_pid())", logger: store.logger
-                    ).collect()
-                }
-            }
-            #expect(error == .unavailable)
-            #expect(PostgresMetadataStore.isUnavailability(sqlState: "57P01"))
-            #expect(PostgresMetadataStore.isUnavailability(sqlState: "08006"))
-            #expect(!PostgresMetadataStore.isUnavailability(sqlState: "57014"), "a cancelled statement is not")
-            #expect(!PostgresMetadataStore.isUnavailability(sqlState: "23505"))
-        }
+    /// (A query actually killed by the server is tested over real processes, in KSANIntegrationTests.)
+    @Test func serverFailuresAreUnavailabilityNotInternalErrors() {
+        #expect(PostgresMetadataStore.isUnavailability(sqlState: "57P01"), "admin_shutdown: a fast shutdown")
+        #expect(PostgresMetadataStore.isUnavailability(sqlState: "57P02"), "crash_shutdown")
+        #expect(PostgresMetadataStore.isUnavailability(sqlState: "57P03"), "cannot_connect_now")
+        #expect(PostgresMetadataStore.isUnavailability(sqlState: "08006"), "connection_failure")
+        #expect(PostgresMetadataStore.isUnavailability(sqlState: "53300"), "too_many_connections")
+        #expect(!PostgresMetadataStore.isUnavailability(sqlState: "57014"), "a cancelled statement is not")
+        #expect(!PostgresMetadataStore.isUnavailability(sqlState: "23505"))
+        #expect(!PostgresMetadataStore.isUnavailability(sqlState: "22021"))
     }
 
     @Test func layoutsAndVersionsThatCouldTrapTheDataPathAreRefused() async throws {

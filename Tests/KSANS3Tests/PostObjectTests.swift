@@ -4,24 +4,10 @@ import Testing
 
 @testable import KSANS3
 
-/// A request body delivered in fixed pieces.
-struct PostFormTestBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let pieces: [[UInt8]]
+/// A POST body delivered in the given pieces.
+typealias PostFormTestBody = PiecewiseBody
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pieces: pieces) }
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var pieces: [[UInt8]]
-        var index = 0
-
-        mutating func next() async throws -> ByteBuffer? {
-            guard index < pieces.count else { return nil }
-            defer { index += 1 }
-            return ByteBuffer(bytes: pieces[index])
-        }
-    }
-
+extension PiecewiseBody {
     /// The body whole, in 1-byte pieces, and in pseudo-random pieces of 1 to 40 bytes.
     static func splits(of body: [UInt8], seed: UInt64 = 42) -> [PostFormTestBody] {
         var state = seed

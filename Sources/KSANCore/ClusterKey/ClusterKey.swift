@@ -99,14 +99,7 @@ public struct ClusterKey: Sendable, CustomStringConvertible {
     }
 
     /// 32 random hex digits.
-    public static func newNonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let words: [UInt64] = [generator.next(), generator.next()]
-        return words.map { word in
-            let hex = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-    }
+    public static func newNonce() -> String { Identifier.hex(bytes: 16) }
 
     /// Whether a nonce is 16 to 64 hex digits.
     static func isValid(nonce: String) -> Bool {

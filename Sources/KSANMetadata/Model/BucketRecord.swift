@@ -1,4 +1,5 @@
 import Foundation
+import KSANCore
 
 /// A bucket as stored in metadata.
 public struct BucketRecord: Codable, Sendable, Hashable {
@@ -34,12 +35,5 @@ public struct BucketRecord: Codable, Sendable, Hashable {
     }
 
     /// A new random bucket id: 32 hex digits.
-    public static func newId() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in
-            let value: UInt64 = generator.next()
-            let hex = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-    }
+    public static func newId() -> String { Identifier.hex(bytes: 16) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KSANCore
 
 /// Checks of what callers of the metadata API hand in, so that nothing stored can later make a gateway's arithmetic
 /// trap (a zero block size, a negative size, more shards than disks): metadata refuses it with `invalidArgument`,
@@ -24,13 +25,7 @@ extension DataLayout {
 
     /// Whether a data id is 1–128 characters of `[A-Za-z0-9_-]` (what OSDs accept as a path component).
     public static func isValid(dataId: String) -> Bool {
-        let utf8 = dataId.utf8
-        guard (1...128).contains(utf8.count) else { return false }
-        return utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-")
-                || c == UInt8(ascii: "_")
-        }
+        Identifier.isSafePathComponent(dataId)
     }
 
     static func invalid(_ message: String) -> MetadataError {

@@ -57,7 +57,10 @@ public final class PostgresMetadataStore: MetadataStore {
                         try await connection.query("COMMIT", logger: logger)
                         return result
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        // A session the server ended (a fast shutdown, pg_terminate_backend) or a connection that
+                        // broke has no transaction left to roll back, and a query sent on it may never be answered:
+                        // the ROLLBACK is for sessions that are still alive.
+                        if Self.sessionSurvives(error) { _ = try? await connection.query("ROLLBACK", logger: logger) }
                         throw error
                     }
                 }
@@ -109,6 +112,14 @@ public final class PostgresMetadataStore: MetadataStore {
         if error.code == .server || error.code == .queryCancelled { return error }
         logger.warning("Database unavailable", metadata: ["error": "\(describe(error))"])
         return MetadataError(.unavailable, "the metadata database is unavailable")
+    }
+
+    /// Whether the session is still usable after `error`: any failure but a connection-level one or a server error
+    /// that ends the session.
+    static func sessionSurvives(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return true }
+        guard error.code == .server else { return false }
+        return !isUnavailability(sqlState: error.serverInfo?[.sqlState] ?? "")
     }
 
     /// Whether a SQLSTATE names a failure of the server rather than of the query (see ``mapDatabaseError(_:logger:)``).

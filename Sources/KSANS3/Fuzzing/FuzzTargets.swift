@@ -116,7 +116,7 @@ package enum FuzzTargets {
             let pieces = stride(from: 0, to: bytes.count, by: 97).map { Array(bytes[$0..<min($0 + 97, bytes.count)]) }
             guard
                 var parser = try? MultipartFormParser(
-                    contentType: "multipart/form-data; boundary=XyZ", body: FuzzBody(pieces: pieces))
+                    contentType: "multipart/form-data; boundary=XyZ", body: PiecewiseBody(pieces: pieces))
             else { return }
             guard let (fields, _, _) = try? await parser.readFields() else { return }
             if let policy = fields["policy"] {
@@ -163,7 +163,11 @@ package enum FuzzTargets {
                 continue
             }
             let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-            if name.canonicalName == "host" { authority = value } else { fields.append(HTTPField(name: name, value: value)) }
+            if name.canonicalName == "host" {
+                authority = value
+            } else {
+                fields.append(HTTPField(name: name, value: value))
+            }
         }
         guard
             let request = try? S3Request(
@@ -207,24 +211,5 @@ package enum FuzzTargets {
             done.signal()
         }
         done.wait()
-    }
-
-    /// A body that arrives in the given pieces.
-    struct FuzzBody: AsyncSequence, Sendable {
-        typealias Element = ByteBuffer
-        let pieces: [[UInt8]]
-
-        func makeAsyncIterator() -> Iterator { Iterator(pieces: pieces) }
-
-        struct Iterator: AsyncIteratorProtocol {
-            var pieces: [[UInt8]]
-            var index = 0
-
-            mutating func next() async throws -> ByteBuffer? {
-                guard index < pieces.count else { return nil }
-                defer { index += 1 }
-                return ByteBuffer(bytes: pieces[index])
-            }
-        }
     }
 }

@@ -1,3 +1,5 @@
+import KSANCore
+
 /// Names one shard file: shard `shard` of stripe `stripe` of the data `dataId`.
 ///
 /// Only validated ids and numbers ever become path components, so no request can name a file outside its disk.
@@ -21,13 +23,7 @@ public struct ShardAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether a data id is safe to use as a path component.
     public static func isValid(dataId: String) -> Bool {
-        let utf8 = dataId.utf8
-        guard (1...128).contains(utf8.count) else { return false }
-        return utf8.allSatisfy { c in
-            (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
-                || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-")
-                || c == UInt8(ascii: "_")
-        }
+        Identifier.isSafePathComponent(dataId)
     }
 
     /// The directory of all shards of a data id, relative to a disk root: `shards/ab/abcdef...`.
