@@ -27,6 +27,9 @@
         @Option(help: "The directory of dictionaries, <target>.dict (libFuzzer's format).")
         var dictionaries: String = "tests/fuzz/dict"
 
+        @Option(help: "The longest input made, in bytes (libFuzzer's default is 4096).")
+        var maxLength: Int = 8192
+
         @Option(help: "Replay these files through the targets instead of fuzzing.")
         var replay: [String] = []
 
@@ -34,7 +37,7 @@
             for name in targets where FuzzTargets.target(name) == nil {
                 throw ValidationError("unknown target \(name)")
             }
-            guard runs > 0 else { throw ValidationError("--runs must be positive") }
+            guard runs > 0, maxLength > 0 else { throw ValidationError("--runs and --max-length must be positive") }
         }
 
         func run() throws {
@@ -48,7 +51,8 @@
                 }
                 let corpus = seeds.flatMap { Self.files(in: $0 + "/" + name) }
                 var mutator = SeededMutator(
-                    corpus: corpus, tokens: Self.tokens(dictionaries + "/" + name + ".dict"), seed: seed)
+                    corpus: corpus, tokens: Self.tokens(dictionaries + "/" + name + ".dict"), seed: seed,
+                    maxLength: maxLength)
                 let crashFile = "crash-\(name)-seed\(seed).bin"
                 let recorder = CrashRecorder(path: crashFile)
                 let started = ContinuousClock.now

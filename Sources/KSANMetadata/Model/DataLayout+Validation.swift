@@ -61,8 +61,19 @@ extension ObjectVersion {
     public static let maxUserMetadataBytes = 2 * 1024
 
     /// Throws `invalidArgument` unless every segment is well formed, the sizes add up, the part count matches and
-    /// the metadata is within S3's limits.
+    /// the metadata is within S3's limits: what metadata requires of a version it commits.
     public func validate() throws(MetadataError) {
+        try validateData()
+        let metadataBytes = userMetadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        guard metadataBytes <= Self.maxUserMetadataBytes, headers.count <= 64 else {
+            throw DataLayout.invalid("the metadata is too large")
+        }
+        try MetadataValidation.check(date: lastModified)
+    }
+
+    /// Throws `invalidArgument` unless every segment is well formed, the sizes add up and the part count matches:
+    /// what the data path's arithmetic relies on (the gateway checks it before it reads a version).
+    public func validateData() throws(MetadataError) {
         guard !segments.isEmpty || size == 0, segments.count <= Self.maxParts else {
             throw DataLayout.invalid("the number of segments is out of range")
         }
@@ -77,11 +88,6 @@ extension ObjectVersion {
                 throw DataLayout.invalid("the part count does not match the segments")
             }
         }
-        let metadataBytes = userMetadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
-        guard metadataBytes <= Self.maxUserMetadataBytes, headers.count <= 64 else {
-            throw DataLayout.invalid("the metadata is too large")
-        }
-        try MetadataValidation.check(date: lastModified)
     }
 }
 

@@ -89,11 +89,12 @@ public struct S3Gateway: Sendable {
         return bucket
     }
 
-    /// InternalError (logged) for a version whose stored metadata could make the data path's arithmetic fail: metadata
-    /// refuses such versions, so this only guards against a database edited by hand or a bug.
+    /// InternalError (logged) for a version whose stored data description could make the data path's arithmetic
+    /// fail: metadata refuses such versions, so this only guards against a database edited by hand or a bug.
+    /// (Metadata limits are not checked here: an object stored before they were enforced stays readable.)
     func checkWellFormed(_ version: ObjectVersion) throws {
         do {
-            try version.validate()
+            try version.validateData()
         } catch {
             data.logger.error(
                 "stored object metadata is inconsistent",
