@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, in one command:
+#   0. setup  the Debian and PyPI packages the stages need (scripts/lib/prerequisites.sh): installed when missing if
+#             run as root with apt-get, else listed; so this command works alone on a fresh Debian 12 machine
 #   1. build  swift build --build-tests (debug), once; every later stage uses that build
 #   2. unit   swift test --skip-build, with a private PostgreSQL (KSAN_TEST_POSTGRES_URL) and KSAN_BIN
 #   2b. fuzz  ksan-fuzz: every parser of request input on 5,000 seeded mutations of its corpus (tests/fuzz); the
@@ -21,6 +23,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO" || exit 1
 # shellcheck source=cluster/lib/postgres.sh
 source "$REPO/cluster/lib/postgres.sh"
+# shellcheck source=scripts/lib/prerequisites.sh
+source "$REPO/scripts/lib/prerequisites.sh"
 if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
     PATH=$PATH:/opt/swift/usr/bin
 fi
@@ -94,6 +98,10 @@ for path in sys.argv[1:]:
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 EOF
 }
+
+# ------------------------------------------------------------------------------------------------------ 0. setup
+say "setup: Debian and PyPI packages of the suite"
+ensure_test_prerequisites || echo "test.sh: could not install every prerequisite; the stages that need one will fail"
 
 # ------------------------------------------------------------------------------------------------------ 1. build
 say "build: swift build --build-tests (debug)"
