@@ -72,8 +72,34 @@ struct S3RequestTests {
         #expect(throws: S3Error.self) { try op(.put, "/b/k", "tagging") }
         do {
             _ = try op(.get, "/b", "versioning")
+            Issue.record("GET ?versioning resolved")
         } catch let error as S3Error {
             #expect(error.code == .notImplemented)
+        }
+    }
+
+    @Test("a refused sub-resource call is named by its AWS operation, in the error and the log")
+    func refusedOperationNames() throws {
+        func name(_ method: HTTPRequest.Method, _ path: String, _ query: String? = nil) throws -> String {
+            S3Operation.name(of: try request(method, path, query))
+        }
+        #expect(try name(.get, "/b", "tagging") == "GetBucketTagging")
+        #expect(try name(.delete, "/b", "tagging") == "DeleteBucketTagging")
+        #expect(try name(.put, "/b/k", "tagging") == "PutObjectTagging")
+        #expect(try name(.get, "/b", "versions") == "ListObjectVersions")
+        #expect(try name(.put, "/b", "lifecycle") == "PutBucketLifecycleConfiguration")
+        #expect(try name(.post, "/b/k", "restore") == "RestoreObject")
+        #expect(try name(.get, "/b/k", "acl") == "GetObjectAcl")
+        #expect(try name(.post, "/b", "tagging") == "POST ?tagging")
+        #expect(try name(.get, "/b", "list-type=2") == "ListObjectsV2")
+        #expect(try name(.patch, "/b/k") == "Unknown")
+        do {
+            _ = try S3Operation.resolve(try request(.get, "/b", "tagging"))
+            Issue.record("GET ?tagging resolved")
+        } catch let error as S3Error {
+            #expect(error.code == .notImplemented)
+            #expect(error.message.hasPrefix("GetBucketTagging"))
+            #expect(error.resource == "/b?tagging")
         }
     }
 

@@ -466,8 +466,18 @@ private let anySignature = String(repeating: "a", count: 64)
     @Test func wrongRegionIsRejected() throws {
         let request = Self.getObjectRequest()
         let auth = try Self.parsed(request)
-        Self.expectS3Error(.authorizationHeaderMalformed) {
+        Self.expectS3Error(
+            .authorizationHeaderMalformed,
+            "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'"
+        ) {
             try SigV4.verify(request, auth: auth, secretKey: Self.secretKey, now: Self.exampleTime, region: "eu-west-1")
+        }
+        // The region to sign for, in the body and a header, so that clients can retry there (as S3 answers).
+        do {
+            try SigV4.verify(request, auth: auth, secretKey: Self.secretKey, now: Self.exampleTime, region: "eu-west-1")
+        } catch {
+            #expect(error.details == [S3Error.Detail("Region", "eu-west-1")])
+            #expect(error.headers == [S3Error.Detail("x-amz-bucket-region", "eu-west-1")])
         }
     }
 

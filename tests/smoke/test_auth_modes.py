@@ -59,20 +59,6 @@ def test_skewed_clock_is_refused(raw, bucket, monkeypatch):
     assert raw.request("GET", f"/{bucket}").status_code == 200
 
 
-def test_request_signed_for_another_region_is_refused(endpoint, bucket):
-    """The gateway serves one region; a scope naming another is AuthorizationHeaderMalformed, as in S3."""
-    other = boto3.session.Session().client(
-        "s3", endpoint_url=endpoint, region_name="eu-west-9", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
-    with s3_error("AuthorizationHeaderMalformed", 400):
-        other.put_object(Bucket=bucket, Key="region/other", Body=b"x")
-    url = other.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "region/other"})
-    response = requests.get(url, timeout=30)
-    assert response.status_code == 400 and "<Code>AuthorizationQueryParametersError</Code>" in response.text
-
-
 def test_boto3_when_required_checksums(endpoint, region, bucket):
     client = boto3.client(
         "s3", endpoint_url=endpoint, region_name=region,

@@ -333,8 +333,10 @@ public enum SigV4 {
             throw S3Error(.accessDenied, "AWS authentication requires a valid Date or x-amz-date header")
         }
         if let region, auth.region != region {
-            let prefix = auth.isPresigned ? "" : "The authorization header is malformed; "
-            throw S3Error(formatCode, prefix + "the region '\(auth.region)' is wrong; expecting '\(region)'")
+            let prefix =
+                auth.isPresigned
+                ? "Error parsing the X-Amz-Credential parameter; " : "The authorization header is malformed; "
+            throw S3Error.wrongRegion(formatCode, prefix: prefix, given: auth.region, expected: region)
         }
         if auth.isPresigned {
             guard let expires = auth.expiresSeconds, (1...maxPresignedExpiry).contains(expires) else {

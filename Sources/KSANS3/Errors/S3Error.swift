@@ -71,6 +71,8 @@ public struct S3Error: Error, Sendable, Equatable {
     /// Further elements of the XML error, after `<Message>`, as S3 sends them for some errors
     /// (`<HeadersNotSigned>`, `<Region>`, `<ArgumentName>`...).
     public var details: [Detail]
+    /// Response headers that go with the error (`x-amz-bucket-region` with a wrong region).
+    public var headers: [Detail] = []
 
     /// One further element of an XML error.
     public struct Detail: Sendable, Equatable {
@@ -92,6 +94,17 @@ public struct S3Error: Error, Sendable, Equatable {
         self.message = message ?? Self.defaultMessage(code)
         self.resource = resource
         self.details = details
+    }
+
+    /// The error for a signature scoped to another region than the gateway's: `code` (AuthorizationHeaderMalformed,
+    /// AuthorizationQueryParametersError or, for a POST form, InvalidArgument) with the region the client must sign
+    /// for in `<Region>` and in `x-amz-bucket-region`, as S3 answers it, so that SDKs and s3cmd retry there.
+    static func wrongRegion(_ code: Code, prefix: String, given: String, expected: String) -> S3Error {
+        var error = S3Error(
+            code, prefix + "the region '\(given)' is wrong; expecting '\(expected)'",
+            details: [Detail("Region", expected)])
+        error.headers = [Detail("x-amz-bucket-region", expected)]
+        return error
     }
 
     /// InvalidArgument for a part number outside 1...10000.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KSANCore
 import Logging
@@ -39,6 +40,7 @@ public struct S3Responder: HTTPResponder {
                 method: request.method, authority: request.head.authority, path: request.uri.path,
                 query: request.uri.query, headers: request.headers, domains: domains)
             resource = "/" + [s3.bucket, s3.key].compactMap { $0 }.joined(separator: "/")
+            operationName = S3Operation.name(of: s3)
             let operation = try S3Operation.resolve(s3)
             operationName = operation.rawValue
             var context = S3Context(
@@ -75,6 +77,9 @@ public struct S3Responder: HTTPResponder {
         if s3Error.resource == nil { s3Error.resource = resource }
         var headers = HTTPFields()
         headers[.contentType] = "application/xml"
+        for header in s3Error.headers {
+            if let name = HTTPField.Name(header.name) { headers[name] = header.value }
+        }
         if method == .head {
             return Response(status: s3Error.code.status, headers: headers)
         }

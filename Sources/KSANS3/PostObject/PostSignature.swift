@@ -50,10 +50,9 @@ public enum PostSignature {
         switch credentials {
         case .v4(_, let date, let scopeRegion, let service, let signature):
             if let region, region != scopeRegion {
-                throw S3Error(
-                    .invalidArgument,
-                    "Error parsing the X-Amz-Credential parameter; the region '\(scopeRegion)' is wrong; "
-                        + "expecting '\(region)'")
+                throw S3Error.wrongRegion(
+                    .invalidArgument, prefix: "Error parsing the X-Amz-Credential parameter; ", given: scopeRegion,
+                    expected: region)
             }
             let key = SigV4.signingKey(secretKey: secretKey, date: date, region: scopeRegion, service: service)
             let expected = SigV4.signature(stringToSign: policy, signingKey: key)

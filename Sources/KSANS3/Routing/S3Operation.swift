@@ -25,23 +25,15 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case abortMultipartUpload = "AbortMultipartUpload"
     case listParts = "ListParts"
 
-    /// Bucket sub-resources answered with NotImplemented until they are built.
-    static let unsupportedBucketSubresources: Set<String> = [
-        "acl", "cors", "policy", "policyStatus", "versioning", "versions", "lifecycle", "tagging", "website",
-        "encryption", "replication", "object-lock", "publicAccessBlock", "logging", "notification", "requestPayment",
-        "accelerate", "ownershipControls", "intelligent-tiering", "analytics", "metrics", "inventory", "uploads-list",
-    ]
-    /// Object sub-resources answered with NotImplemented until they are built.
-    static let unsupportedObjectSubresources: Set<String> = [
-        "acl", "tagging", "retention", "legal-hold", "restore", "select", "torrent", "versionId",
-    ]
-
     /// Resolves the operation of a request.
-    /// - Throws: `NotImplemented` for a known but unsupported sub-resource, `MethodNotAllowed` otherwise.
+    /// - Throws: `NotImplemented` for a sub-resource not implemented yet (``refused(_:)``: the message names the
+    ///   operation, the resource is the path with the sub-resource), `MethodNotAllowed` otherwise.
     public static func resolve(_ request: S3Request) throws -> S3Operation {
-        let unsupported = request.key == nil ? unsupportedBucketSubresources : unsupportedObjectSubresources
-        if let name = request.queryItems.first(where: { unsupported.contains($0.name) })?.name {
-            throw S3Error(.notImplemented, "The \(name) sub-resource is not implemented.")
+        if let refused = refused(request) {
+            let path = "/" + [request.bucket, request.key].compactMap { $0 }.joined(separator: "/")
+            throw S3Error(
+                .notImplemented, "\(refused.operation) (the \(refused.subresource) sub-resource) is not implemented.",
+                resource: path + "?" + refused.subresource)
         }
         guard request.bucket != nil else {
             if request.method == .get { return .listBuckets }

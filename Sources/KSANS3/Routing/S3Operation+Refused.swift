@@ -1,0 +1,93 @@
+import HTTPTypes
+
+extension S3Operation {
+    /// A request for an operation of S3 the gateway does not implement yet: the sub-resource it names and the AWS
+    /// name of the operation (`GetBucketTagging`), which the request log and the NotImplemented error give.
+    public struct Refused: Sendable, Equatable {
+        /// The sub-resource of the query (`tagging`).
+        public var subresource: String
+        /// The AWS operation name (`GetBucketTagging`).
+        public var operation: String
+    }
+
+    /// The sub-resources of buckets not implemented yet, with the operation name of each method (AWS's names).
+    static let refusedBucketOperations: [String: [HTTPRequest.Method: String]] = [
+        "acl": [.get: "GetBucketAcl", .put: "PutBucketAcl"],
+        "cors": [.get: "GetBucketCors", .put: "PutBucketCors", .delete: "DeleteBucketCors"],
+        "policy": [.get: "GetBucketPolicy", .put: "PutBucketPolicy", .delete: "DeleteBucketPolicy"],
+        "policyStatus": [.get: "GetBucketPolicyStatus"],
+        "versioning": [.get: "GetBucketVersioning", .put: "PutBucketVersioning"],
+        "versions": [.get: "ListObjectVersions"],
+        "lifecycle": [
+            .get: "GetBucketLifecycleConfiguration", .put: "PutBucketLifecycleConfiguration",
+            .delete: "DeleteBucketLifecycle",
+        ],
+        "tagging": [.get: "GetBucketTagging", .put: "PutBucketTagging", .delete: "DeleteBucketTagging"],
+        "website": [.get: "GetBucketWebsite", .put: "PutBucketWebsite", .delete: "DeleteBucketWebsite"],
+        "encryption": [.get: "GetBucketEncryption", .put: "PutBucketEncryption", .delete: "DeleteBucketEncryption"],
+        "replication": [
+            .get: "GetBucketReplication", .put: "PutBucketReplication", .delete: "DeleteBucketReplication",
+        ],
+        "object-lock": [.get: "GetObjectLockConfiguration", .put: "PutObjectLockConfiguration"],
+        "publicAccessBlock": [
+            .get: "GetPublicAccessBlock", .put: "PutPublicAccessBlock", .delete: "DeletePublicAccessBlock",
+        ],
+        "logging": [.get: "GetBucketLogging", .put: "PutBucketLogging"],
+        "notification": [
+            .get: "GetBucketNotificationConfiguration", .put: "PutBucketNotificationConfiguration",
+        ],
+        "requestPayment": [.get: "GetBucketRequestPayment", .put: "PutBucketRequestPayment"],
+        "accelerate": [.get: "GetBucketAccelerateConfiguration", .put: "PutBucketAccelerateConfiguration"],
+        "ownershipControls": [
+            .get: "GetBucketOwnershipControls", .put: "PutBucketOwnershipControls",
+            .delete: "DeleteBucketOwnershipControls",
+        ],
+        "intelligent-tiering": [
+            .get: "GetBucketIntelligentTieringConfiguration", .put: "PutBucketIntelligentTieringConfiguration",
+            .delete: "DeleteBucketIntelligentTieringConfiguration",
+        ],
+        "analytics": [
+            .get: "GetBucketAnalyticsConfiguration", .put: "PutBucketAnalyticsConfiguration",
+            .delete: "DeleteBucketAnalyticsConfiguration",
+        ],
+        "metrics": [
+            .get: "GetBucketMetricsConfiguration", .put: "PutBucketMetricsConfiguration",
+            .delete: "DeleteBucketMetricsConfiguration",
+        ],
+        "inventory": [
+            .get: "GetBucketInventoryConfiguration", .put: "PutBucketInventoryConfiguration",
+            .delete: "DeleteBucketInventoryConfiguration",
+        ],
+        "uploads-list": [:],
+    ]
+
+    /// The sub-resources of objects not implemented yet, with the operation name of each method.
+    static let refusedObjectOperations: [String: [HTTPRequest.Method: String]] = [
+        "acl": [.get: "GetObjectAcl", .put: "PutObjectAcl"],
+        "tagging": [.get: "GetObjectTagging", .put: "PutObjectTagging", .delete: "DeleteObjectTagging"],
+        "retention": [.get: "GetObjectRetention", .put: "PutObjectRetention"],
+        "legal-hold": [.get: "GetObjectLegalHold", .put: "PutObjectLegalHold"],
+        "restore": [.post: "RestoreObject"],
+        "select": [.post: "SelectObjectContent"],
+        "torrent": [.get: "GetObjectTorrent"],
+        "versionId": [
+            .get: "GetObject", .head: "HeadObject", .put: "PutObject", .delete: "DeleteObject",
+        ],
+    ]
+
+    /// The refused operation a request asks for, if it names a sub-resource not implemented yet. A method the
+    /// sub-resource has no operation for is named by the method and the sub-resource (`POST ?tagging`).
+    public static func refused(_ request: S3Request) -> Refused? {
+        let table = request.key == nil ? refusedBucketOperations : refusedObjectOperations
+        guard let name = request.queryItems.first(where: { table[$0.name] != nil })?.name else { return nil }
+        let operation = table[name]?[request.method] ?? "\(request.method.rawValue) ?\(name)"
+        return Refused(subresource: name, operation: operation)
+    }
+
+    /// The AWS name of the operation a request asks for, also when the gateway refuses it: what the request log
+    /// says. `Unknown` when the request names no operation at all.
+    public static func name(of request: S3Request) -> String {
+        if let refused = refused(request) { return refused.operation }
+        return (try? resolve(request))?.rawValue ?? "Unknown"
+    }
+}

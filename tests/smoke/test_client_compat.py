@@ -1,0 +1,134 @@
+"""What unchanged clients trip over: requests signed for another region (s3cmd's default `US`, boto3 and the aws
+CLI created for another region) must be correctable by the client, as S3 makes them; a refused sub-resource call is
+named by its operation."""
+
+import os
+import pathlib
+import subprocess
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from s3util import RawS3, s3_error, unique_bucket_name
+
+OTHER_REGION = "eu-west-9"
+
+
+def error_element(text: str, name: str) -> str | None:
+    element = ET.fromstring(text).find(name)
+    return None if element is None else element.text
+
+
+def test_a_request_signed_for_another_region_says_which_region_to_sign_for(endpoint, region, bucket):
+    """400 AuthorizationHeaderMalformed with <Region> and x-amz-bucket-region, as S3 answers; nothing is stored."""
+    other = RawS3(endpoint, os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"], OTHER_REGION)
+    response = other.request("PUT", f"/{bucket}/region/raw", body=b"x")
+    assert response.status_code == 400, response.text
+    assert error_element(response.text, "Code") == "AuthorizationHeaderMalformed"
+    assert error_element(response.text, "Region") == region
+    assert f"'{OTHER_REGION}' is wrong; expecting '{region}'" in error_element(response.text, "Message")
+    assert error_element(response.text, "RequestId") == response.headers["x-amz-request-id"]
+    assert response.headers["x-amz-bucket-region"] == region
+    head = other.request("HEAD", f"/{bucket}")
+    assert head.status_code == 400 and head.headers["x-amz-bucket-region"] == region
+    presigned = boto3.session.Session().client(
+        "s3", endpoint_url=endpoint, region_name=OTHER_REGION, config=Config(s3={"addressing_style": "path"}),
+        aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+    ).generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "region/presigned"})
+    response = other.session.put(presigned, data=b"x", timeout=30)
+    assert response.status_code == 400, response.text
+    assert error_element(response.text, "Code") == "AuthorizationQueryParametersError"
+    assert error_element(response.text, "Region") == region
+    mine = RawS3(endpoint, os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"], region)
+    for key in ("region/raw", "region/presigned"):
+        assert mine.request("HEAD", f"/{bucket}/{key}").status_code == 404
+
+
+def test_boto3_created_for_another_region_works(endpoint, region, bucket):
+    """botocore follows the <Region> of the error and retries there: PUT, GET, HeadBucket and listing work."""
+    client = boto3.session.Session().client(
+        "s3", endpoint_url=endpoint, region_name=OTHER_REGION,
+        aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        config=Config(s3={"addressing_style": "path"}, retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    client.put_object(Bucket=bucket, Key="region/boto3", Body=b"from another region")
+    assert client.get_object(Bucket=bucket, Key="region/boto3")["Body"].read() == b"from another region"
+    head = client.head_bucket(Bucket=bucket)
+    assert head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == region
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix="region/")["Contents"]]
+    assert "region/boto3" in keys
+
+
+def test_aws_cli_with_another_region_works(aws, bucket, tmp_path):
+    source = tmp_path / "cli.txt"
+    source.write_text("from the aws CLI in another region\n")
+    aws("--region", OTHER_REGION, "s3", "cp", str(source), f"s3://{bucket}/region/cli.txt")
+    listing = aws("--region", OTHER_REGION, "s3", "ls", f"s3://{bucket}/region/").stdout
+    assert "cli.txt" in listing
+    aws("--region", OTHER_REGION, "s3", "cp", f"s3://{bucket}/region/cli.txt", str(tmp_path / "back.txt"))
+    assert (tmp_path / "back.txt").read_text() == source.read_text()
+
+
+def test_head_bucket_and_get_bucket_location_say_the_region(s3, region, bucket):
+    head = s3.head_bucket(Bucket=bucket)
+    assert head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == region
+    location = s3.get_bucket_location(Bucket=bucket)["LocationConstraint"]
+    assert location == (None if region == "us-east-1" else region)  # us-east-1 is the empty constraint in S3
+
+
+def test_s3cmd_with_its_default_configuration(tmp_path, s3):
+    """s3cmd's defaults sign for region `US` (bucket_location = US): it must find the region from the error."""
+    host = urllib.parse.urlparse(os.environ["AWS_ENDPOINT_URL"]).netloc
+    config = tmp_path / "s3cfg"
+    config.write_text(  # only what a user must set; everything else s3cmd's defaults
+        "[default]\n"
+        f"access_key = {os.environ['AWS_ACCESS_KEY_ID']}\n"
+        f"secret_key = {os.environ['AWS_SECRET_ACCESS_KEY']}\n"
+        f"host_base = {host}\nhost_bucket = {host}\n"
+        "use_https = False\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+
+    def s3cmd(*args):
+        proc = subprocess.run(["s3cmd", "-c", str(config), *args], capture_output=True, text=True, timeout=300,
+                              env=env)
+        if proc.returncode != 0:
+            pytest.fail(f"s3cmd {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
+        return proc.stdout
+
+    name = unique_bucket_name("smoke-s3cmd-default")
+    source = tmp_path / "file.txt"
+    source.write_text("s3cmd with a default configuration\n")
+    try:
+        s3cmd("mb", f"s3://{name}")
+        s3cmd("put", str(source), f"s3://{name}/file.txt")
+        assert "file.txt" in s3cmd("ls", f"s3://{name}")
+        assert name in s3cmd("ls")
+        s3cmd("del", f"s3://{name}/file.txt")
+        s3cmd("rb", f"s3://{name}")
+    finally:
+        try:
+            for item in s3.list_objects_v2(Bucket=name).get("Contents", []):
+                s3.delete_object(Bucket=name, Key=item["Key"])
+            s3.delete_bucket(Bucket=name)
+        except Exception:  # noqa: BLE001 - cleanup of a bucket rb already removed
+            pass
+
+
+def test_a_refused_sub_resource_call_is_named_by_its_operation(s3, bucket, cluster):
+    """NotImplemented names the operation (GetBucketTagging), and so does the gateway's request log line."""
+    with s3_error("NotImplemented", 501) as info:
+        s3.get_bucket_tagging(Bucket=bucket)
+    error = info.value.response["Error"]
+    assert "GetBucketTagging" in error["Message"]
+    request_id = info.value.response["ResponseMetadata"]["RequestId"]
+    with s3_error("NotImplemented", 501):
+        s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    log = pathlib.Path(cluster["home"], "logs", "gateway.log")
+    lines = [line for line in log.read_text(errors="replace").splitlines() if f"ksan.request_id={request_id}" in line]
+    assert lines, f"no log line for request {request_id}"
+    assert any("ksan.operation=GetBucketTagging" in line for line in lines), lines
+    assert not any("ksan.operation=Unknown" in line for line in lines), lines
