@@ -9,6 +9,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import boto3
+import requests
 import pytest
 from botocore.config import Config
 
@@ -132,3 +133,83 @@ def test_a_refused_sub_resource_call_is_named_by_its_operation(s3, bucket, clust
     assert lines, f"no log line for request {request_id}"
     assert any("ksan.operation=GetBucketTagging" in line for line in lines), lines
     assert not any("ksan.operation=Unknown" in line for line in lines), lines
+
+
+# Each header the gateway does not honour yet, as boto3 sends it, and the error S3 (or its peers) would give.
+UNHONOURED = [
+    ({"ServerSideEncryption": "AES256"}, "NotImplemented", 501),
+    ({"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "key"}, "NotImplemented", 501),
+    ({"SSECustomerAlgorithm": "AES256", "SSECustomerKey": "k" * 32}, "NotImplemented", 501),
+    ({"Tagging": "project=ksan"}, "NotImplemented", 501),
+    ({"ACL": "public-read"}, "NotImplemented", 501),
+    ({"GrantRead": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'}, "NotImplemented", 501),
+    ({"StorageClass": "GLACIER"}, "NotImplemented", 501),
+    ({"StorageClass": "NOT_A_CLASS"}, "InvalidStorageClass", 400),
+    ({"WebsiteRedirectLocation": "/elsewhere"}, "NotImplemented", 501),
+    ({"ObjectLockLegalHoldStatus": "ON"}, "InvalidRequest", 400),
+]
+
+
+@pytest.mark.parametrize("kwargs,code,status", UNHONOURED, ids=[next(iter(k)) + "=" + str(next(iter(k.values())))[:12]
+                                                                  for k, _, _ in UNHONOURED])
+def test_a_header_not_honoured_is_refused_and_nothing_is_stored(s3, bucket, kwargs, code, status):
+    key = "unhonoured/" + next(iter(kwargs))
+    s3.put_object(Bucket=bucket, Key="unhonoured/source", Body=b"source")
+    with s3_error(code, status):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"must not be stored", **kwargs)
+    with s3_error(code, status):
+        s3.copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": "unhonoured/source"}, **kwargs)
+    with s3_error(code, status):
+        s3.create_multipart_upload(Bucket=bucket, Key=key, **kwargs)
+    with s3_error("404", 404):
+        s3.head_object(Bucket=bucket, Key=key)
+    assert not s3.list_multipart_uploads(Bucket=bucket, Prefix=key).get("Uploads")
+
+
+def test_what_is_true_today_is_accepted(s3, bucket):
+    for kwargs in ({"ACL": "private"}, {"ACL": "bucket-owner-full-control"}, {"StorageClass": "STANDARD"}):
+        s3.put_object(Bucket=bucket, Key="honoured/object", Body=b"x", **kwargs)
+    assert s3.get_object(Bucket=bucket, Key="honoured/object")["Body"].read() == b"x"
+
+
+def test_bucket_creation_refuses_what_it_cannot_honour(s3, make_bucket):
+    for kwargs, code in (({"ACL": "public-read"}, "NotImplemented"),
+                         ({"ObjectLockEnabledForBucket": True}, "NotImplemented"),
+                         ({"ObjectOwnership": "ObjectWriter"}, "NotImplemented")):
+        name = unique_bucket_name("smoke-refused")
+        with s3_error(code, 501):
+            s3.create_bucket(Bucket=name, **kwargs)
+        with s3_error("404", 404):
+            s3.head_bucket(Bucket=name)
+    make_bucket("smoke-owner-enforced")  # the default of boto3 and S3: no header at all
+    name = unique_bucket_name("smoke-private")
+    s3.create_bucket(Bucket=name, ACL="private", ObjectOwnership="BucketOwnerEnforced")
+    s3.delete_bucket(Bucket=name)
+
+
+def test_expected_bucket_owner_is_checked(s3, bucket):
+    owner = s3.list_buckets()["Owner"]["ID"]
+    s3.put_object(Bucket=bucket, Key="owner/checked", Body=b"x", ExpectedBucketOwner=owner)
+    with s3_error("AccessDenied", 403):
+        s3.put_object(Bucket=bucket, Key="owner/other", Body=b"x", ExpectedBucketOwner="111122223333")
+    with s3_error("AccessDenied", 403):
+        s3.copy_object(Bucket=bucket, Key="owner/copy", CopySource={"Bucket": bucket, "Key": "owner/checked"},
+                       ExpectedSourceBucketOwner="111122223333")
+    with s3_error("404", 404):
+        s3.head_object(Bucket=bucket, Key="owner/other")
+    with s3_error("404", 404):
+        s3.head_object(Bucket=bucket, Key="owner/copy")
+
+
+def test_post_object_refuses_fields_it_cannot_honour(s3, bucket, endpoint):
+    for fields, code in (({"x-amz-server-side-encryption": "AES256"}, "NotImplemented"),
+                         ({"acl": "public-read"}, "NotImplemented"),
+                         ({"x-amz-storage-class": "GLACIER"}, "NotImplemented")):
+        key = "post/" + next(iter(fields))
+        conditions = [{name: value} for name, value in fields.items()]
+        post = s3.generate_presigned_post(bucket, key, Fields=fields, Conditions=conditions)
+        response = requests.post(post["url"], data=post["fields"], files={"file": ("f.txt", b"data")}, timeout=30)
+        assert response.status_code in (400, 501), response.text
+        assert error_element(response.text, "Code") == code
+        with s3_error("404", 404):
+            s3.head_object(Bucket=bucket, Key=key)

@@ -42,6 +42,8 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let invalidPartOrder = Code("InvalidPartOrder", .badRequest)
         public static let invalidRange = Code("InvalidRange", .rangeNotSatisfiable)
         public static let invalidRequest = Code("InvalidRequest", .badRequest)
+        public static let invalidStorageClass = Code("InvalidStorageClass", .badRequest)
+        public static let invalidToken = Code("InvalidToken", .badRequest)
         public static let invalidURI = Code("InvalidURI", .badRequest)
         public static let noSuchPool = Code("InternalError", .internalServerError)
         public static let keyTooLongError = Code("KeyTooLongError", .badRequest)

@@ -35,6 +35,7 @@ public struct S3Gateway: Sendable {
     /// Serves one request. Throws ``S3Error`` (or a lower layer's error, mapped by ``S3Responder``).
     func handle(_ request: Request, context: inout S3Context) async throws -> Response {
         try await authenticate(&context, request: request)
+        try UnhonouredHeaders.check(context.request, operation: context.operation)
         do {
             return try await dispatch(request, context: context)
         } catch let error as MetadataError where error.code == .noSuchBucket {
@@ -86,7 +87,14 @@ public struct S3Gateway: Sendable {
             throw S3Error(.noSuchBucket, resource: "/" + name)
         }
         guard bucket.ownerId == user.userId else { throw S3Error(.accessDenied) }
+        try Self.checkExpectedOwner(context.request.header("x-amz-expected-bucket-owner"), of: bucket)
         return bucket
+    }
+
+    /// `x-amz-expected-bucket-owner` (or the copy source's): AccessDenied unless the bucket's owner is the one named,
+    /// as S3 answers, so that a client never writes into a bucket that changed hands.
+    static func checkExpectedOwner(_ expected: String?, of bucket: BucketRecord) throws {
+        if let expected, expected != bucket.ownerId { throw S3Error(.accessDenied) }
     }
 
     /// InternalError (logged) for a version whose stored data description could make the data path's arithmetic

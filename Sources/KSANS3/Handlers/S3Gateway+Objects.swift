@@ -369,6 +369,7 @@ extension S3Gateway {
             throw S3Error(.noSuchBucket, resource: "/" + bucketName)
         }
         guard bucket.ownerId == user.userId else { throw S3Error(.accessDenied) }
+        try Self.checkExpectedOwner(context.request.header("x-amz-source-expected-bucket-owner"), of: bucket)
         guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
             throw S3Error(.noSuchKey, resource: "/\(bucketName)/\(key)")
         }

@@ -31,6 +31,7 @@ extension S3Gateway {
             throw S3Error(.invalidArgument, "A form field contains a NUL character.")
         }
         let bucket = try await requireBucket(context)
+        try UnhonouredHeaders.checkForm(fields: fields)
         var range: ClosedRange<Int64>?
         if let policy = fields["policy"] {
             range = try PostPolicy.check(policyBase64: policy, fields: fields, bucket: bucket.name, now: Date())

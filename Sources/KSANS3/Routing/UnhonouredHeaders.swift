@@ -1,0 +1,143 @@
+import HTTPTypes
+
+/// The request headers (and POST form fields) of S3 that ask for something the gateway does not do yet:
+/// encryption, tags, ACLs that grant anyone but the owner, storage classes other than STANDARD, object lock, website
+/// redirects, MFA, appends, session tokens. Each is refused with the error S3 or its peers give for it, never
+/// accepted and ignored: a client that asks for encryption must not get plaintext storage without being told.
+/// What is true today is accepted: `x-amz-acl: private` and `bucket-owner-full-control` (the owner alone has
+/// access), `x-amz-storage-class: STANDARD`, an empty `x-amz-tagging`, `x-amz-object-ownership: BucketOwnerEnforced`,
+/// `x-amz-bucket-object-lock-enabled: false`. `docs/s3-compatibility.md` lists every header with its status.
+public enum UnhonouredHeaders {
+    /// The storage classes of S3 (and its peers); all but STANDARD are NotImplemented, anything else is
+    /// InvalidStorageClass.
+    static let knownStorageClasses: Set<String> = [
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+        "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
+    ]
+    /// The canned ACLs of S3; all but those true today are NotImplemented, anything else is InvalidArgument.
+    static let cannedACLs: Set<String> = [
+        "private", "public-read", "public-read-write", "aws-exec-read", "authenticated-read", "bucket-owner-read",
+        "bucket-owner-full-control", "log-delivery-write",
+    ]
+    /// The canned ACLs that describe what is true today: only the owner (of the bucket, who is the only writer)
+    /// has access.
+    static let honouredACLs: Set<String> = ["private", "bucket-owner-full-control"]
+
+    /// Headers refused wherever they appear, with what they ask for.
+    static let refusedEverywhere: [(name: String, what: String)] = [
+        ("x-amz-server-side-encryption", "Server-side encryption"),
+        ("x-amz-server-side-encryption-aws-kms-key-id", "Server-side encryption with KMS keys"),
+        ("x-amz-server-side-encryption-context", "Server-side encryption with KMS keys"),
+        ("x-amz-server-side-encryption-bucket-key-enabled", "S3 Bucket Keys for server-side encryption"),
+        ("x-amz-server-side-encryption-customer-algorithm", "Server-side encryption with customer keys (SSE-C)"),
+        ("x-amz-server-side-encryption-customer-key", "Server-side encryption with customer keys (SSE-C)"),
+        ("x-amz-server-side-encryption-customer-key-md5", "Server-side encryption with customer keys (SSE-C)"),
+        (
+            "x-amz-copy-source-server-side-encryption-customer-algorithm",
+            "Server-side encryption with customer keys (SSE-C)"
+        ),
+        ("x-amz-copy-source-server-side-encryption-customer-key", "Server-side encryption with customer keys (SSE-C)"),
+        (
+            "x-amz-copy-source-server-side-encryption-customer-key-md5",
+            "Server-side encryption with customer keys (SSE-C)"
+        ),
+        ("x-amz-grant-read", "Access control grants"), ("x-amz-grant-write", "Access control grants"),
+        ("x-amz-grant-read-acp", "Access control grants"), ("x-amz-grant-write-acp", "Access control grants"),
+        ("x-amz-grant-full-control", "Access control grants"),
+        ("x-amz-website-redirect-location", "Website redirects"),
+        ("x-amz-mfa", "MFA delete"),
+        ("x-amz-write-offset-bytes", "Appending to objects"),
+    ]
+    /// Object lock headers: S3 answers them on a bucket without object lock (every bucket here) with InvalidRequest.
+    static let objectLockHeaders = [
+        "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
+    ]
+
+    /// Checks the headers of a request for what the gateway does not honour.
+    /// - Throws: `NotImplemented` (encryption, grants, tags, ACLs other than the owner's, storage classes other
+    ///   than STANDARD, ...), `InvalidStorageClass`, `InvalidArgument` (an unknown canned ACL or tagging
+    ///   directive), `InvalidRequest` (object lock on a bucket without it), `InvalidToken` (a session token: there
+    ///   are no temporary credentials).
+    public static func check(_ request: S3Request, operation: S3Operation) throws(S3Error) {
+        let headers = request.headers
+        func value(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
+        for header in refusedEverywhere where value(header.name) != nil {
+            throw S3Error(
+                .notImplemented, "\(header.what) (\(header.name)) is not implemented.",
+                details: [S3Error.Detail("Header", header.name)])
+        }
+        if let token = value("x-amz-security-token"), !token.isEmpty {
+            throw S3Error(.invalidToken, "The provided token is malformed or otherwise invalid.")
+        }
+        switch operation {
+        case .putObject, .copyObject, .createMultipartUpload:
+            try checkObjectWrite(value)
+            if operation == .copyObject, let directive = value("x-amz-tagging-directive") {
+                guard directive == "COPY" || directive == "REPLACE" else {
+                    throw S3Error(
+                        .invalidArgument, "Unknown tagging directive.",
+                        details: [
+                            S3Error.Detail("ArgumentName", "x-amz-tagging-directive"),
+                            S3Error.Detail("ArgumentValue", directive),
+                        ])
+                }
+            }
+        case .createBucket:
+            if let acl = value("x-amz-acl") { try checkACL(acl) }
+            if let lock = value("x-amz-bucket-object-lock-enabled"), lock.lowercased() != "false" {
+                throw S3Error(.notImplemented, "Object lock (x-amz-bucket-object-lock-enabled) is not implemented.")
+            }
+            if let ownership = value("x-amz-object-ownership"), ownership != "BucketOwnerEnforced" {
+                throw S3Error(
+                    .notImplemented,
+                    "Object ownership \(ownership) is not implemented; buckets are BucketOwnerEnforced (no ACLs).")
+            }
+        default:
+            break
+        }
+    }
+
+    /// Checks the fields of a POST Object form, which carry what the headers of a PutObject would.
+    public static func checkForm(fields: [String: String]) throws(S3Error) {
+        for header in refusedEverywhere where fields[header.name] != nil {
+            throw S3Error(.notImplemented, "\(header.what) (form field \(header.name)) is not implemented.")
+        }
+        if let token = fields["x-amz-security-token"], !token.isEmpty {
+            throw S3Error(.invalidToken, "The provided token is malformed or otherwise invalid.")
+        }
+        // A form names the ACL `acl` and the tag set `tagging` (an XML document).
+        try checkObjectWrite { name in
+            fields[name == "x-amz-acl" ? "acl" : name == "x-amz-tagging" ? "tagging" : name]
+        }
+    }
+
+    /// The headers of a write of an object (PutObject, CopyObject, CreateMultipartUpload, POST Object).
+    static func checkObjectWrite(_ value: (String) -> String?) throws(S3Error) {
+        if let storageClass = value("x-amz-storage-class"), storageClass != "STANDARD" {
+            guard knownStorageClasses.contains(storageClass) else {
+                throw S3Error(.invalidStorageClass, "The storage class you specified is not valid")
+            }
+            throw S3Error(
+                .notImplemented, "The storage class \(storageClass) is not implemented; objects are STANDARD.")
+        }
+        if let acl = value("x-amz-acl") { try checkACL(acl) }
+        if let tagging = value("x-amz-tagging"), !tagging.isEmpty {
+            throw S3Error(.notImplemented, "Object tagging (x-amz-tagging) is not implemented.")
+        }
+        for name in objectLockHeaders where value(name) != nil {
+            throw S3Error(.invalidRequest, "Bucket is missing Object Lock Configuration")
+        }
+    }
+
+    static func checkACL(_ acl: String) throws(S3Error) {
+        guard !honouredACLs.contains(acl) else { return }
+        guard cannedACLs.contains(acl) else {
+            throw S3Error(
+                .invalidArgument, "Invalid canned ACL",
+                details: [S3Error.Detail("ArgumentName", "x-amz-acl"), S3Error.Detail("ArgumentValue", acl)])
+        }
+        throw S3Error(
+            .notImplemented,
+            "The canned ACL \(acl) is not implemented; only the owner has access (private, bucket-owner-full-control).")
+    }
+}
