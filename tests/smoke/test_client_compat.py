@@ -213,3 +213,33 @@ def test_post_object_refuses_fields_it_cannot_honour(s3, bucket, endpoint):
         assert error_element(response.text, "Code") == code
         with s3_error("404", 404):
             s3.head_object(Bucket=bucket, Key=key)
+
+
+def test_a_retried_complete_multipart_upload_gets_the_same_success(s3, bucket):
+    """A client whose first response was lost retries CompleteMultipartUpload: S3 answers it with the same result
+    (kept for a day here); a retry naming other parts is NoSuchUpload."""
+    first, second = os.urandom(5 * 1024 * 1024), os.urandom(1234)
+    for key, checksum in (("retry/plain", None), ("retry/crc32", "CRC32")):
+        extra = {"ChecksumAlgorithm": checksum} if checksum else {}
+        upload = s3.create_multipart_upload(Bucket=bucket, Key=key, **extra)["UploadId"]
+        parts = []
+        for number, data in ((1, first), (2, second)):
+            response = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=number, Body=data, **extra)
+            part = {"PartNumber": number, "ETag": response["ETag"]}
+            if checksum:
+                part["ChecksumCRC32"] = response["ChecksumCRC32"]
+            parts.append(part)
+        done = s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload, MultipartUpload={"Parts": parts})
+        again = s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
+                                             MultipartUpload={"Parts": parts})
+        for field in ("ETag", "Bucket", "Key", "Location", "ChecksumCRC32", "ChecksumType"):
+            assert again.get(field) == done.get(field), field
+        if checksum:
+            assert done["ChecksumCRC32"].endswith("-2")
+        with s3_error("NoSuchUpload", 404):
+            s3.complete_multipart_upload(Bucket=bucket, Key=key, UploadId=upload,
+                                         MultipartUpload={"Parts": parts[:1]})
+        with s3_error("NoSuchUpload", 404):
+            s3.complete_multipart_upload(Bucket=bucket, Key=key + "-other", UploadId=upload,
+                                         MultipartUpload={"Parts": parts})
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == first + second

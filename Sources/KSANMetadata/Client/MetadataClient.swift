@@ -211,16 +211,24 @@ public final class MetadataClient: MetadataStore, Sendable {
 
     public func completeUpload(
         bucket: BucketRef, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
-        headers: [String: String]?
+        headers: [String: String]?, responseElements: [String: String]
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let response = try await call(
             MetadataAPI.Path.completeUpload,
             MetadataAPI.CompleteUploadRequest(
-                bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: condition, headers: headers
+                bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: condition, headers: headers,
+                responseElements: responseElements
             ),
             as: MetadataAPI.CompleteUploadResponse.self
         )
         return (response.version, response.garbage)
+    }
+
+    public func completedUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> CompletedUpload? {
+        try await call(
+            MetadataAPI.Path.completedUpload, MetadataAPI.UploadRequest(bucket: bucket, key: key, uploadId: uploadId),
+            as: MetadataAPI.CompletedUploadResponse.self
+        ).completed
     }
 
     public func abortUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> [DataLayout] {

@@ -15,4 +15,12 @@ public struct CompletedPart: Codable, Sendable, Hashable {
         self.etag = etag
         self.checksum = checksum
     }
+
+    /// An ETag as compared by CompleteMultipartUpload: without quotes, lower case.
+    public static func normalize(etag: String) -> String {
+        var value = Substring(etag)
+        while value.first == "\"" { value = value.dropFirst() }
+        while value.last == "\"" { value = value.dropLast() }
+        return value.lowercased()
+    }
 }

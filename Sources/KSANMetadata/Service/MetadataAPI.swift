@@ -27,6 +27,7 @@ enum MetadataAPI {
         static let listParts = "/v1/uploads/list-parts"
         static let completeUpload = "/v1/uploads/complete"
         static let abortUpload = "/v1/uploads/abort"
+        static let completedUpload = "/v1/uploads/completed"
         static let listUploads = "/v1/uploads/list"
         static let garbage = "/v1/garbage/list"
         static let ackGarbage = "/v1/garbage/ack"
@@ -79,6 +80,7 @@ enum MetadataAPI {
         var uploadId: String
     }
     struct UploadResponse: Codable, Sendable { var upload: MultipartUpload? }
+    struct CompletedUploadResponse: Codable, Sendable { var completed: CompletedUpload? }
     struct PutPartRequest: Codable, Sendable {
         var bucket: BucketRef
         var key: String
@@ -99,6 +101,7 @@ enum MetadataAPI {
         var parts: [CompletedPart]
         var condition: WriteCondition?
         var headers: [String: String]?
+        var responseElements: [String: String]?
     }
     struct PutObjectRequest: Codable, Sendable {
         var version: ObjectVersion

@@ -104,9 +104,16 @@ public struct MetadataRoutes: Sendable {
         post(router, MetadataAPI.Path.completeUpload) { (request: MetadataAPI.CompleteUploadRequest) in
             let (version, garbage) = try await store.completeUpload(
                 bucket: request.bucket, key: request.key, uploadId: request.uploadId, parts: request.parts,
-                condition: request.condition ?? WriteCondition(), headers: request.headers
+                condition: request.condition ?? WriteCondition(), headers: request.headers,
+                responseElements: request.responseElements ?? [:]
             )
             return MetadataAPI.CompleteUploadResponse(version: version, garbage: garbage)
+        }
+        post(router, MetadataAPI.Path.completedUpload) { (request: MetadataAPI.UploadRequest) in
+            MetadataAPI.CompletedUploadResponse(
+                completed: try await store.completedUpload(
+                    bucket: request.bucket, key: request.key, uploadId: request.uploadId)
+            )
         }
         post(router, MetadataAPI.Path.abortUpload) { (request: MetadataAPI.UploadRequest) in
             MetadataAPI.GarbageResponse(

@@ -61,10 +61,15 @@ public protocol MetadataStore: Sendable {
     /// - Parameter headers: when given, the object's stored headers (``ObjectVersion/headers``) instead of the
     ///   upload's, e.g. with the object checksum computed from the parts' checksums.
     /// Returns the committed version and the displaced data.
+    /// - Parameter responseElements: further elements of the gateway's response (the object checksum), kept with
+    ///   the completion's ``CompletedUpload`` record for retries.
     func completeUpload(
         bucket: BucketRef, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
-        headers: [String: String]?
+        headers: [String: String]?, responseElements: [String: String]
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout])
+    /// The record of an upload of this bucket (the same bucket, not one re-created under its name) and key
+    /// completed within ``CompletedUpload/retention``, or nil. Throws `noSuchBucket`.
+    func completedUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> CompletedUpload?
     /// Aborts an upload and returns the data of its parts. Throws `noSuchUpload`.
     func abortUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> [DataLayout]
     /// Lists uploads in progress. Throws `noSuchBucket`.
@@ -98,4 +103,16 @@ public protocol MetadataStore: Sendable {
     /// The data ids among `dataIds` that metadata knows nothing of: not committed, not being written (no write
     /// intent) and not queued as garbage. Shards of such ids are orphans.
     func unknownDataIds(_ dataIds: [String]) async throws -> [String]
+}
+
+extension MetadataStore {
+    /// Completes an upload whose response has no further elements (no object checksum).
+    public func completeUpload(
+        bucket: BucketRef, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,
+        headers: [String: String]?
+    ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
+        try await completeUpload(
+            bucket: bucket, key: key, uploadId: uploadId, parts: parts, condition: condition, headers: headers,
+            responseElements: [:])
+    }
 }

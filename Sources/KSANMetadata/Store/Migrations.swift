@@ -184,6 +184,26 @@ public enum Migrations {
                 "CREATE INDEX gc_queue_data_idx ON gc_queue ((layout ->> 'dataId'))",
             ]
         ),
+        Migration(
+            version: 4,
+            name: "completed uploads",
+            statements: [
+                // What a completion answered, for a day, so that a retry of it gets the same answer.
+                """
+                CREATE TABLE completed_uploads (
+                    upload_id text PRIMARY KEY,
+                    bucket text NOT NULL,
+                    bucket_id text NOT NULL,
+                    key text NOT NULL,
+                    etag text NOT NULL,
+                    parts_digest text NOT NULL,
+                    response jsonb NOT NULL,
+                    completed_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX completed_uploads_completed_idx ON completed_uploads (completed_at)",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -53,6 +53,14 @@ extension PostgresMetadataStore {
                 """,
                 logger: logger
             )
+            // Completions are remembered for retries for a day.
+            try await connection.query(
+                """
+                DELETE FROM completed_uploads
+                WHERE completed_at < now() - make_interval(secs => \(CompletedUpload.retention))
+                """,
+                logger: logger
+            )
             guard limit > 0 else { return [] }
             let rows = try await connection.query(
                 """

@@ -124,7 +124,7 @@ extension PostgresMetadataStore {
 
     public func completeUpload(
         bucket: BucketRef, key: String, uploadId: String, parts requested: [CompletedPart], condition: WriteCondition,
-        headers: [String: String]?
+        headers: [String: String]?, responseElements: [String: String]
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let lastModified = Date()
         return try await transaction { connection in
@@ -155,9 +155,52 @@ extension PostgresMetadataStore {
             version.lastModified = storedLastModified
             try await connection.query("DELETE FROM multipart_parts WHERE upload_id = \(uploadId)", logger: logger)
             try await connection.query("DELETE FROM multipart_uploads WHERE upload_id = \(uploadId)", logger: logger)
+            // Remembered for retries of this completion, in the bucket it was made in.
+            let digest = CompletedUpload.digest(of: requested)
+            let response = try MetadataJSON.string(responseElements)
+            try await connection.query(
+                """
+                INSERT INTO completed_uploads (upload_id, bucket, bucket_id, key, etag, parts_digest, response)
+                SELECT \(uploadId), name, id, \(key), \(version.etag), \(digest), \(response)::jsonb
+                FROM buckets WHERE name = \(bucket.name)
+                ON CONFLICT (upload_id) DO NOTHING
+                """,
+                logger: logger
+            )
             // Every part's reference moves to the object (retained by `commit`); unused parts become garbage.
             garbage += try await release(stored.compactMap(\.segment.layout), on: connection)
             return (version, garbage)
+        }
+    }
+
+    public func completedUpload(bucket: BucketRef, key: String, uploadId: String) async throws -> CompletedUpload? {
+        try await read { connection in
+            // One statement: the bucket row (checked by id) and the completion made in that bucket, if any.
+            let rows = try await connection.query(
+                """
+                SELECT c.etag, c.parts_digest, c.response::text, c.completed_at
+                FROM buckets b LEFT JOIN completed_uploads c
+                  ON c.bucket = b.name AND c.bucket_id = b.id AND c.upload_id = \(uploadId) AND c.key = \(key)
+                  AND c.completed_at > now() - make_interval(secs => \(CompletedUpload.retention))
+                WHERE b.name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR b.id = \(bucket.id))
+                """,
+                logger: logger
+            )
+            var bucketFound = false
+            var record: CompletedUpload?
+            for try await (etag, digest, response, completedAt) in rows.decode(
+                (String?, String?, String?, Date?).self)
+            {
+                bucketFound = true
+                if let etag, let digest, let response, let completedAt {
+                    record = CompletedUpload(
+                        uploadId: uploadId, key: key, etag: etag, partsDigest: digest,
+                        responseElements: try MetadataJSON.decode([String: String].self, from: response),
+                        completedAt: completedAt)
+                }
+            }
+            guard bucketFound else { throw Self.noSuchBucket }
+            return record
         }
     }
 
@@ -223,12 +266,7 @@ extension PostgresMetadataStore {
     }
 
     /// An ETag as compared by CompleteMultipartUpload: without quotes, lower case.
-    static func normalize(etag: String) -> String {
-        var value = Substring(etag)
-        while value.first == "\"" { value = value.dropFirst() }
-        while value.last == "\"" { value = value.dropLast() }
-        return value.lowercased()
-    }
+    static func normalize(etag: String) -> String { CompletedPart.normalize(etag: etag) }
 
     /// The ETag of a multipart object: hex MD5 of the concatenated binary MD5s of its parts, then `-` and the count.
     public static func multipartETag(of parts: [PartRecord]) throws -> String {

@@ -107,10 +107,53 @@ extension S3Gateway {
     }
 
     func completeMultipartUpload(_ request: Request, _ context: S3Context) async throws -> Response {
-        let (bucket, upload) = try await requireUpload(context)
-        let root = try await readXMLBody(request, context)
-        guard root.name == "CompleteMultipartUpload" else { throw S3Error(.malformedXML) }
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        let uploadId = context.request.query("uploadId") ?? ""
+        guard let upload = try await metadata.upload(bucket: BucketRef(bucket), key: key, uploadId: uploadId) else {
+            // Completed already (a retry whose first response was lost), or no such upload.
+            let parts = try completionParts(try await readXMLBody(request, context), checksum: nil)
+            return try await retriedCompletion(bucket: bucket, key: key, uploadId: uploadId, parts: parts)
+        }
         let checksum = MultipartChecksum(upload: upload)
+        var parts = try completionParts(try await readXMLBody(request, context), checksum: checksum)
+        let requested = parts
+        var headers: [String: String]?
+        var elements: [String: String] = [:]
+        if let checksum,
+            let value = try await objectChecksum(checksum, bucket: bucket, upload: upload, parts: &parts)
+        {
+            if let expected = context.request.header(checksum.algorithm.headerName),
+                expected != value, expected + "-\(parts.count)" != value
+            {
+                throw S3Error(
+                    .badDigest,
+                    "The \(checksum.algorithm.rawValue) you specified did not match the calculated checksum.")
+            }
+            headers = upload.headers
+            headers?[MultipartChecksum.algorithmKey] = nil
+            headers?[checksum.algorithm.headerName] = value
+            elements = ["Checksum" + checksum.algorithm.rawValue: value, "ChecksumType": checksum.typeName]
+        }
+        // One transaction commits the object with its checksum; the parts' checksums it was computed from are
+        // pinned in `parts`, so a part replaced meanwhile fails the completion instead of mismatching it.
+        let version: ObjectVersion
+        do {
+            (version, _) = try await metadata.completeUpload(
+                bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId, parts: parts,
+                condition: try Preconditions.writeCondition(context.request), headers: headers,
+                responseElements: elements)
+        } catch let error as MetadataError where error.code == .noSuchUpload {
+            // Another copy of this request completed the upload while this one computed.
+            return try await retriedCompletion(bucket: bucket, key: key, uploadId: uploadId, parts: requested)
+        }
+        return completionResponse(bucket: bucket.name, key: upload.key, etag: version.etag, elements: elements)
+    }
+
+    /// The parts named by a CompleteMultipartUpload document, with the client's checksum of each part when the
+    /// upload has a checksum algorithm.
+    func completionParts(_ root: XMLNode, checksum: MultipartChecksum?) throws -> [CompletedPart] {
+        guard root.name == "CompleteMultipartUpload" else { throw S3Error(.malformedXML) }
         var parts: [CompletedPart] = []
         for part in root.children("Part") {
             guard let numberText = part.child("PartNumber")?.text.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -126,38 +169,33 @@ extension S3Gateway {
         }
         guard !parts.isEmpty else { throw S3Error(.malformedXML) }
         guard parts.count <= S3Limits.maxPartNumber else { throw S3Error(.malformedXML) }
-        var headers: [String: String]?
-        var computed: (MultipartChecksum, String)?
-        if let checksum,
-            let value = try await objectChecksum(checksum, bucket: bucket, upload: upload, parts: &parts)
-        {
-            if let expected = context.request.header(checksum.algorithm.headerName),
-                expected != value, expected + "-\(parts.count)" != value
-            {
-                throw S3Error(
-                    .badDigest,
-                    "The \(checksum.algorithm.rawValue) you specified did not match the calculated checksum.")
-            }
-            headers = upload.headers
-            headers?[MultipartChecksum.algorithmKey] = nil
-            headers?[checksum.algorithm.headerName] = value
-            computed = (checksum, value)
-        }
-        // One transaction commits the object with its checksum; the parts' checksums it was computed from are
-        // pinned in `parts`, so a part replaced meanwhile fails the completion instead of mismatching it.
-        let (version, _) = try await metadata.completeUpload(
-            bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId, parts: parts,
-            condition: try Preconditions.writeCondition(context.request), headers: headers)
+        return parts
+    }
+
+    /// The answer to a CompleteMultipartUpload of an upload that is gone: the same success as the completion
+    /// that ended it, if that completion named the same parts within ``CompletedUpload/retention``, as S3
+    /// answers retries; NoSuchUpload otherwise.
+    func retriedCompletion(bucket: BucketRecord, key: String, uploadId: String, parts: [CompletedPart])
+        async throws -> Response
+    {
+        guard
+            let completed = try await metadata.completedUpload(bucket: BucketRef(bucket), key: key, uploadId: uploadId),
+            completed.partsDigest == CompletedUpload.digest(of: parts)
+        else { throw S3Error(.noSuchUpload) }
+        return completionResponse(
+            bucket: bucket.name, key: key, etag: completed.etag, elements: completed.responseElements)
+    }
+
+    func completionResponse(bucket: String, key: String, etag: String, elements: [String: String]) -> Response {
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult", namespace: true)
-        xml.element("Location", "/\(bucket.name)/\(Percent.encode(upload.key, keepSlash: true))")
-        xml.element("Bucket", bucket.name)
-        xml.element("Key", upload.key)
-        xml.element("ETag", "\"\(version.etag)\"")
-        if let (checksum, value) = computed {
-            xml.element("Checksum" + checksum.algorithm.rawValue, value)
-            xml.element("ChecksumType", checksum.typeName)
-        }
+        xml.element("Location", "/\(bucket)/\(Percent.encode(key, keepSlash: true))")
+        xml.element("Bucket", bucket)
+        xml.element("Key", key)
+        xml.element("ETag", "\"\(etag)\"")
+        // The object checksum, then its type, as S3 orders them.
+        for name in elements.keys.sorted() where name != "ChecksumType" { xml.element(name, elements[name] ?? "") }
+        if let type = elements["ChecksumType"] { xml.element("ChecksumType", type) }
         xml.close("CompleteMultipartUploadResult")
         return self.xml(xml)
     }
