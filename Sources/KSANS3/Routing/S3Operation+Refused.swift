@@ -16,8 +16,7 @@ extension S3Operation {
         "cors": [.get: "GetBucketCors", .put: "PutBucketCors", .delete: "DeleteBucketCors"],
         "policy": [.get: "GetBucketPolicy", .put: "PutBucketPolicy", .delete: "DeleteBucketPolicy"],
         "policyStatus": [.get: "GetBucketPolicyStatus"],
-        "versioning": [.get: "GetBucketVersioning", .put: "PutBucketVersioning"],
-        "versions": [.get: "ListObjectVersions"],
+        "versioning": [.put: "PutBucketVersioning"],
         "lifecycle": [
             .get: "GetBucketLifecycleConfiguration", .put: "PutBucketLifecycleConfiguration",
             .delete: "DeleteBucketLifecycle",
@@ -61,6 +60,11 @@ extension S3Operation {
         "uploads-list": [:],
     ]
 
+    /// Methods of those sub-resources that are implemented: as `METHOD sub-resource`.
+    static let supported: Set<String> = [
+        "GET versioning", "GET versions", "GET versionId", "HEAD versionId", "DELETE versionId",
+    ]
+
     /// The sub-resources of objects not implemented yet, with the operation name of each method.
     static let refusedObjectOperations: [String: [HTTPRequest.Method: String]] = [
         "acl": [.get: "GetObjectAcl", .put: "PutObjectAcl"],
@@ -70,18 +74,21 @@ extension S3Operation {
         "restore": [.post: "RestoreObject"],
         "select": [.post: "SelectObjectContent"],
         "torrent": [.get: "GetObjectTorrent"],
-        "versionId": [
-            .get: "GetObject", .head: "HeadObject", .put: "PutObject", .delete: "DeleteObject",
-        ],
+        // GET, HEAD and DELETE name the version `null` (every object's, until versioning exists).
+        "versionId": [.put: "PutObject", .post: "POST ?versionId"],
     ]
 
     /// The refused operation a request asks for, if it names a sub-resource not implemented yet. A method the
     /// sub-resource has no operation for is named by the method and the sub-resource (`POST ?tagging`).
     public static func refused(_ request: S3Request) -> Refused? {
         let table = request.key == nil ? refusedBucketOperations : refusedObjectOperations
-        guard let name = request.queryItems.first(where: { table[$0.name] != nil })?.name else { return nil }
-        let operation = table[name]?[request.method] ?? "\(request.method.rawValue) ?\(name)"
-        return Refused(subresource: name, operation: operation)
+        let method = request.method.rawValue
+        guard
+            let name = request.queryItems.first(where: {
+                table[$0.name] != nil && !supported.contains("\(method) \($0.name)")
+            })?.name
+        else { return nil }
+        return Refused(subresource: name, operation: table[name]?[request.method] ?? "\(method) ?\(name)")
     }
 
     /// The AWS name of the operation a request asks for, also when the gateway refuses it: what the request log

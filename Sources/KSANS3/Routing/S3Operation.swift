@@ -9,6 +9,8 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case getBucketLocation = "GetBucketLocation"
     case listObjects = "ListObjects"
     case listObjectsV2 = "ListObjectsV2"
+    case getBucketVersioning = "GetBucketVersioning"
+    case listObjectVersions = "ListObjectVersions"
     case listMultipartUploads = "ListMultipartUploads"
     case deleteObjects = "DeleteObjects"
     case postObject = "PostObject"
@@ -43,6 +45,8 @@ public enum S3Operation: String, Sendable, CaseIterable {
             switch request.method {
             case .get:
                 if request.hasQuery("location") { return .getBucketLocation }
+                if request.hasQuery("versioning") { return .getBucketVersioning }
+                if request.hasQuery("versions") { return .listObjectVersions }
                 if request.hasQuery("uploads") { return .listMultipartUploads }
                 if request.query("list-type") == "2" { return .listObjectsV2 }
                 return .listObjects
