@@ -98,6 +98,6 @@ struct GatewayCommand: AsyncParsableCommand {
             sigV2MaxExpiry: sigV2MaxExpiry > 0 ? sigV2MaxExpiry : nil,
             maxUnauthenticatedForms: maxUnauthenticatedForms)
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
-        try await app.runService()
+        try await ProcessLifecycle.run([app], logger: logger)
     }
 }

@@ -99,7 +99,7 @@ struct KSANMetadataCommand: AsyncParsableCommand {
             allowOpenAPI: allowOpenAPI
         )
         let app = try await buildMetadataApplication(configuration: configuration, logger: logger)
-        try await app.runService()
+        try await ProcessLifecycle.run([app], logger: logger)
     }
 
     /// Splits `host:port` (or `[v6]:port`).

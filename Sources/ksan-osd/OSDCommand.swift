@@ -76,6 +76,6 @@ struct OSDCommand: AsyncParsableCommand {
             logger.warning("no --metadata-url: the scrub finds bit rot but reports nothing, and checks no placement")
         }
         let app = try buildOSDApplication(configuration: configuration, logger: logger, catalog: catalog)
-        try await app.runService()
+        try await ProcessLifecycle.run([app], logger: logger)
     }
 }

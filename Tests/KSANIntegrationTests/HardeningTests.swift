@@ -155,18 +155,23 @@ struct HardeningTests {
                     let reply = try await cluster.s3("PUT", "/killed/k\(round)", body: ByteBuffer(string: "small"))
                     return (reply, ContinuousClock.now - started)
                 } whileHolding: { client in
-                    try await Task.sleep(for: .milliseconds(500 + 100 * round))
-                    let killed = try await client.query(
-                        """
-                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                        WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()
-                        """, logger: TestCluster.logger
-                    ).collect()
-                    #expect(killed.count == 1, "one waiting commit to terminate")
+                    // Once the commit waits for the lock (polled: a busy machine may take a while to get there).
+                    var killed = 0
+                    let deadline = ContinuousClock.now + .seconds(2)
+                    while killed == 0, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(50))
+                        killed = try await client.query(
+                            """
+                            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                            WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()
+                            """, logger: TestCluster.logger
+                        ).collect().count
+                    }
+                    #expect(killed == 1, "round \(round): one waiting commit to terminate")
                 }
                 #expect(reply.status == 503, "\(String(buffer: reply.body))")
                 #expect(String(buffer: reply.body).contains("<Code>ServiceUnavailable</Code>"))
-                #expect(elapsed < .milliseconds(2500), "round \(round): answered after \(elapsed)")
+                #expect(elapsed < .milliseconds(2900), "round \(round): answered after \(elapsed)")
             }
             // The metadata service reconnects: the next writes and reads work.
             try await waitUntilAsync {

@@ -261,15 +261,18 @@ final class TestCluster: @unchecked Sendable {
         let client = PostgresClient(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            // Also when `body` throws: the group waits for `run()`, which ends only when cancelled.
+            defer { group.cancelAll() }
             try await body(client)
-            group.cancelAll()
         }
     }
 
     func launch(_ executable: String, log: String, _ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bin + "/" + executable)
-        process.arguments = arguments + ["--log-level", "warning"]
+        // KSAN_IT_LOG_LEVEL (e.g. debug) to see more of what the processes do when a test fails.
+        let level = ProcessInfo.processInfo.environment["KSAN_IT_LOG_LEVEL"] ?? "warning"
+        process.arguments = arguments + ["--log-level", level]
         let logPath = root + "/logs/\(log).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -213,10 +213,11 @@ public enum Migrations {
         _ migrations: [Migration] = Migrations.all, client: PostgresClient, logger: Logger
     ) async throws -> [Int] {
         try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
+            // Rows read: the lock is held once its row arrives, and an error while waiting surfaces here.
+            _ = try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger).collect()
             do {
                 let applied = try await apply(migrations, on: connection, logger: logger)
-                try await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)
+                _ = try await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger).collect()
                 return applied
             } catch {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(lockKey))", logger: logger)

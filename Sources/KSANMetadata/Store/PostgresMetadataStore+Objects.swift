@@ -106,11 +106,15 @@ extension PostgresMetadataStore {
 
     /// Serialises writers of one key for the rest of the transaction (a transaction-level advisory lock on a hash of
     /// the bucket and key), so that each sees the version the previous one committed instead of racing its insert.
+    ///
+    /// The row is read: `query` returns once the row description arrives, before the lock is granted, and an error
+    /// while waiting for it (the session terminated by the server) would otherwise go to a stream nobody reads, while
+    /// the next statement queued behind it waited for good.
     func lockKey(bucket: String, key: String, on connection: PostgresConnection) async throws {
-        try await connection.query(
+        _ = try await connection.query(
             "SELECT pg_advisory_xact_lock(hashtextextended(\(bucket) || '/' || \(key), 0))",
             logger: logger
-        )
+        ).collect()
     }
 
     static func version(from row: PostgresRow) throws -> ObjectVersion {

@@ -79,7 +79,9 @@ extension PostgresMetadataStore {
     public func loadTopology(_ topology: Topology) async throws {
         try Self.validate(topology: topology)
         try await transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.topologyLockKey))", logger: logger)
+            // Read, so that the lock is held before the next statement (see `lockKey(bucket:key:on:)`).
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.topologyLockKey))", logger: logger)
+                .collect()
             for (position, host) in topology.hosts.enumerated() {
                 try await connection.query(
                     """
