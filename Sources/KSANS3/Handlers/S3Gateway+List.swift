@@ -57,16 +57,7 @@ extension S3Gateway {
         for object in result.objects {
             xml.element("Contents") {
                 $0.element("Key", encode(object.key))
-                $0.element("LastModified", XMLWriter.timestamp(object.lastModified))
-                $0.element("ETag", "\"\(object.etag)\"")
-                $0.element("Size", String(object.size))
-                if fetchOwner {
-                    $0.element("Owner") {
-                        $0.element("ID", object.ownerId)
-                        $0.element("DisplayName", bucket.ownerDisplayName)
-                    }
-                }
-                $0.element("StorageClass", "STANDARD")
+                Self.describe(object, ownerName: fetchOwner ? bucket.ownerDisplayName : nil, in: &$0)
             }
         }
         for prefix in result.commonPrefixes {
@@ -74,6 +65,21 @@ extension S3Gateway {
         }
         xml.close("ListBucketResult")
         return self.xml(xml)
+    }
+
+    /// The elements of a listed object after its key (and version): LastModified, ETag, Size, the Owner when
+    /// `ownerName` is given, StorageClass.
+    static func describe(_ object: ObjectSummary, ownerName: String?, in xml: inout XMLWriter) {
+        xml.element("LastModified", XMLWriter.timestamp(object.lastModified))
+        xml.element("ETag", "\"\(object.etag)\"")
+        xml.element("Size", String(object.size))
+        if let ownerName {
+            xml.element("Owner") {
+                $0.element("ID", object.ownerId)
+                $0.element("DisplayName", ownerName)
+            }
+        }
+        xml.element("StorageClass", "STANDARD")
     }
 
     /// `encoding-type`: absent, or `url`; anything else is InvalidArgument.

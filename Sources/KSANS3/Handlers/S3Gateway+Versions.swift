@@ -71,14 +71,7 @@ extension S3Gateway {
                 $0.element("Key", encode(object.key))
                 $0.element("VersionId", Self.nullVersionId)
                 $0.element("IsLatest", "true")
-                $0.element("LastModified", XMLWriter.timestamp(object.lastModified))
-                $0.element("ETag", "\"\(object.etag)\"")
-                $0.element("Size", String(object.size))
-                $0.element("Owner") {
-                    $0.element("ID", object.ownerId)
-                    $0.element("DisplayName", bucket.ownerDisplayName)
-                }
-                $0.element("StorageClass", "STANDARD")
+                Self.describe(object, ownerName: bucket.ownerDisplayName, in: &$0)
             }
         }
         for prefix in result.commonPrefixes {
