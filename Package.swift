@@ -41,6 +41,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "KSANBus",
+            dependencies: [
+                "KSANCore",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "KSANErasure",
             dependencies: ["CISAL", "KSANCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
@@ -133,6 +141,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "KSANTestSupport", path: "Tests/KSANTestSupport"),
+        .testTarget(name: "KSANBusTests", dependencies: ["KSANBus"]),
         .testTarget(name: "KSANErasureTests", dependencies: ["KSANErasure", "KSANTestSupport"]),
         .testTarget(
             name: "KSANIntegrationTests",
