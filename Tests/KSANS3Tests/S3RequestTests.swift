@@ -76,6 +76,8 @@ struct S3RequestTests {
         #expect(try op(.delete, "/b/k", "versionId=null") == .deleteObject)
         #expect(throws: S3Error.self) { try op(.get, "/b/k", "versionId=null&tagging") }
         #expect(throws: S3Error.self) { try op(.put, "/b/k", "versionId=null") }
+        #expect(throws: S3Error.self) { try op(.put, "/b", "versions") }  // not a CreateBucket
+        #expect(throws: S3Error.self) { try op(.delete, "/b", "versions") }
         do {
             _ = try op(.put, "/b", "versioning")
             Issue.record("PUT ?versioning resolved")

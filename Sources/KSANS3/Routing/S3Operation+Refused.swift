@@ -17,6 +17,8 @@ extension S3Operation {
         "policy": [.get: "GetBucketPolicy", .put: "PutBucketPolicy", .delete: "DeleteBucketPolicy"],
         "policyStatus": [.get: "GetBucketPolicyStatus"],
         "versioning": [.put: "PutBucketVersioning"],
+        // GET lists versions; nothing else may treat the sub-resource as absent (PUT would create the bucket).
+        "versions": [:],
         "lifecycle": [
             .get: "GetBucketLifecycleConfiguration", .put: "PutBucketLifecycleConfiguration",
             .delete: "DeleteBucketLifecycle",
