@@ -245,7 +245,8 @@ extension PostgresMetadataStore {
         var chosen: [PartRecord] = []
         chosen.reserveCapacity(requested.count)
         for wanted in requested {
-            guard let part = byNumber[wanted.partNumber], normalize(etag: part.etag) == normalize(etag: wanted.etag),
+            guard let part = byNumber[wanted.partNumber],
+                CompletedPart.normalize(etag: part.etag) == CompletedPart.normalize(etag: wanted.etag),
                 wanted.checksum == nil || wanted.checksum == part.segment.checksum
             else {
                 throw MetadataError(
@@ -265,14 +266,11 @@ extension PostgresMetadataStore {
         return chosen
     }
 
-    /// An ETag as compared by CompleteMultipartUpload: without quotes, lower case.
-    static func normalize(etag: String) -> String { CompletedPart.normalize(etag: etag) }
-
     /// The ETag of a multipart object: hex MD5 of the concatenated binary MD5s of its parts, then `-` and the count.
     public static func multipartETag(of parts: [PartRecord]) throws -> String {
         var md5 = Insecure.MD5()
         for part in parts {
-            guard let digest = Hex.decode(normalize(etag: part.etag)), digest.count == 16 else {
+            guard let digest = Hex.decode(CompletedPart.normalize(etag: part.etag)), digest.count == 16 else {
                 throw MetadataError(.invalidPart, "Part \(part.partNumber) has no MD5 entity tag")
             }
             md5.update(data: digest)

@@ -36,6 +36,12 @@ public struct S3Gateway: Sendable {
     func handle(_ request: Request, context: inout S3Context) async throws -> Response {
         try await authenticate(&context, request: request)
         try UnhonouredHeaders.check(context.request, operation: context.operation)
+        switch context.operation {
+        case .getObject, .headObject, .getObjectAttributes, .deleteObject:
+            try Self.checkVersionId(context.request.query("versionId"))
+        default:
+            break
+        }
         do {
             return try await dispatch(request, context: context)
         } catch let error as MetadataError where error.code == .noSuchBucket {
@@ -60,18 +66,10 @@ public struct S3Gateway: Sendable {
         case .postObject: return try await postObject(request, context)
         case .putObject: return try await putObject(request, context)
         case .copyObject: return try await copyObject(context)
-        case .getObject:
-            try Self.checkVersionId(context.request.query("versionId"))
-            return try await getObject(context, head: false)
-        case .headObject:
-            try Self.checkVersionId(context.request.query("versionId"))
-            return try await getObject(context, head: true)
-        case .getObjectAttributes:
-            try Self.checkVersionId(context.request.query("versionId"))
-            return try await getObjectAttributes(context)
-        case .deleteObject:
-            try Self.checkVersionId(context.request.query("versionId"))
-            return try await deleteObject(context)
+        case .getObject: return try await getObject(context, head: false)
+        case .headObject: return try await getObject(context, head: true)
+        case .getObjectAttributes: return try await getObjectAttributes(context)
+        case .deleteObject: return try await deleteObject(context)
         case .createMultipartUpload: return try await createMultipartUpload(context)
         case .uploadPart: return try await uploadPart(request, context)
         case .uploadPartCopy: return try await uploadPartCopy(context)

@@ -40,8 +40,13 @@ public struct S3Responder: HTTPResponder {
                 method: request.method, authority: request.head.authority, path: request.uri.path,
                 query: request.uri.query, headers: request.headers, domains: domains)
             resource = "/" + [s3.bucket, s3.key].compactMap { $0 }.joined(separator: "/")
-            operationName = S3Operation.name(of: s3)
-            let operation = try S3Operation.resolve(s3)
+            let operation: S3Operation
+            do {
+                operation = try S3Operation.resolve(s3)
+            } catch {
+                operationName = S3Operation.name(of: s3)  // a refused call named by its AWS operation
+                throw error
+            }
             operationName = operation.rawValue
             var context = S3Context(
                 request: s3, operation: operation, user: nil, payloadHash: nil, streaming: nil, requestId: requestId,

@@ -355,9 +355,7 @@ extension S3Gateway {
         guard var text = context.request.headers[.amzCopySource] else { throw S3Error(.invalidArgument) }
         if let question = text.firstIndex(of: "?") {
             let query = text[text.index(after: question)...]
-            if query.hasPrefix("versionId="), query.dropFirst("versionId=".count) != "null" {
-                throw S3Error(.noSuchVersion, "The specified version does not exist.")
-            }
+            if query.hasPrefix("versionId=") { try Self.checkVersionId(String(query.dropFirst("versionId=".count))) }
             text = String(text[..<question])
         }
         guard let decoded = Percent.decode(text), !decoded.utf8.contains(0) else {

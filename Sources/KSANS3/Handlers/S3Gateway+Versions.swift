@@ -26,17 +26,13 @@ extension S3Gateway {
         let keyMarker = request.query("key-marker") ?? ""
         let versionIdMarker = request.query("version-id-marker") ?? ""
         if !versionIdMarker.isEmpty {
-            guard !keyMarker.isEmpty else {
+            let problem: String? =
+                keyMarker.isEmpty
+                ? "A version-id marker cannot be specified without a key marker."
+                : versionIdMarker == Self.nullVersionId ? nil : "Invalid version id specified"
+            if let problem {
                 throw S3Error(
-                    .invalidArgument, "A version-id marker cannot be specified without a key marker.",
-                    details: [
-                        S3Error.Detail("ArgumentName", "version-id-marker"),
-                        S3Error.Detail("ArgumentValue", versionIdMarker),
-                    ])
-            }
-            guard versionIdMarker == Self.nullVersionId else {
-                throw S3Error(
-                    .invalidArgument, "Invalid version id specified",
+                    .invalidArgument, problem,
                     details: [
                         S3Error.Detail("ArgumentName", "version-id-marker"),
                         S3Error.Detail("ArgumentValue", versionIdMarker),

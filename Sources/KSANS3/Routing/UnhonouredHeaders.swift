@@ -61,14 +61,7 @@ public enum UnhonouredHeaders {
     public static func check(_ request: S3Request, operation: S3Operation) throws(S3Error) {
         let headers = request.headers
         func value(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
-        for header in refusedEverywhere where value(header.name) != nil {
-            throw S3Error(
-                .notImplemented, "\(header.what) (\(header.name)) is not implemented.",
-                details: [S3Error.Detail("Header", header.name)])
-        }
-        if let token = value("x-amz-security-token"), !token.isEmpty {
-            throw S3Error(.invalidToken, "The provided token is malformed or otherwise invalid.")
-        }
+        try checkEverywhere(value, inForm: false)
         switch operation {
         case .putObject, .copyObject, .createMultipartUpload:
             try checkObjectWrite(value)
@@ -99,15 +92,22 @@ public enum UnhonouredHeaders {
 
     /// Checks the fields of a POST Object form, which carry what the headers of a PutObject would.
     public static func checkForm(fields: [String: String]) throws(S3Error) {
-        for header in refusedEverywhere where fields[header.name] != nil {
-            throw S3Error(.notImplemented, "\(header.what) (form field \(header.name)) is not implemented.")
-        }
-        if let token = fields["x-amz-security-token"], !token.isEmpty {
-            throw S3Error(.invalidToken, "The provided token is malformed or otherwise invalid.")
-        }
+        try checkEverywhere({ fields[$0] }, inForm: true)
         // A form names the ACL `acl` and the tag set `tagging` (an XML document).
         try checkObjectWrite { name in
             fields[name == "x-amz-acl" ? "acl" : name == "x-amz-tagging" ? "tagging" : name]
+        }
+    }
+
+    /// What is refused on every operation (``refusedEverywhere``, a session token), in headers or form fields.
+    static func checkEverywhere(_ value: (String) -> String?, inForm: Bool) throws(S3Error) {
+        for header in refusedEverywhere where value(header.name) != nil {
+            throw S3Error(
+                .notImplemented, "\(header.what) (\(inForm ? "form field " : "")\(header.name)) is not implemented.",
+                details: inForm ? [] : [S3Error.Detail("Header", header.name)])
+        }
+        if let token = value("x-amz-security-token"), !token.isEmpty {
+            throw S3Error(.invalidToken, "The provided token is malformed or otherwise invalid.")
         }
     }
 
