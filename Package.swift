@@ -26,6 +26,7 @@ let package = Package(
     targets: [
         // MARK: C libraries from Debian
         .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
 
         // MARK: Libraries, bottom-up
         .target(
@@ -43,8 +44,10 @@ let package = Package(
         .target(
             name: "KSANBus",
             dependencies: [
-                "KSANCore",
+                "CRabbitMQ", "KSANCore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,7 +72,8 @@ let package = Package(
         .target(
             name: "KSANMetadata",
             dependencies: [
-                "KSANCore",
+                "KSANCore", "KSANBus",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -114,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-metadata",
             dependencies: [
-                "KSANMetadata",
+                "KSANMetadata", "KSANBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -141,12 +145,20 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "KSANTestSupport", path: "Tests/KSANTestSupport"),
-        .testTarget(name: "KSANBusTests", dependencies: ["KSANBus"]),
+        .testTarget(
+            name: "KSANBusTests",
+            dependencies: [
+                "KSANBus", "KSANTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "KSANErasureTests", dependencies: ["KSANErasure", "KSANTestSupport"]),
         .testTarget(
             name: "KSANIntegrationTests",
             dependencies: [
-                "KSANS3", "KSANCore", "KSANMetadata",
+                "KSANS3", "KSANCore", "KSANMetadata", "KSANBus", "KSANTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -168,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "KSANMetadataTests",
             dependencies: [
-                "KSANMetadata", "KSANTestSupport",
+                "KSANMetadata", "KSANBus", "KSANTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

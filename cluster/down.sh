@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops the KSAN cluster of KSAN_HOME (default <repo>/scratch/cluster) that cluster/up.sh started: the gateway first,
-# then the OSDs, then ksan-metadata (SIGTERM, SIGKILL after 10 s), then PostgreSQL (pg_ctl stop -m fast).
+# then the OSDs, then ksan-metadata (SIGTERM, SIGKILL after 10 s), then RabbitMQ (by PID), then PostgreSQL
+# (pg_ctl stop -m fast).
 # Only processes named by the PID files under KSAN_HOME/run are touched. Safe to run when nothing runs.
 #
 # Usage: cluster/down.sh [--purge]     --purge also deletes KSAN_HOME (data, logs, keys).
@@ -9,6 +10,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=cluster/lib/postgres.sh
 source "$REPO/cluster/lib/postgres.sh"
+# shellcheck source=cluster/lib/rabbitmq.sh
+source "$REPO/cluster/lib/rabbitmq.sh"
 
 log() { printf 'down.sh: %s\n' "$*" >&2; }
 
@@ -84,6 +87,11 @@ others=()
 for pidfile in "$RUN"/*.pid; do others+=("$pidfile"); done
 ((${#others[@]} == 0)) || stop_group "${others[@]}"
 shopt -u nullglob
+
+if rmq_running "$KSAN_HOME/rabbitmq"; then
+    log "rabbitmq: stopping"
+fi
+rmq_stop "$KSAN_HOME/rabbitmq" || log "rabbitmq: could not stop it (see $KSAN_HOME/rabbitmq/rabbitmq.log)"
 
 if pg_running "$KSAN_HOME/postgres"; then
     log "postgres: stopping"

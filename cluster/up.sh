@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts a whole KSAN cluster on this machine, on 127.0.0.1 only: a private PostgreSQL, ksan-metadata, N ksan-osd
-# hosts with their disk directories, and the S3 gateway. Everything lives under KSAN_HOME.
+# Starts a whole KSAN cluster on this machine, on 127.0.0.1 only: a private PostgreSQL, a private RabbitMQ (the
+# cluster's event bus), ksan-metadata, N ksan-osd hosts with their disk directories, and the S3 gateway. Everything lives under KSAN_HOME.
 #
 # Idempotent: processes that already run are left alone; the ones whose PID file is missing or whose process died
 # are (re)started, so running it again after a crash, or after a test killed an OSD, brings the cluster back whole.
@@ -11,6 +11,7 @@
 #   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway; unset: `swift build -c release`
 #                        in KSAN_RELEASE_SCRATCH (default <repo>/.build-release, apart from the debug build's .build)
 #   KSAN_PG_PORT         PostgreSQL port                 default 15432
+#   KSAN_AMQP_PORT       RabbitMQ AMQP port (+1, +2: its Erlang distribution and epmd)   default 15672
 #   KSAN_METADATA_PORT   ksan-metadata port              default 9300
 #   KSAN_OSD_BASE_PORT   port of osd1 (osdN: +N-1)       default 9101
 #   KSAN_GATEWAY_PORT    S3 endpoint port                default 9000
@@ -27,6 +28,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=cluster/lib/postgres.sh
 source "$REPO/cluster/lib/postgres.sh"
+# shellcheck source=cluster/lib/rabbitmq.sh
+source "$REPO/cluster/lib/rabbitmq.sh"
 
 log() { printf 'up.sh: %s\n' "$*" >&2; }
 die() {
@@ -43,7 +46,7 @@ KSAN_HOME=${KSAN_HOME:-$REPO/scratch/cluster}
 mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
-SETTINGS=(KSAN_PG_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
+SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
     KSAN_REGION KSAN_DOMAIN)
 
 # Values of the first run, for the variables this run does not set.
@@ -57,6 +60,7 @@ if [[ -f $SETTINGS_FILE ]]; then
     done <"$SETTINGS_FILE"
 fi
 KSAN_PG_PORT=${KSAN_PG_PORT:-15432}
+KSAN_AMQP_PORT=${KSAN_AMQP_PORT:-15672}
 KSAN_METADATA_PORT=${KSAN_METADATA_PORT:-9300}
 KSAN_OSD_BASE_PORT=${KSAN_OSD_BASE_PORT:-9101}
 KSAN_GATEWAY_PORT=${KSAN_GATEWAY_PORT:-9000}
@@ -67,7 +71,7 @@ KSAN_REGION=${KSAN_REGION:-us-east-1}
 KSAN_DOMAIN=${KSAN_DOMAIN:-s3.localhost} # virtual-hosted-style requests: <bucket>.$KSAN_DOMAIN
 KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
 
-for name in KSAN_PG_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
+for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
     KSAN_READY_TIMEOUT; do
     [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
 done
@@ -122,6 +126,7 @@ command -v python3 >/dev/null || missing+=(python3)
 [[ -f /usr/include/isa-l/erasure_code.h ]] || missing+=(libisal-dev)
 [[ -f /usr/include/lz4.h ]] || missing+=(liblz4-dev)
 [[ -f /usr/include/amqp.h || -f /usr/include/rabbitmq-c/amqp.h ]] || missing+=(librabbitmq-dev)
+[[ -x ${KSAN_RMQ_BIN:-/usr/lib/rabbitmq/bin}/rabbitmq-server ]] || missing+=(rabbitmq-server)
 [[ -f /usr/include/openssl/ssl.h ]] || missing+=(libssl-dev)
 if ((${#missing[@]} > 0)); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -179,6 +184,16 @@ if [[ ! -s $CLUSTER_KEY_FILE ]]; then
     mv "$CLUSTER_KEY_FILE.tmp" "$CLUSTER_KEY_FILE"
     log "generated the cluster key in $CLUSTER_KEY_FILE"
 fi
+# The broker's password (user ksan): set at the broker's first start, read from here by the services.
+AMQP_PASSWORD_FILE=$KSAN_HOME/amqp-password
+if [[ ! -s $AMQP_PASSWORD_FILE ]]; then
+    (
+        umask 077
+        random_string 32 'A-Za-z0-9' >"$AMQP_PASSWORD_FILE.tmp"
+    )
+    mv "$AMQP_PASSWORD_FILE.tmp" "$AMQP_PASSWORD_FILE"
+fi
+AMQP_PASSWORD=$(<"$AMQP_PASSWORD_FILE")
 ACCESS_KEY=$(sed -n 's/^KSAN_ADMIN_ACCESS_KEY=//p' "$KEYS_FILE")
 SECRET_KEY=$(sed -n 's/^KSAN_ADMIN_SECRET_KEY=//p' "$KEYS_FILE")
 [[ -n $ACCESS_KEY && -n $SECRET_KEY ]] || die "$KEYS_FILE is damaged: delete it to generate new keys"
@@ -199,6 +214,7 @@ done
 # topology.json (read by ksan-metadata at start) and cluster.json (for people and tests), written by one program.
 KSAN_HOME=$KSAN_HOME BIN=$BIN OSDS=$KSAN_OSDS DISKS=$KSAN_DISKS_PER_OSD OSD_BASE_PORT=$KSAN_OSD_BASE_PORT \
     EC=$KSAN_EC EC_K=$EC_K EC_M=$EC_M EC_REPLICAS=$EC_REPLICAS PG_PORT=$KSAN_PG_PORT PG_URL=$PG_URL \
+    AMQP_PORT=$KSAN_AMQP_PORT \
     METADATA_PORT=$KSAN_METADATA_PORT GATEWAY_PORT=$KSAN_GATEWAY_PORT REGION=$KSAN_REGION \
     TOPOLOGY_FILE=$TOPOLOGY_FILE ENV_FILE=$ENV_FILE python3 - <<'EOF'
 import json, os
@@ -243,7 +259,8 @@ cluster = {
                 "pid_file": f"{home}/run/gateway.pid", "log": f"{home}/logs/gateway.log"},
     "osds": hosts,
     # What cluster/up.sh needs to restart this cluster as it is (used by tests that kill a process).
-    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"],
+    "rabbitmq": {"port": int(e["AMQP_PORT"]), "dir": f"{home}/rabbitmq", "log": f"{home}/rabbitmq/rabbitmq.log"},
+    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"],
                "KSAN_METADATA_PORT": e["METADATA_PORT"], "KSAN_GATEWAY_PORT": e["GATEWAY_PORT"],
                "KSAN_OSD_BASE_PORT": str(base), "KSAN_OSDS": str(osds), "KSAN_DISKS_PER_OSD": str(disks),
                "KSAN_EC": e["EC"], "KSAN_REGION": e["REGION"]},
@@ -333,12 +350,18 @@ wait_ready() {
 
 pg_start "$PG_DIR" "$KSAN_PG_PORT" 9>&- || die "PostgreSQL did not start" # 9>&-: the server must not keep the lock
 pg_create_db "$KSAN_PG_PORT" ksan || die "could not create database ksan on 127.0.0.1:$KSAN_PG_PORT"
+# The event bus. S3 keeps working while it is down (events wait in the metadata service's outbox).
+KSAN_RMQ_USER=ksan KSAN_RMQ_PASSWORD=$AMQP_PASSWORD rmq_start "$KSAN_HOME/rabbitmq" "$KSAN_AMQP_PORT" 9>&- ||
+    die "RabbitMQ did not start (see $KSAN_HOME/rabbitmq/rabbitmq.log)"
 
-# The admin keys are read from their file (0600), never passed on a command line that every local user can see.
+# The admin keys are read from their file (0600), the broker's URL from the environment: never passed on a command
+# line that every local user can see.
+export KSAN_AMQP_URL=amqp://ksan:$AMQP_PASSWORD@127.0.0.1:$KSAN_AMQP_PORT/
 start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
     --postgres-url "$PG_URL" --topology "$TOPOLOGY_FILE" \
     --admin-keys-file "$KEYS_FILE" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready metadata "$KSAN_METADATA_PORT"
+unset KSAN_AMQP_URL
 
 for ((i = 1; i <= KSAN_OSDS; i++)); do
     disk_args=()
@@ -363,6 +386,7 @@ KSAN cluster is up in $KSAN_HOME ($KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks, p
   S3 endpoint:  $ENDPOINT   (region $KSAN_REGION, path-style)
   access key:   $ACCESS_KEY
   secret key:   in $KEYS_FILE and $ENV_FILE (readable by $(id -un) only)
+  event bus:    RabbitMQ on 127.0.0.1:$KSAN_AMQP_PORT (user ksan, password in $AMQP_PASSWORD_FILE)
   environment:  source $ENV_FILE    # then: aws s3 ls
   logs:         $LOGS
   stop:         KSAN_HOME=$KSAN_HOME $REPO/cluster/down.sh   (--purge also deletes the data)

@@ -3,7 +3,8 @@
 #   0. setup  the Debian and PyPI packages the stages need (scripts/lib/prerequisites.sh): installed when missing if
 #             run as root with apt-get, else listed; so this command works alone on a fresh Debian 12 machine
 #   1. build  swift build --build-tests (debug), once; every later stage uses that build
-#   2. unit   swift test --skip-build, with a private PostgreSQL (KSAN_TEST_POSTGRES_URL) and KSAN_BIN
+#   2. unit   swift test --skip-build, with a private PostgreSQL (KSAN_TEST_POSTGRES_URL), a private RabbitMQ
+#             (KSAN_TEST_AMQP_URL; tests that restart a broker start their own) and KSAN_BIN
 #   2b. fuzz  ksan-fuzz: every parser of request input on 5,000 seeded mutations of its corpus (tests/fuzz); the
 #             long coverage-guided runs are scripts/fuzz.sh's
 #   3. smoke  a real cluster (cluster/up.sh, on ports apart from a developer's cluster) and
@@ -23,6 +24,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO" || exit 1
 # shellcheck source=cluster/lib/postgres.sh
 source "$REPO/cluster/lib/postgres.sh"
+# shellcheck source=cluster/lib/rabbitmq.sh
+source "$REPO/cluster/lib/rabbitmq.sh"
 # shellcheck source=scripts/lib/prerequisites.sh
 source "$REPO/scripts/lib/prerequisites.sh"
 if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
@@ -35,6 +38,7 @@ chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its dire
 declare -A RESULT=() DURATION=()
 ORDER=()
 UNIT_PG=
+UNIT_RMQ=
 CLUSTER_HOME=
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -66,6 +70,9 @@ cleanup() {
     fi
     if [[ -n $UNIT_PG ]]; then
         pg_stop "$UNIT_PG" || true
+    fi
+    if [[ -n $UNIT_RMQ ]]; then
+        rmq_stop "$UNIT_RMQ" || true
     fi
     if ((status == 0)) && [[ ${KSAN_KEEP_TEST_DIR:-0} != 1 ]]; then
         rm -rf "$WORK"
@@ -141,16 +148,20 @@ fi
 
 # ------------------------------------------------------------------------------------------------------ 2. unit
 if wants unit; then
-    say "unit: swift test --skip-build (PostgreSQL on 127.0.0.1)"
+    say "unit: swift test --skip-build (PostgreSQL and RabbitMQ on 127.0.0.1)"
     start=$SECONDS
     status=FAIL
     UNIT_PG=$WORK/unit-postgres
+    UNIT_RMQ=$WORK/unit-rabbitmq
     if ! pg_port=$(pg_free_port 25500) || ! KSAN_PG_FAST=1 pg_start "$UNIT_PG" "$pg_port" ||
         ! pg_create_db "$pg_port" ksan_test; then
         echo "test.sh: FAILED: could not start the PostgreSQL for the Swift tests"
+    elif ! amqp_port=$(rmq_free_port 26500) || ! rmq_start "$UNIT_RMQ" "$amqp_port"; then
+        echo "test.sh: FAILED: could not start the RabbitMQ for the Swift tests"
     else
         export KSAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$pg_port/ksan_test
-        echo "KSAN_TEST_POSTGRES_URL=$KSAN_TEST_POSTGRES_URL KSAN_BIN=$KSAN_BIN"
+        export KSAN_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$amqp_port/
+        echo "KSAN_TEST_POSTGRES_URL=$KSAN_TEST_POSTGRES_URL KSAN_TEST_AMQP_URL=$KSAN_TEST_AMQP_URL KSAN_BIN=$KSAN_BIN"
         if "${TIMEOUT[@]}" "${KSAN_UNIT_TIMEOUT:-2400}" swift test --skip-build --xunit-output "$WORK/unit.xml"; then
             status=PASS
         else
@@ -159,6 +170,8 @@ if wants unit; then
     fi
     pg_stop "$UNIT_PG" || true
     UNIT_PG=
+    rmq_stop "$UNIT_RMQ" || true
+    UNIT_RMQ=
     record unit $status $((SECONDS - start))
 fi
 
@@ -190,15 +203,18 @@ if wants smoke; then
         return 0
     }
     KSAN_GATEWAY_PORT=19000 KSAN_METADATA_PORT=19300 KSAN_OSD_BASE_PORT=19101 KSAN_PG_PORT=25432
+    KSAN_AMQP_PORT=26672
     for ((shift_by = 0; shift_by < 500; shift_by += 20)); do
         if port_block_free $((19000 + shift_by)) 1 && port_block_free $((19300 + shift_by)) 1 &&
-            port_block_free $((19101 + shift_by)) "$KSAN_OSDS" && port_block_free $((25432 + shift_by)) 1; then
+            port_block_free $((19101 + shift_by)) "$KSAN_OSDS" && port_block_free $((25432 + shift_by)) 1 &&
+            port_block_free $((26672 + shift_by)) 3; then
             KSAN_GATEWAY_PORT=$((19000 + shift_by)) KSAN_METADATA_PORT=$((19300 + shift_by))
             KSAN_OSD_BASE_PORT=$((19101 + shift_by)) KSAN_PG_PORT=$((25432 + shift_by))
+            KSAN_AMQP_PORT=$((26672 + shift_by))
             break
         fi
     done
-    export KSAN_GATEWAY_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_PG_PORT
+    export KSAN_GATEWAY_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_PG_PORT KSAN_AMQP_PORT
     CLUSTER_HOME=$KSAN_HOME
     if ! "$REPO/cluster/up.sh"; then
         echo "test.sh: FAILED: cluster/up.sh could not start the cluster"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import KSANBus
 import KSANCore
 import KSANMetadata
 import Logging
@@ -49,6 +50,13 @@ struct KSANMetadataCommand: AsyncParsableCommand {
             """)
     var adminKeysFile: String?
 
+    @Option(
+        name: .customLong("amqp-url"),
+        help:
+            "The RabbitMQ broker of the cluster's events, amqp://user:password@host:port/vhost (default: $KSAN_AMQP_URL)."
+    )
+    var amqpURL: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -61,6 +69,11 @@ struct KSANMetadataCommand: AsyncParsableCommand {
             _ = try MetadataServiceConfiguration.Postgres(url: postgresURL)
         } catch let error as MetadataError {
             throw ValidationError("--postgres-url: \(error.message)")
+        }
+        if let amqpURL {
+            do { _ = try RabbitMQConfiguration(url: amqpURL) } catch {
+                throw ValidationError("--amqp-url: \(error)")
+            }
         }
     }
 
@@ -96,7 +109,8 @@ struct KSANMetadataCommand: AsyncParsableCommand {
             adminSecretKey: adminSecretKey ?? fileKeys["KSAN_ADMIN_SECRET_KEY"] ?? environment["KSAN_ADMIN_SECRET_KEY"],
             adminDisplayName: adminDisplayName,
             clusterKey: try ClusterKey.load(file: clusterKeyFile, environment: environment),
-            allowOpenAPI: allowOpenAPI
+            allowOpenAPI: allowOpenAPI,
+            bus: try (amqpURL ?? environment["KSAN_AMQP_URL"]).map { try RabbitMQConfiguration(url: $0) }
         )
         let app = try await buildMetadataApplication(configuration: configuration, logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)

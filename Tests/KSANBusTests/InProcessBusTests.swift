@@ -52,3 +52,22 @@ struct InProcessBusTests {
         #expect(decoded == event)
     }
 }
+
+@Suite("The in-process bus's work queues")
+struct InProcessWorkQueueTests {
+    @Test func aQueueKeepsEventsWhileNoConsumerRuns() async throws {
+        let bus = InProcessBus()
+        let bindings = [QueueBinding(exchange: BusExchange.objects, pattern: TopicPattern("object.#"))]
+        _ = try await bus.consume(queue: "work", bindings: bindings, prefetch: 1)
+        let created = BusEvent(exchange: BusExchange.objects, routingKey: "object.created")
+        let ignored = BusEvent(exchange: BusExchange.control, routingKey: "object.created")
+        try await bus.publish(created)
+        try await bus.publish(ignored)
+        let stream = try await bus.consume(queue: "work", bindings: [], prefetch: 1)
+        var deliveries = stream.makeAsyncIterator()
+        #expect(await deliveries.next()?.event == created)
+        let deleted = BusEvent(exchange: BusExchange.objects, routingKey: "object.deleted")
+        try await bus.publish(deleted)
+        #expect(await deliveries.next()?.event == deleted)
+    }
+}

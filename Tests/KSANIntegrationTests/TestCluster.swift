@@ -35,6 +35,8 @@ final class TestCluster: @unchecked Sendable {
     var clusterKeyPath: String { root + "/cluster-key" }
     let secretKey = "ksan-test-secret-key-0123456789abcdefghij"
     let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    /// The broker the metadata service publishes its outbox to, or nil for none (the in-process bus).
+    var amqpURL: String?
 
     static func environment() throws -> (bin: String, postgres: String) {
         let env = ProcessInfo.processInfo.environment
@@ -62,8 +64,9 @@ final class TestCluster: @unchecked Sendable {
     }
 
     /// Starts a cluster, runs `body` with it and stops it, also when starting or `body` fails.
-    static func with(_ body: (TestCluster) async throws -> Void) async throws {
+    static func with(amqpURL: String? = nil, _ body: (TestCluster) async throws -> Void) async throws {
         let cluster = try TestCluster()
+        cluster.amqpURL = amqpURL
         do {
             try await cluster.start()
             try await body(cluster)
@@ -108,7 +111,7 @@ final class TestCluster: @unchecked Sendable {
             [
                 "--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
                 "--admin-keys-file", adminKeysPath, "--cluster-key-file", clusterKeyPath,
-            ])
+            ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
         gateway = try launch(

@@ -46,8 +46,8 @@ struct MigrationTests {
             #expect(
                 tables == [
                     "access_keys", "buckets", "completed_uploads", "disks", "gc_queue", "hosts", "multipart_parts",
-                    "multipart_uploads",
-                    "objects", "placement", "pools", "repair_queue", "schema_migrations", "users", "write_intents",
+                    "multipart_uploads", "objects", "outbox", "placement", "pools", "repair_queue", "schema_migrations",
+                    "users", "write_intents",
                 ]
             )
             let collation = try await store.client.query(

@@ -290,4 +290,8 @@ public final class MetadataClient: MetadataStore, Sendable {
         _ = try await call(
             MetadataAPI.Path.ackGarbage, MetadataAPI.AckGarbageRequest(ids: ids), as: MetadataAPI.Empty.self)
     }
+
+    public func outboxBacklog() async throws -> OutboxBacklog {
+        try await call(MetadataAPI.Path.outboxBacklog, MetadataAPI.Empty(), as: OutboxBacklog.self)
+    }
 }

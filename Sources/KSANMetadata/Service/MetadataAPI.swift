@@ -37,6 +37,7 @@ enum MetadataAPI {
         static let ackRepairs = "/v1/repairs/ack"
         static let placements = "/v1/placement/list"
         static let unknownDataIds = "/v1/placement/unknown"
+        static let outboxBacklog = "/v1/outbox/backlog"
     }
 
     /// An empty request or response: `{}`.

@@ -1,4 +1,5 @@
 import Hummingbird
+import KSANBus
 import KSANCore
 import Logging
 import PostgresNIO
@@ -58,12 +59,24 @@ public func buildMetadataApplication(
         logger: logger
     )
     app.addServices(postgres)
+    // The outbox's relay, after the database and the bus it needs (services stop in reverse order).
+    let bus: any MessageBus
+    if let busConfiguration = configuration.bus {
+        let rabbit = RabbitMQBus(configuration: busConfiguration, logger: logger)
+        app.addServices(rabbit)
+        bus = rabbit
+    } else {
+        bus = InProcessBus()
+    }
+    let migrated = ReadinessSignal()
+    app.addServices(OutboxRelay(store: store, bus: bus, logger: logger, ready: migrated))
     app.beforeServerStarts {
         logger.info("Starting metadata service", metadata: ["ksan.configuration": "\(configuration)"])
         let applied = try await store.migrate()
         if !applied.isEmpty {
             logger.info("Schema migrated", metadata: ["ksan.migrations": "\(applied)"])
         }
+        migrated.signal()
         if let topology {
             try await store.loadTopology(topology)
         }

@@ -158,6 +158,9 @@ public struct MetadataRoutes: Sendable {
             try await store.ackGarbage(ids: request.ids)
             return MetadataAPI.Empty()
         }
+        post(router, MetadataAPI.Path.outboxBacklog) { (_: MetadataAPI.Empty) in
+            try await store.outboxBacklog()
+        }
     }
 
     /// Adds a `POST` route that decodes its JSON body, runs `handler` and encodes its result as JSON.

@@ -1,4 +1,5 @@
 import Foundation
+import KSANBus
 import KSANCore
 import NIOSSL
 import PostgresNIO
@@ -132,13 +133,16 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
     /// Whether the service may start without a cluster key, its API open to anyone who can reach it (a private
     /// network only). Without a key and without this, the service refuses to start.
     public var allowOpenAPI: Bool
+    /// The RabbitMQ broker the outbox's events go to, or nil for none: events are then published on an in-process
+    /// bus only (a single-process deployment, tests).
+    public var bus: RabbitMQConfiguration?
 
     /// Creates a configuration.
     public init(
         listenHost: String = "127.0.0.1", listenPort: Int = 9300, postgres: Postgres = Postgres(),
         topologyFile: String? = nil, adminAccessKey: String? = nil, adminSecretKey: String? = nil,
         adminDisplayName: String = "admin", options: Options = Options(), clusterKey: ClusterKey? = nil,
-        allowOpenAPI: Bool = false
+        allowOpenAPI: Bool = false, bus: RabbitMQConfiguration? = nil
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -150,12 +154,13 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
         self.options = options
         self.clusterKey = clusterKey
         self.allowOpenAPI = allowOpenAPI
+        self.bus = bus
     }
 
     /// The configuration without secrets.
     public var description: String {
         "MetadataServiceConfiguration(listen: \(listenHost):\(listenPort), postgres: \(postgres), "
             + "topology: \(topologyFile ?? "-"), admin: \(adminAccessKey ?? "-"), "
-            + "cluster key: \(clusterKey == nil ? "none" : "set"))"
+            + "cluster key: \(clusterKey == nil ? "none" : "set"), bus: \(bus?.endpointDescription ?? "in-process"))"
     }
 }

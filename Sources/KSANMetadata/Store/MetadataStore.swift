@@ -103,6 +103,9 @@ public protocol MetadataStore: Sendable {
     /// The data ids among `dataIds` that metadata knows nothing of: not committed, not being written (no write
     /// intent) and not queued as garbage. Shards of such ids are orphans.
     func unknownDataIds(_ dataIds: [String]) async throws -> [String]
+
+    /// The events of the transactional outbox not yet confirmed by the bus.
+    func outboxBacklog() async throws -> OutboxBacklog
 }
 
 extension MetadataStore {

@@ -204,6 +204,24 @@ public enum Migrations {
                 "CREATE INDEX completed_uploads_completed_idx ON completed_uploads (completed_at)",
             ]
         ),
+        Migration(
+            version: 5,
+            name: "outbox",
+            statements: [
+                // Events written in the transaction of the change they describe, until the relay has them
+                // confirmed by the bus (the transactional outbox).
+                """
+                CREATE TABLE outbox (
+                    seq bigserial PRIMARY KEY,
+                    event_id uuid NOT NULL DEFAULT gen_random_uuid(),
+                    exchange text NOT NULL,
+                    routing_key text NOT NULL,
+                    payload jsonb NOT NULL,
+                    occurred_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

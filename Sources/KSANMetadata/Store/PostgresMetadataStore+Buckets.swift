@@ -109,7 +109,12 @@ extension PostgresMetadataStore {
                 """,
                 logger: logger
             )
-            if try await inserted.collect().first != nil { return }
+            if try await inserted.collect().first != nil {
+                try await recordEvent(
+                    ObjectEvent(eventName: "BucketCreated", bucket: bucket.name), routingKey: ObjectEvent.bucketCreated,
+                    on: connection)
+                return
+            }
             let existing = try await connection.query(
                 "SELECT owner_id FROM buckets WHERE name = \(bucket.name)",
                 logger: logger
@@ -180,6 +185,9 @@ extension PostgresMetadataStore {
             }
             try await connection.query("DELETE FROM multipart_uploads WHERE bucket = \(name)", logger: logger)
             try await connection.query("DELETE FROM buckets WHERE name = \(name)", logger: logger)
+            try await recordEvent(
+                ObjectEvent(eventName: "BucketRemoved", bucket: name), routingKey: ObjectEvent.bucketRemoved,
+                on: connection)
             return try await release(layouts, on: connection)
         }
     }

@@ -151,7 +151,8 @@ extension PostgresMetadataStore {
                 contentType: upload.contentType, userMetadata: upload.userMetadata, headers: headers ?? upload.headers,
                 ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
             )
-            var (garbage, storedLastModified) = try await commit(version, condition: condition, on: connection)
+            var (garbage, storedLastModified) = try await commit(
+                version, condition: condition, eventName: "ObjectCreated:CompleteMultipartUpload", on: connection)
             version.lastModified = storedLastModified
             try await connection.query("DELETE FROM multipart_parts WHERE upload_id = \(uploadId)", logger: logger)
             try await connection.query("DELETE FROM multipart_uploads WHERE upload_id = \(uploadId)", logger: logger)

@@ -50,8 +50,15 @@ extension PostgresMetadataStore {
                 logger: logger
             )
             var layouts: [DataLayout] = []
+            var removed = false
             for try await json in rows.decode(String.self) {
                 layouts += try Self.layouts(ofSegments: json)
+                removed = true
+            }
+            if removed {
+                try await recordEvent(
+                    ObjectEvent(eventName: "ObjectRemoved:Delete", bucket: bucket.name, key: key, versionId: "null"),
+                    routingKey: ObjectEvent.removed, on: connection)
             }
             return try await release(layouts, on: connection)
         }
@@ -60,9 +67,10 @@ extension PostgresMetadataStore {
     /// Makes `version` the current version of its key: removes the previous one, records the new layouts and
     /// releases the displaced ones. The caller holds the bucket lock.
     /// - Returns: The displaced data, and the modification time as stored (at the database's precision).
-    func commit(_ version: ObjectVersion, condition: WriteCondition, on connection: PostgresConnection) async throws
-        -> (displaced: [DataLayout], lastModified: Date)
-    {
+    func commit(
+        _ version: ObjectVersion, condition: WriteCondition, eventName: String = "ObjectCreated:Put",
+        on connection: PostgresConnection
+    ) async throws -> (displaced: [DataLayout], lastModified: Date) {
         try await lockKey(bucket: version.bucket, key: version.key, on: connection)
         if !condition.isEmpty {
             let current = try await connection.query(
@@ -101,6 +109,11 @@ extension PostgresMetadataStore {
         var lastModified = version.lastModified
         for try await stored in inserted.decode(Date.self) { lastModified = stored }
         try await retain(version.layouts, on: connection)
+        try await recordEvent(
+            ObjectEvent(
+                eventName: eventName, bucket: version.bucket, key: version.key, versionId: version.versionId,
+                size: version.size, etag: version.etag),
+            routingKey: ObjectEvent.created, on: connection)
         return (try await release(displaced, on: connection), lastModified)
     }
 
