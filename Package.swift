@@ -10,6 +10,8 @@ let package = Package(
         .executable(name: "ksan-gateway", targets: ["ksan-gateway"]),
         .executable(name: "ksan-osd", targets: ["ksan-osd"]),
         .executable(name: "ksan-metadata", targets: ["ksan-metadata"]),
+        .executable(name: "ksan-portal", targets: ["ksan-portal"]),
+        .executable(name: "ksanctl", targets: ["ksanctl"]),
         .executable(name: "ksan-bench", targets: ["ksan-bench"]),
         .executable(name: "ksan-fuzz", targets: ["ksan-fuzz"]),
     ],
@@ -95,6 +97,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "KSANPortal",
+            dependencies: [
+                "KSANCore", "KSANMetadata",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables (thin)
         .executableTarget(
             name: "ksan-gateway",
@@ -127,6 +142,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "ksan-portal",
+            dependencies: [
+                "KSANPortal", "KSANMetadata", "KSANCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ksanctl",
+            dependencies: [
+                "KSANPortal", "KSANMetadata",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "ksan-bench",
             dependencies: [
                 "KSANErasure", "KSANS3",
@@ -153,11 +186,12 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "KSANPortalTests", dependencies: ["KSANPortal", "KSANMetadata"]),
         .testTarget(name: "KSANErasureTests", dependencies: ["KSANErasure", "KSANTestSupport"]),
         .testTarget(
             name: "KSANIntegrationTests",
             dependencies: [
-                "KSANS3", "KSANCore", "KSANMetadata", "KSANBus", "KSANTestSupport",
+                "KSANS3", "KSANCore", "KSANMetadata", "KSANBus", "KSANPortal", "KSANTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a whole KSAN cluster on this machine, on 127.0.0.1 only: a private PostgreSQL, a private RabbitMQ (the
-# cluster's event bus), ksan-metadata, N ksan-osd hosts with their disk directories, and the S3 gateway. Everything lives under KSAN_HOME.
+# cluster's event bus), ksan-metadata, N ksan-osd hosts with their disk directories, the S3 gateway, and the portal
+# (the control-plane API that ksanctl uses). Everything lives under KSAN_HOME.
 #
 # Idempotent: processes that already run are left alone; the ones whose PID file is missing or whose process died
 # are (re)started, so running it again after a crash, or after a test killed an OSD, brings the cluster back whole.
@@ -8,13 +9,15 @@
 # Settings (environment; the values of the first run are kept in KSAN_HOME/settings and are the defaults of later
 # runs, so `cluster/up.sh` alone restarts a cluster as it was made):
 #   KSAN_HOME            state, data and logs            default <repo>/scratch/cluster
-#   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway; unset: `swift build -c release`
+#   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway, ksan-portal, ksanctl; unset:
+#                        `swift build -c release`
 #                        in KSAN_RELEASE_SCRATCH (default <repo>/.build-release, apart from the debug build's .build)
 #   KSAN_PG_PORT         PostgreSQL port                 default 15432
 #   KSAN_AMQP_PORT       RabbitMQ AMQP port (+1, +2: its Erlang distribution and epmd)   default 15672
 #   KSAN_METADATA_PORT   ksan-metadata port              default 9300
 #   KSAN_OSD_BASE_PORT   port of osd1 (osdN: +N-1)       default 9101
 #   KSAN_GATEWAY_PORT    S3 endpoint port                default 9000
+#   KSAN_PORTAL_PORT     portal API port (ksanctl)       default 9400
 #   KSAN_OSDS            number of OSD hosts             default 3
 #   KSAN_DISKS_PER_OSD   disk directories per OSD        default 2
 #   KSAN_EC              default pool: K+M (4+2, 2+1, 8+4) or repN (replicated, N copies)   default 4+2
@@ -46,7 +49,7 @@ KSAN_HOME=${KSAN_HOME:-$REPO/scratch/cluster}
 mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
-SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
+SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
     KSAN_REGION KSAN_DOMAIN)
 
 # Values of the first run, for the variables this run does not set.
@@ -64,6 +67,7 @@ KSAN_AMQP_PORT=${KSAN_AMQP_PORT:-15672}
 KSAN_METADATA_PORT=${KSAN_METADATA_PORT:-9300}
 KSAN_OSD_BASE_PORT=${KSAN_OSD_BASE_PORT:-9101}
 KSAN_GATEWAY_PORT=${KSAN_GATEWAY_PORT:-9000}
+KSAN_PORTAL_PORT=${KSAN_PORTAL_PORT:-9400}
 KSAN_OSDS=${KSAN_OSDS:-3}
 KSAN_DISKS_PER_OSD=${KSAN_DISKS_PER_OSD:-2}
 KSAN_EC=${KSAN_EC:-4+2}
@@ -71,7 +75,7 @@ KSAN_REGION=${KSAN_REGION:-us-east-1}
 KSAN_DOMAIN=${KSAN_DOMAIN:-s3.localhost} # virtual-hosted-style requests: <bucket>.$KSAN_DOMAIN
 KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
 
-for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
+for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
     KSAN_READY_TIMEOUT; do
     [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
 done
@@ -139,7 +143,7 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # ---------------------------------------------------------------------------------------------------- binaries
-BINARIES=(ksan-metadata ksan-osd ksan-gateway)
+BINARIES=(ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl)
 if [[ -n ${KSAN_BIN:-} ]]; then
     [[ -d $KSAN_BIN ]] || die "KSAN_BIN=$KSAN_BIN is not a directory"
     BIN=$(cd "$KSAN_BIN" && pwd)
@@ -194,6 +198,17 @@ if [[ ! -s $AMQP_PASSWORD_FILE ]]; then
     mv "$AMQP_PASSWORD_FILE.tmp" "$AMQP_PASSWORD_FILE"
 fi
 AMQP_PASSWORD=$(<"$AMQP_PASSWORD_FILE")
+# The portal's bootstrap API key (only its hash is stored in the database).
+API_KEY_FILE=$KSAN_HOME/api-key
+if [[ ! -s $API_KEY_FILE ]]; then
+    (
+        umask 077
+        "$BIN/ksan-portal" --new-api-key >"$API_KEY_FILE.tmp"
+    )
+    mv "$API_KEY_FILE.tmp" "$API_KEY_FILE"
+    log "generated the portal's API key in $API_KEY_FILE"
+fi
+API_KEY=$(<"$API_KEY_FILE")
 ACCESS_KEY=$(sed -n 's/^KSAN_ADMIN_ACCESS_KEY=//p' "$KEYS_FILE")
 SECRET_KEY=$(sed -n 's/^KSAN_ADMIN_SECRET_KEY=//p' "$KEYS_FILE")
 [[ -n $ACCESS_KEY && -n $SECRET_KEY ]] || die "$KEYS_FILE is damaged: delete it to generate new keys"
@@ -202,6 +217,7 @@ PG_DIR=$KSAN_HOME/postgres
 PG_URL=postgres://postgres@127.0.0.1:$KSAN_PG_PORT/ksan
 METADATA_URL=http://127.0.0.1:$KSAN_METADATA_PORT
 ENDPOINT=http://127.0.0.1:$KSAN_GATEWAY_PORT
+PORTAL_URL=http://127.0.0.1:$KSAN_PORTAL_PORT
 TOPOLOGY_FILE=$KSAN_HOME/topology.json
 ENV_FILE=$KSAN_HOME/env
 
@@ -214,7 +230,7 @@ done
 # topology.json (read by ksan-metadata at start) and cluster.json (for people and tests), written by one program.
 KSAN_HOME=$KSAN_HOME BIN=$BIN OSDS=$KSAN_OSDS DISKS=$KSAN_DISKS_PER_OSD OSD_BASE_PORT=$KSAN_OSD_BASE_PORT \
     EC=$KSAN_EC EC_K=$EC_K EC_M=$EC_M EC_REPLICAS=$EC_REPLICAS PG_PORT=$KSAN_PG_PORT PG_URL=$PG_URL \
-    AMQP_PORT=$KSAN_AMQP_PORT \
+    AMQP_PORT=$KSAN_AMQP_PORT PORTAL_PORT=$KSAN_PORTAL_PORT \
     METADATA_PORT=$KSAN_METADATA_PORT GATEWAY_PORT=$KSAN_GATEWAY_PORT REGION=$KSAN_REGION \
     TOPOLOGY_FILE=$TOPOLOGY_FILE ENV_FILE=$ENV_FILE python3 - <<'EOF'
 import json, os
@@ -255,12 +271,14 @@ cluster = {
                  "log": f"{home}/postgres/postgres.log"},
     "metadata": {"port": int(e["METADATA_PORT"]), "url": f"http://127.0.0.1:{e['METADATA_PORT']}",
                  "pid_file": f"{home}/run/metadata.pid", "log": f"{home}/logs/metadata.log"},
+    "portal": {"port": int(e["PORTAL_PORT"]), "url": f"http://127.0.0.1:{e['PORTAL_PORT']}",
+               "pid_file": f"{home}/run/portal.pid", "log": f"{home}/logs/portal.log"},
     "gateway": {"port": int(e["GATEWAY_PORT"]), "endpoint": f"http://127.0.0.1:{e['GATEWAY_PORT']}",
                 "pid_file": f"{home}/run/gateway.pid", "log": f"{home}/logs/gateway.log"},
     "osds": hosts,
     # What cluster/up.sh needs to restart this cluster as it is (used by tests that kill a process).
     "rabbitmq": {"port": int(e["AMQP_PORT"]), "dir": f"{home}/rabbitmq", "log": f"{home}/rabbitmq/rabbitmq.log"},
-    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"],
+    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"], "KSAN_PORTAL_PORT": e["PORTAL_PORT"],
                "KSAN_METADATA_PORT": e["METADATA_PORT"], "KSAN_GATEWAY_PORT": e["GATEWAY_PORT"],
                "KSAN_OSD_BASE_PORT": str(base), "KSAN_OSDS": str(osds), "KSAN_DISKS_PER_OSD": str(disks),
                "KSAN_EC": e["EC"], "KSAN_REGION": e["REGION"]},
@@ -283,6 +301,9 @@ export AWS_SECRET_ACCESS_KEY=$SECRET_KEY
 export AWS_DEFAULT_REGION=$KSAN_REGION
 export KSAN_S3_DOMAIN=$KSAN_DOMAIN
 export AWS_EC2_METADATA_DISABLED=true
+export KSAN_PORTAL_URL=$PORTAL_URL
+export KSAN_API_KEY=$API_KEY
+export PATH=$BIN:\$PATH
 export NO_PROXY=127.0.0.1,localhost\${NO_PROXY:+,\$NO_PROXY}
 export no_proxy=127.0.0.1,localhost\${no_proxy:+,\$no_proxy}
 EOF
@@ -336,14 +357,15 @@ fail_with_log() { # NAME MESSAGE
     exit 1
 }
 
-# wait_ready NAME PORT: polls /_ksan/health until it answers 200; fails if the process dies or the time runs out.
+# wait_ready NAME PORT [PATH]: polls PATH (default /_ksan/health) until it answers 200; fails if the process dies or
+# the time runs out.
 wait_ready() {
-    local name=$1 port=$2 deadline=$((SECONDS + KSAN_READY_TIMEOUT)) pid
+    local name=$1 port=$2 path=${3:-/_ksan/health} deadline=$((SECONDS + KSAN_READY_TIMEOUT)) pid
     pid=$(<"$RUN/$name.pid")
-    until curl --noproxy '*' -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/_ksan/health" 2>/dev/null; do
+    until curl --noproxy '*' -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port$path" 2>/dev/null; do
         pid_alive "$pid" || fail_with_log "$name" "(pid $pid) exited before it was ready"
         ((SECONDS < deadline)) ||
-            fail_with_log "$name" "(pid $pid) did not answer http://127.0.0.1:$port/_ksan/health within ${KSAN_READY_TIMEOUT}s"
+            fail_with_log "$name" "(pid $pid) did not answer http://127.0.0.1:$port$path within ${KSAN_READY_TIMEOUT}s"
         sleep 0.2
     done
 }
@@ -375,6 +397,10 @@ start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWA
     --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
 
+start portal "$KSAN_PORTAL_PORT" ksan-portal --listen "127.0.0.1:$KSAN_PORTAL_PORT" --postgres-url "$PG_URL" \
+    --api-key-file "$API_KEY_FILE"
+wait_ready portal "$KSAN_PORTAL_PORT" /api/v1/health
+
 if ((${#STARTED[@]} == 0)); then
     log "everything was already running"
 else
@@ -387,7 +413,8 @@ KSAN cluster is up in $KSAN_HOME ($KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks, p
   access key:   $ACCESS_KEY
   secret key:   in $KEYS_FILE and $ENV_FILE (readable by $(id -un) only)
   event bus:    RabbitMQ on 127.0.0.1:$KSAN_AMQP_PORT (user ksan, password in $AMQP_PASSWORD_FILE)
-  environment:  source $ENV_FILE    # then: aws s3 ls
+  portal:       $PORTAL_URL/api/v1 (API key in $API_KEY_FILE; OpenAPI at /api/v1/openapi.json)
+  environment:  source $ENV_FILE    # then: aws s3 ls, ksanctl status
   logs:         $LOGS
   stop:         KSAN_HOME=$KSAN_HOME $REPO/cluster/down.sh   (--purge also deletes the data)
 EOF

@@ -135,7 +135,7 @@ if wants lint; then
         status=FAIL
     fi
     if ! command -v docker-compose >/dev/null ||
-        ! KSAN_ADMIN_ACCESS_KEY=lint KSAN_ADMIN_SECRET_KEY=lint KSAN_CLUSTER_KEY=lint docker-compose -f docker/docker-compose.yml config -q; then
+        ! KSAN_ADMIN_ACCESS_KEY=lint KSAN_ADMIN_SECRET_KEY=lint KSAN_CLUSTER_KEY=lint KSAN_API_KEY=lint docker-compose -f docker/docker-compose.yml config -q; then
         echo "test.sh: FAILED: docker/docker-compose.yml does not validate (or docker-compose is missing)"
         status=FAIL
     fi
@@ -153,7 +153,8 @@ if wants unit; then
     status=FAIL
     UNIT_PG=$WORK/unit-postgres
     UNIT_RMQ=$WORK/unit-rabbitmq
-    if ! pg_port=$(pg_free_port 25500) || ! KSAN_PG_FAST=1 pg_start "$UNIT_PG" "$pg_port" ||
+    # Several clusters of the integration tests run at once, each with its metadata service's and portal's pools.
+    if ! pg_port=$(pg_free_port 25500) || ! KSAN_PG_FAST=1 KSAN_PG_MAX_CONNECTIONS=400 pg_start "$UNIT_PG" "$pg_port" ||
         ! pg_create_db "$pg_port" ksan_test; then
         echo "test.sh: FAILED: could not start the PostgreSQL for the Swift tests"
     elif ! amqp_port=$(rmq_free_port 26500) || ! rmq_start "$UNIT_RMQ" "$amqp_port"; then

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import KSANCore
 import KSANMetadata
+import KSANPortal
 import KSANS3
 import Logging
 import NIOCore
@@ -28,6 +29,10 @@ final class TestCluster: @unchecked Sendable {
     var gatewayPort = 0
     var metadata: Process?
     var gateway: Process?
+    var portal: Process?
+    var portalPort = 0
+    /// The portal's bootstrap API key (``startPortal()``).
+    let apiKey = APIKey.generate()
     var osds: [OSD] = []
     let accessKey = "KSANTESTACCESSKEY001"
     /// The cluster key all processes share.
@@ -37,6 +42,8 @@ final class TestCluster: @unchecked Sendable {
     let http = HTTPClient(eventLoopGroupProvider: .singleton)
     /// The broker the metadata service publishes its outbox to, or nil for none (the in-process bus).
     var amqpURL: String?
+    /// Disks each OSD serves beyond the two of the topology (`osdN-d3`, ...), for tests that add them.
+    var extraDisks = 0
 
     static func environment() throws -> (bin: String, postgres: String) {
         let env = ProcessInfo.processInfo.environment
@@ -64,9 +71,12 @@ final class TestCluster: @unchecked Sendable {
     }
 
     /// Starts a cluster, runs `body` with it and stops it, also when starting or `body` fails.
-    static func with(amqpURL: String? = nil, _ body: (TestCluster) async throws -> Void) async throws {
+    static func with(
+        amqpURL: String? = nil, extraDisks: Int = 0, _ body: (TestCluster) async throws -> Void
+    ) async throws {
         let cluster = try TestCluster()
         cluster.amqpURL = amqpURL
+        cluster.extraDisks = extraDisks
         do {
             try await cluster.start()
             try await body(cluster)
@@ -88,7 +98,9 @@ final class TestCluster: @unchecked Sendable {
         var hosts: [[String: Any]] = []
         for h in 1...3 {
             let osd = OSD(
-                id: "osd\(h)", port: try Self.freePort(), disks: (1...2).map { "\(root)/osd\(h)/d\($0)" }, process: nil)
+                id: "osd\(h)", port: try Self.freePort(),
+                disks: (1...(2 + extraDisks)).map { "\(root)/osd\(h)/d\($0)" },
+                process: nil)
             osds.append(osd)
             hosts.append([
                 "id": osd.id, "endpoint": "http://127.0.0.1:\(osd.port)", "disks": ["osd\(h)-d1", "osd\(h)-d2"],
@@ -135,6 +147,17 @@ final class TestCluster: @unchecked Sendable {
         try await waitHealthy(port: osd.port)
     }
 
+    /// Starts the portal over the cluster's database, with ``apiKey`` as its bootstrap key.
+    func startPortal() async throws {
+        portalPort = try Self.freePort()
+        let keyPath = root + "/api-key"
+        try apiKey.text.write(toFile: keyPath, atomically: true, encoding: .utf8)
+        portal = try launch(
+            "ksan-portal", log: "portal",
+            ["--listen", "127.0.0.1:\(portalPort)", "--postgres-url", postgresURL, "--api-key-file", keyPath])
+        try await waitHealthy(port: portalPort, path: "/api/v1/health")
+    }
+
     func killOSD(_ index: Int) {
         guard let process = osds[index].process else { return }
         kill(process.processIdentifier, SIGKILL)
@@ -144,7 +167,7 @@ final class TestCluster: @unchecked Sendable {
 
     /// Stops every process and drops the database.
     func stop() async {
-        for process in [gateway] + osds.map(\.process) + [metadata] {
+        for process in [portal, gateway] + osds.map(\.process) + [metadata] {
             guard let process, process.isRunning else { continue }
             process.terminate()
             process.waitUntilExit()
@@ -286,11 +309,11 @@ final class TestCluster: @unchecked Sendable {
         return process
     }
 
-    func waitHealthy(port: Int) async throws {
+    func waitHealthy(port: Int, path: String = "/_ksan/health") async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let response = try? await http.execute(
-                HTTPClientRequest(url: "http://127.0.0.1:\(port)/_ksan/health"), timeout: .seconds(2)),
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(2)),
                 response.status == .ok
             {
                 return

@@ -45,7 +45,8 @@ struct MigrationTests {
             for try await table in rows.decode(String.self) { tables.append(table) }
             #expect(
                 tables == [
-                    "access_keys", "buckets", "completed_uploads", "disks", "gc_queue", "hosts", "multipart_parts",
+                    "access_keys", "api_keys", "buckets", "completed_uploads", "disks", "gc_queue", "hosts",
+                    "multipart_parts",
                     "multipart_uploads", "objects", "outbox", "placement", "pools", "repair_queue", "schema_migrations",
                     "users", "write_intents",
                 ]

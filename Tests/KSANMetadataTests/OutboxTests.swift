@@ -97,3 +97,65 @@ struct OutboxTests {
         }
     }
 }
+
+@Suite("Topology changes one resource at a time", .enabled(if: TestEnvironment.postgresEnabled))
+struct TopologyAdminTests {
+    @Test func aDiskThatHoldsShardsCannotBeRemoved() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let layout = TestFixtures.layout()
+            _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: layout))
+            let holder = try #require(layout.diskIds.first)
+            // Listed by a pool: refused for that.
+            await #expect(
+                throws: MetadataError(.conflict, "Disk \(holder) is in pool(s) default, rep3: remove the pools first")
+            ) {
+                try await store.removeDisk(id: holder)
+            }
+            // Out of every pool, the committed shards still keep it.
+            try await store.client.query("UPDATE pools SET disk_ids = array_remove(disk_ids, \(holder))")
+            await #expect(
+                throws: MetadataError(
+                    .conflict, "Disk \(holder) holds shards of 1 stored object part(s): they would be lost")
+            ) {
+                try await store.removeDisk(id: holder)
+            }
+            #expect(try await store.topology().hosts.flatMap(\.disks).contains(holder))
+            // A change that succeeds leaves a topology.changed event in its transaction; a refused one leaves none.
+            let events = try await store.outboxBacklog().pending
+            try await store.addServer(id: "extra", endpoint: "http://127.0.0.1:1")
+            #expect(try await store.outboxBacklog().pending == events + 1)
+            await #expect(throws: MetadataError.self) {
+                try await store.addServer(id: "extra", endpoint: "http://127.0.0.1:1")
+            }
+            #expect(try await store.outboxBacklog().pending == events + 1)
+            var relayed: [OutboxEvent] = []
+            _ = try await store.relayEvents(limit: 100) { relayed += $0 }
+            #expect(relayed.last?.routingKey == "topology.changed" && relayed.last?.exchange == "ksan.control")
+            #expect(
+                try JSONDecoder().decode(TopologyChange.self, from: relayed.last!.payload)
+                    == TopologyChange(change: "server.added", id: "extra"))
+        }
+    }
+
+    @Test func placementSkipsDisksThatTakeNoNewShards() throws {
+        let hosts = (1...3).map { h in
+            Topology.Host(id: "h\(h)", endpoint: "http://h\(h):1", disks: ["h\(h)a", "h\(h)b", "h\(h)c"])
+        }
+        let pool = Topology.Pool(id: "p", k: 4, m: 2, disks: hosts.flatMap(\.disks))
+        var topology = Topology(hosts: hosts, pools: [pool])
+        topology.diskSettings = [
+            "h1a": DiskSettings(mode: .readOnly), "h2b": DiskSettings(state: .bad),
+            "h3c": DiskSettings(mode: .maintenance),
+            "h3a": DiskSettings(state: .weak),
+        ]
+        for index in 0..<200 {
+            let disks = try PoolPlacement.place(dataId: "data\(index)", pool: pool, topology: topology)
+            #expect(Set(disks).isDisjoint(with: ["h1a", "h2b", "h3c"]))
+            #expect(Set(disks).count == 6)
+        }
+        // Too few writable disks left for two shards per host: refused, not placed with less redundancy.
+        topology.diskSettings = ["h1a": DiskSettings(mode: .readOnly), "h1b": DiskSettings(mode: .readOnly)]
+        #expect(throws: MetadataError.self) { try PoolPlacement.place(dataId: "x", pool: pool, topology: topology) }
+    }
+}

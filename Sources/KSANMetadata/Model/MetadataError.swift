@@ -24,6 +24,10 @@ public struct MetadataError: Error, Codable, Sendable, Hashable, CustomStringCon
         /// A commit named data that has neither a write intent nor a placement: garbage collection judged its write
         /// abandoned and may have deleted it. The caller must write the data again.
         public static let dataExpired = Code(rawValue: "DataExpired")
+        /// An administrative resource (user, key, API key) that does not exist.
+        public static let notFound = Code(rawValue: "NotFound")
+        /// An administrative change that conflicts with what exists (a duplicate name, a user who owns buckets).
+        public static let conflict = Code(rawValue: "Conflict")
         public static let `internal` = Code(rawValue: "InternalError")
     }
 

@@ -56,12 +56,18 @@ public struct Topology: Codable, Sendable, Hashable {
     public var hosts: [Host]
     /// The pools.
     public var pools: [Pool]
+    /// The disks whose settings are not the default (Good, ReadWrite), by disk id; nil when there are none.
+    public var diskSettings: [String: DiskSettings]?
 
     /// Creates a topology.
-    public init(hosts: [Host], pools: [Pool]) {
+    public init(hosts: [Host], pools: [Pool], diskSettings: [String: DiskSettings]? = nil) {
         self.hosts = hosts
         self.pools = pools
+        self.diskSettings = diskSettings
     }
+
+    /// A disk's settings.
+    public func settings(ofDisk disk: String) -> DiskSettings { diskSettings?[disk] ?? .default }
 
     /// The pool new buckets use: the one marked default, else the first.
     public var defaultPool: Pool? { pools.first { $0.default == true } ?? pools.first }

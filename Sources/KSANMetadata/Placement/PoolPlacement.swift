@@ -42,7 +42,25 @@ public enum PoolPlacement {
 
     /// The disk of each shard index (`k + m` entries) for a data id.
     /// - Throws: ``MetadataError`` `.invalidTopology` if the pool cannot place a stripe.
-    public static func place(dataId: String, pool: Topology.Pool, topology: Topology) throws -> [String] {
+    ///
+    /// Only disks that accept new shards (``DiskSettings/acceptsNewShards``) are candidates. If excluding the others
+    /// leaves a pool that could lose data with one host down, or too few disks, nothing is placed
+    /// (`.unavailable`): a write is refused rather than stored with less redundancy than the pool promises.
+    public static func place(dataId: String, pool fullPool: Topology.Pool, topology: Topology) throws -> [String] {
+        var pool = fullPool
+        if topology.diskSettings != nil {
+            pool.disks = fullPool.disks.filter { topology.settings(ofDisk: $0).acceptsNewShards }
+            if pool.disks.count != fullPool.disks.count {
+                do {
+                    try validate(pool: pool, topology: topology)
+                } catch let error as MetadataError {
+                    throw MetadataError(
+                        .unavailable,
+                        "pool \(fullPool.id) has too few writable disks (\(pool.disks.count) of \(fullPool.disks.count)): "
+                            + error.message)
+                }
+            }
+        }
         let width = pool.dataShards + pool.parityShards
         let hosts = try hostsOf(pool: pool, topology: topology)
             .map { (host: $0.0, disks: $0.1, weight: weight(dataId, $0.0)) }

@@ -222,6 +222,34 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 6,
+            name: "administration",
+            statements: [
+                // The portal's API keys: only a hash of the secret is kept.
+                """
+                CREATE TABLE api_keys (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    secret_hash text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    last_used_at timestamptz
+                )
+                """,
+                // S3 keys can be disabled (InvalidAccessKeyId while they are); users get a creation time.
+                "ALTER TABLE access_keys ADD COLUMN enabled boolean NOT NULL DEFAULT true",
+                "ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()",
+                // Disks get the state and mode of the original KSAN; placement skips those that take no new shards.
+                """
+                ALTER TABLE disks ADD COLUMN state text NOT NULL DEFAULT 'Good'
+                    CHECK (state IN ('Good', 'Weak', 'Bad', 'Disabled'))
+                """,
+                """
+                ALTER TABLE disks ADD COLUMN mode text NOT NULL DEFAULT 'ReadWrite'
+                    CHECK (mode IN ('ReadWrite', 'ReadOnly', 'Maintenance'))
+                """,
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -12,7 +12,7 @@ extension PostgresMetadataStore {
                 """
                 SELECT k.access_key_id, k.secret_key, k.user_id, u.display_name
                 FROM access_keys k JOIN users u ON u.id = k.user_id
-                WHERE k.access_key_id = \(id)
+                WHERE k.access_key_id = \(id) AND k.enabled
                 """,
                 logger: logger
             )

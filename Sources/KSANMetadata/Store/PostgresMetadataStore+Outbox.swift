@@ -6,11 +6,18 @@ import PostgresNIO
 extension PostgresMetadataStore {
     /// Records an object or bucket event in the caller's transaction.
     func recordEvent(_ event: ObjectEvent, routingKey: String, on connection: PostgresConnection) async throws {
-        let payload = try MetadataJSON.string(event)
+        try await recordEvent(event, exchange: ObjectEvent.exchange, routingKey: routingKey, on: connection)
+    }
+
+    /// Records an event with a JSON body in the caller's transaction.
+    func recordEvent(
+        _ body: some Encodable, exchange: String, routingKey: String, on connection: PostgresConnection
+    ) async throws {
+        let payload = try MetadataJSON.string(body)
         try await connection.query(
             """
             INSERT INTO outbox (exchange, routing_key, payload)
-            VALUES (\(ObjectEvent.exchange), \(routingKey), \(payload)::jsonb)
+            VALUES (\(exchange), \(routingKey), \(payload)::jsonb)
             """,
             logger: logger
         )

@@ -6,34 +6,45 @@ extension PostgresMetadataStore {
     static let topologyLockKey: Int64 = 0x6B73_616E_746F_706F
 
     public func topology() async throws -> Topology {
-        try await transaction(readOnly: true) { connection in
-            var hosts: [Topology.Host] = []
-            let hostRows = try await connection.query(
-                """
-                SELECT h.id, h.endpoint,
-                       COALESCE(ARRAY(SELECT d.id FROM disks d WHERE d.host_id = h.id ORDER BY d.position, d.id),
-                                '{}'::text[])
-                FROM hosts h ORDER BY h.position, h.id
-                """,
-                logger: logger
-            )
-            for try await (id, endpoint, disks) in hostRows.decode((String, String, [String]).self) {
-                hosts.append(Topology.Host(id: id, endpoint: endpoint, disks: disks))
-            }
-            var pools: [Topology.Pool] = []
-            let poolRows = try await connection.query(
-                "SELECT id, k, m, replicas, is_default, disk_ids FROM pools ORDER BY position, id",
-                logger: logger
-            )
-            for try await (id, k, m, replicas, isDefault, disks) in poolRows.decode(
-                (String, Int?, Int?, Int?, Bool, [String]).self
-            ) {
-                pools.append(
-                    Topology.Pool(id: id, k: k, m: m, replicas: replicas, disks: disks, default: isDefault ? true : nil)
-                )
-            }
-            return Topology(hosts: hosts, pools: pools)
+        try await transaction(readOnly: true) { connection in try await topology(on: connection) }
+    }
+
+    /// The topology as the caller's transaction sees it.
+    func topology(on connection: PostgresConnection) async throws -> Topology {
+        var hosts: [Topology.Host] = []
+        let hostRows = try await connection.query(
+            """
+            SELECT h.id, h.endpoint,
+                   COALESCE(ARRAY(SELECT d.id FROM disks d WHERE d.host_id = h.id ORDER BY d.position, d.id),
+                            '{}'::text[])
+            FROM hosts h ORDER BY h.position, h.id
+            """,
+            logger: logger
+        )
+        for try await (id, endpoint, disks) in hostRows.decode((String, String, [String]).self) {
+            hosts.append(Topology.Host(id: id, endpoint: endpoint, disks: disks))
         }
+        var pools: [Topology.Pool] = []
+        let poolRows = try await connection.query(
+            "SELECT id, k, m, replicas, is_default, disk_ids FROM pools ORDER BY position, id",
+            logger: logger
+        )
+        for try await (id, k, m, replicas, isDefault, disks) in poolRows.decode(
+            (String, Int?, Int?, Int?, Bool, [String]).self
+        ) {
+            pools.append(
+                Topology.Pool(id: id, k: k, m: m, replicas: replicas, disks: disks, default: isDefault ? true : nil)
+            )
+        }
+        var settings: [String: DiskSettings] = [:]
+        let diskRows = try await connection.query(
+            "SELECT id, state, mode FROM disks WHERE state <> 'Good' OR mode <> 'ReadWrite'", logger: logger)
+        for try await (id, state, mode) in diskRows.decode((String, String, String).self) {
+            settings[id] = DiskSettings(
+                state: DiskSettings.State(rawValue: state) ?? .disabled,
+                mode: DiskSettings.Mode(rawValue: mode) ?? .readOnly)
+        }
+        return Topology(hosts: hosts, pools: pools, diskSettings: settings.isEmpty ? nil : settings)
     }
 
     /// Checks a topology: unique host, disk and pool ids, each disk on one host, at least one pool, at most one

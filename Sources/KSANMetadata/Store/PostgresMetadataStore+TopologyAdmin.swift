@@ -1,0 +1,179 @@
+import Foundation
+import PostgresNIO
+
+/// Changes of the topology one resource at a time, as the portal makes them. Each runs under the topology lock,
+/// checks the whole topology it would leave, and records a `topology.changed` event in its transaction.
+extension PostgresMetadataStore {
+    /// Adds a server. Throws `.conflict` if the id exists, `.invalidArgument` for a bad id or endpoint.
+    public func addServer(id: String, endpoint: String) async throws {
+        try Self.checkResourceId(id, "server")
+        guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw MetadataError(.invalidArgument, "The endpoint must be an http:// or https:// URL with a host")
+        }
+        try await topologyChange(TopologyChange(change: "server.added", id: id)) { connection in
+            let inserted = try await connection.query(
+                """
+                INSERT INTO hosts (id, endpoint, position)
+                VALUES (\(id), \(endpoint), (SELECT COALESCE(max(position) + 1, 0) FROM hosts))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                logger: logger)
+            guard try await !inserted.collect().isEmpty else { throw MetadataError(.conflict, "Server \(id) exists") }
+        }
+    }
+
+    /// Removes a server that has no disks left.
+    public func removeServer(id: String) async throws {
+        try await topologyChange(TopologyChange(change: "server.removed", id: id)) { connection in
+            let disks = try await connection.query("SELECT id FROM disks WHERE host_id = \(id) LIMIT 1", logger: logger)
+            guard try await disks.collect().isEmpty else {
+                throw MetadataError(.conflict, "Server \(id) still has disks: remove them first")
+            }
+            let deleted = try await connection.query("DELETE FROM hosts WHERE id = \(id) RETURNING id", logger: logger)
+            guard try await !deleted.collect().isEmpty else { throw MetadataError(.notFound, "No such server") }
+        }
+    }
+
+    /// Adds a disk to a server (Good and ReadWrite; it takes shards once a pool lists it).
+    public func addDisk(id: String, serverId: String) async throws {
+        try Self.checkResourceId(id, "disk")
+        try await topologyChange(TopologyChange(change: "disk.added", id: id)) { connection in
+            let host = try await connection.query("SELECT 1 FROM hosts WHERE id = \(serverId)", logger: logger)
+            guard try await !host.collect().isEmpty else { throw MetadataError(.notFound, "No such server") }
+            let inserted = try await connection.query(
+                """
+                INSERT INTO disks (id, host_id, position)
+                VALUES (\(id), \(serverId), (SELECT COALESCE(max(position) + 1, 0) FROM disks WHERE host_id = \(serverId)))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                logger: logger)
+            guard try await !inserted.collect().isEmpty else { throw MetadataError(.conflict, "Disk \(id) exists") }
+        }
+    }
+
+    /// Sets a disk's state and/or mode.
+    public func updateDisk(id: String, state: DiskSettings.State?, mode: DiskSettings.Mode?) async throws {
+        try await topologyChange(TopologyChange(change: "disk.updated", id: id)) { connection in
+            let updated = try await connection.query(
+                """
+                UPDATE disks SET state = COALESCE(\(state?.rawValue), state), mode = COALESCE(\(mode?.rawValue), mode)
+                WHERE id = \(id) RETURNING id
+                """,
+                logger: logger)
+            guard try await !updated.collect().isEmpty else { throw MetadataError(.notFound, "No such disk") }
+        }
+    }
+
+    /// Removes a disk that no pool lists and that holds no committed shard.
+    public func removeDisk(id: String) async throws {
+        try await topologyChange(TopologyChange(change: "disk.removed", id: id)) { connection in
+            let exists = try await connection.query("SELECT 1 FROM disks WHERE id = \(id) FOR UPDATE", logger: logger)
+            guard try await !exists.collect().isEmpty else { throw MetadataError(.notFound, "No such disk") }
+            let pools = try await connection.query(
+                "SELECT id FROM pools WHERE \(id) = ANY(disk_ids) ORDER BY id", logger: logger)
+            var listing: [String] = []
+            for try await pool in pools.decode(String.self) { listing.append(pool) }
+            guard listing.isEmpty else {
+                throw MetadataError(
+                    .conflict, "Disk \(id) is in pool(s) \(listing.joined(separator: ", ")): remove the pools first")
+            }
+            let held = try await connection.query(
+                "SELECT count(*) FROM placement WHERE \(id) = ANY(disk_ids)", logger: logger)
+            for try await count in held.decode(Int64.self) where count > 0 {
+                throw MetadataError(
+                    .conflict, "Disk \(id) holds shards of \(count) stored object part(s): they would be lost")
+            }
+            try await connection.query("DELETE FROM disks WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    /// Creates a pool over existing disks; refused if it could lose data with one server down.
+    public func createPool(_ pool: Topology.Pool) async throws {
+        try Self.checkResourceId(pool.id, "pool")
+        if pool.replicas != nil && (pool.k != nil || pool.m != nil) {
+            throw MetadataError(.invalidArgument, "Give either replicas or k and m, not both")
+        }
+        try await topologyChange(TopologyChange(change: "pool.created", id: pool.id)) { connection in
+            var topology = try await topology(on: connection)
+            guard !topology.pools.contains(where: { $0.id == pool.id }) else {
+                throw MetadataError(.conflict, "Pool \(pool.id) exists")
+            }
+            topology.pools.append(pool)
+            try PoolPlacement.validate(pool: pool, topology: topology)
+            let kind = pool.isReplicated ? "replicated" : "erasure"
+            if pool.default == true {
+                try await connection.query("UPDATE pools SET is_default = false", logger: logger)
+            }
+            try await connection.query(
+                """
+                INSERT INTO pools (id, kind, k, m, replicas, is_default, disk_ids, position)
+                VALUES (\(pool.id), \(kind), \(pool.k), \(pool.m), \(pool.replicas), \(pool.default ?? false),
+                        \(pool.disks), (SELECT COALESCE(max(position) + 1, 0) FROM pools))
+                """,
+                logger: logger)
+        }
+    }
+
+    /// Makes a pool the default of new buckets.
+    public func setDefaultPool(id: String) async throws {
+        try await topologyChange(TopologyChange(change: "pool.updated", id: id)) { connection in
+            let exists = try await connection.query("SELECT 1 FROM pools WHERE id = \(id)", logger: logger)
+            guard try await !exists.collect().isEmpty else { throw MetadataError(.notFound, "No such pool") }
+            try await connection.query("UPDATE pools SET is_default = (id = \(id))", logger: logger)
+        }
+    }
+
+    /// Removes a pool no bucket, upload or stored data uses, and that is not the default.
+    public func removePool(id: String) async throws {
+        try await topologyChange(TopologyChange(change: "pool.removed", id: id)) { connection in
+            let rows = try await connection.query(
+                "SELECT is_default, (SELECT count(*) FROM pools) FROM pools WHERE id = \(id)", logger: logger)
+            var found = false
+            for try await (isDefault, count) in rows.decode((Bool, Int64).self) {
+                found = true
+                if isDefault && count > 1 {
+                    throw MetadataError(.conflict, "Pool \(id) is the default: make another pool the default first")
+                }
+                if count == 1 { throw MetadataError(.conflict, "Pool \(id) is the only pool") }
+            }
+            guard found else { throw MetadataError(.notFound, "No such pool") }
+            let used = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM buckets WHERE pool_id = \(id))
+                     + (SELECT count(*) FROM multipart_uploads WHERE pool_id = \(id))
+                     + (SELECT count(*) FROM placement WHERE pool_id = \(id))
+                """,
+                logger: logger)
+            for try await count in used.decode(Int64.self) where count > 0 {
+                throw MetadataError(.conflict, "Pool \(id) is used by buckets, uploads or stored data")
+            }
+            try await connection.query("DELETE FROM pools WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    /// Runs a change under the topology lock and records its event in the same transaction.
+    func topologyChange(
+        _ change: TopologyChange, _ body: (PostgresConnection) async throws -> Void
+    ) async throws {
+        try await transaction { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.topologyLockKey))", logger: logger)
+                .collect()
+            try await body(connection)
+            try await recordEvent(
+                change, exchange: TopologyChange.exchange, routingKey: TopologyChange.routingKey, on: connection)
+        }
+        logger.info("Topology changed", metadata: ["ksan.change": "\(change.change)", "ksan.id": "\(change.id)"])
+    }
+
+    /// Ids of servers, disks and pools: 1 to 64 letters, digits, `.`, `_` or `-`.
+    static func checkResourceId(_ id: String, _ kind: String) throws {
+        guard (1...64).contains(id.utf8.count),
+            id.utf8.allSatisfy({
+                $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+                    || (0x61...0x7A).contains($0)
+            })
+        else {
+            throw MetadataError(.invalidArgument, "A \(kind) id is 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// `POST /api/v1/users`.
+public struct CreateUserRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["name"]
+    /// The display name.
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+/// `PATCH /api/v1/keys/{accessKeyId}`.
+public struct UpdateAccessKeyRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["enabled"]
+    public var enabled: Bool
+    public init(enabled: Bool) { self.enabled = enabled }
+}
+
+/// `POST /api/v1/api-keys`.
+public struct CreateAPIKeyRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["name"]
+    public var name: String
+    public init(name: String) { self.name = name }
+}
+
+/// `POST /api/v1/servers`.
+public struct CreateServerRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["id", "endpoint"]
+    public var id: String
+    /// The base URL of the server's OSD (`http://10.0.0.5:9101`).
+    public var endpoint: String
+    public init(id: String, endpoint: String) {
+        self.id = id
+        self.endpoint = endpoint
+    }
+}
+
+/// `POST /api/v1/disks`.
+public struct CreateDiskRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["id", "serverId"]
+    public var id: String
+    public var serverId: String
+    public init(id: String, serverId: String) {
+        self.id = id
+        self.serverId = serverId
+    }
+}
+
+/// `PATCH /api/v1/disks/{id}`: a new state, a new mode, or both.
+public struct UpdateDiskRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["state", "mode"]
+    /// `Good`, `Weak`, `Bad` or `Disabled`.
+    public var state: String?
+    /// `ReadWrite`, `ReadOnly` or `Maintenance`.
+    public var mode: String?
+    public init(state: String? = nil, mode: String? = nil) {
+        self.state = state
+        self.mode = mode
+    }
+}
+
+/// `POST /api/v1/pools`: erasure coded (`ec`: "4+2") or replicated (`replicas`: 3) over existing disks.
+public struct CreatePoolRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["id", "ec", "replicas", "failureDomain", "disks", "default"]
+    public var id: String
+    public var ec: String?
+    public var replicas: Int?
+    /// `host` (the default); `rack` is refused until servers have racks.
+    public var failureDomain: String?
+    public var disks: [String]
+    public var `default`: Bool?
+    public init(
+        id: String, ec: String? = nil, replicas: Int? = nil, failureDomain: String? = nil, disks: [String],
+        default: Bool? = nil
+    ) {
+        self.id = id
+        self.ec = ec
+        self.replicas = replicas
+        self.failureDomain = failureDomain
+        self.disks = disks
+        self.default = `default`
+    }
+}
+
+/// `PATCH /api/v1/pools/{id}`: `{"default": true}` makes it the default pool of new buckets.
+public struct UpdatePoolRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["default"]
+    public var `default`: Bool
+    public init(default: Bool) { self.default = `default` }
+}

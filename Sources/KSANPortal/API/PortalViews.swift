@@ -1,0 +1,107 @@
+import Foundation
+import KSANMetadata
+
+/// A list answer: `{"items": [...]}`.
+public struct ItemList<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+    public init(_ items: [Item]) { self.items = items }
+}
+
+/// A new S3 access key, with its secret: shown once.
+public struct CreatedAccessKey: Codable, Sendable, Hashable {
+    public var accessKeyId: String
+    public var secretKey: String
+    public var userId: String
+    public var enabled: Bool
+    public var createdAt: Date
+}
+
+/// A portal API key without its secret.
+public struct APIKeyView: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var createdAt: Date
+}
+
+/// A new portal API key, whole: shown once.
+public struct CreatedAPIKey: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var key: String
+    public var createdAt: Date
+}
+
+/// A server (host) and its disks.
+public struct ServerView: Codable, Sendable, Hashable {
+    public var id: String
+    public var endpoint: String
+    public var disks: [String]
+}
+
+/// A disk, the server it is on, its state and mode, and the pools that list it.
+public struct DiskView: Codable, Sendable, Hashable {
+    public var id: String
+    public var serverId: String
+    /// `Good`, `Weak`, `Bad` or `Disabled`.
+    public var state: String
+    /// `ReadWrite`, `ReadOnly` or `Maintenance`.
+    public var mode: String
+    public var pools: [String]
+}
+
+/// A disk pool.
+public struct PoolView: Codable, Sendable, Hashable {
+    /// `erasure` or `replicated`.
+    public var kind: String
+    public var id: String
+    public var k: Int?
+    public var m: Int?
+    public var replicas: Int?
+    public var isDefault: Bool
+    public var disks: [String]
+}
+
+/// A bucket and what it holds.
+public struct BucketView: Codable, Sendable, Hashable {
+    public var name: String
+    public var id: String
+    public var ownerId: String
+    public var ownerName: String
+    public var poolId: String
+    public var region: String
+    public var createdAt: Date
+    public var objectCount: Int64
+    public var bytes: Int64
+}
+
+/// The one-screen summary of `ksanctl status`.
+public struct StatusReport: Codable, Sendable, Hashable {
+    public var servers: Int
+    public var disks: Int
+    public var pools: Int
+    public var defaultPool: String?
+    public var users: Int
+    public var buckets: Int
+    public var objects: Int64
+    public var bytes: Int64
+    public var queues: QueueLengths
+}
+
+extension BucketView {
+    init(_ usage: BucketUsage) {
+        self.init(
+            name: usage.bucket.name, id: usage.bucket.id, ownerId: usage.bucket.ownerId,
+            ownerName: usage.bucket.ownerDisplayName, poolId: usage.bucket.poolId, region: usage.bucket.region,
+            createdAt: usage.bucket.createdAt, objectCount: usage.objectCount, bytes: usage.bytes)
+    }
+}
+
+extension PoolView {
+    init(_ pool: Topology.Pool, isDefault: Bool) {
+        self.init(
+            kind: pool.isReplicated ? "replicated" : "erasure", id: pool.id,
+            k: pool.isReplicated ? nil : pool.dataShards,
+            m: pool.isReplicated ? nil : pool.parityShards, replicas: pool.replicas, isDefault: isDefault,
+            disks: pool.disks)
+    }
+}

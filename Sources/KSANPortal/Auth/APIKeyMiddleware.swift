@@ -1,0 +1,33 @@
+import HTTPTypes
+import Hummingbird
+import KSANMetadata
+
+/// Every route but the health check and the OpenAPI document needs an API key, in `Authorization: Bearer <key>` or
+/// `X-API-Key: <key>`. A missing, malformed, unknown or wrong key is 401 `Unauthorized`, with nothing more said.
+public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
+    let store: PostgresMetadataStore
+    /// Paths served without a key.
+    static var openPaths: Set<String> { ["/api/v1/health", "/api/v1/openapi.json"] }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let text = Self.presentedKey(request), let key = APIKey(text),
+            let record = try await store.apiKey(id: key.id), key.matches(record)
+        else {
+            throw PortalError.unauthorized
+        }
+        return try await next(request, context)
+    }
+
+    static func presentedKey(_ request: Request) -> String? {
+        if let authorization = request.headers[.authorization] {
+            let prefix = "Bearer "
+            guard authorization.hasPrefix(prefix) else { return nil }
+            return String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        }
+        if let name = HTTPField.Name("X-API-Key"), let value = request.headers[name] { return value }
+        return nil
+    }
+}

@@ -1,0 +1,1690 @@
+/// The OpenAPI 3 document of `/api/v1`, served at `/api/v1/openapi.json`. Tests validate it
+/// (openapi-spec-validator), check it against the route table, and fuzz the running portal against it
+/// (schemathesis).
+public enum OpenAPIDocument {
+    public static let json = #"""
+        {
+         "components": {
+          "parameters": {
+           "id": {
+            "in": "path",
+            "name": "id",
+            "required": true,
+            "schema": {
+             "type": "string"
+            }
+           },
+           "key": {
+            "in": "path",
+            "name": "key",
+            "required": true,
+            "schema": {
+             "type": "string"
+            }
+           },
+           "name": {
+            "in": "path",
+            "name": "name",
+            "required": true,
+            "schema": {
+             "type": "string"
+            }
+           },
+           "user": {
+            "in": "path",
+            "name": "user",
+            "required": true,
+            "schema": {
+             "type": "string"
+            }
+           }
+          },
+          "responses": {
+           "BadRequest": {
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            },
+            "description": "The request is not valid"
+           },
+           "Conflict": {
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            },
+            "description": "Conflicts with what exists"
+           },
+           "NotFound": {
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            },
+            "description": "No such resource"
+           },
+           "Unauthorized": {
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            },
+            "description": "No valid API key"
+           }
+          },
+          "schemas": {
+           "APIKey": {
+            "additionalProperties": false,
+            "properties": {
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             },
+             "name": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "name",
+             "createdAt"
+            ],
+            "type": "object"
+           },
+           "AccessKey": {
+            "additionalProperties": false,
+            "properties": {
+             "accessKeyId": {
+              "type": "string"
+             },
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "enabled": {
+              "type": "boolean"
+             },
+             "userId": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "accessKeyId",
+             "userId",
+             "enabled",
+             "createdAt"
+            ],
+            "type": "object"
+           },
+           "Bucket": {
+            "additionalProperties": false,
+            "properties": {
+             "bytes": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             },
+             "name": {
+              "type": "string"
+             },
+             "objectCount": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "ownerId": {
+              "type": "string"
+             },
+             "ownerName": {
+              "type": "string"
+             },
+             "poolId": {
+              "type": "string"
+             },
+             "region": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "name",
+             "id",
+             "ownerId",
+             "ownerName",
+             "poolId",
+             "region",
+             "createdAt",
+             "objectCount",
+             "bytes"
+            ],
+            "type": "object"
+           },
+           "CreateAPIKey": {
+            "additionalProperties": false,
+            "properties": {
+             "name": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$",
+              "type": "string"
+             }
+            },
+            "required": [
+             "name"
+            ],
+            "type": "object"
+           },
+           "CreateDisk": {
+            "additionalProperties": false,
+            "properties": {
+             "id": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[A-Za-z0-9._-]+$",
+              "type": "string"
+             },
+             "serverId": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "serverId"
+            ],
+            "type": "object"
+           },
+           "CreatePool": {
+            "additionalProperties": false,
+            "oneOf": [
+             {
+              "required": [
+               "ec"
+              ]
+             },
+             {
+              "required": [
+               "replicas"
+              ]
+             }
+            ],
+            "properties": {
+             "default": {
+              "type": "boolean"
+             },
+             "disks": {
+              "items": {
+               "type": "string"
+              },
+              "minItems": 1,
+              "type": "array"
+             },
+             "ec": {
+              "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9][0-9]?)\\+(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9][0-9]?)$",
+              "type": "string"
+             },
+             "failureDomain": {
+              "enum": [
+               "host"
+              ],
+              "type": "string"
+             },
+             "id": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[A-Za-z0-9._-]+$",
+              "type": "string"
+             },
+             "replicas": {
+              "maximum": 255,
+              "minimum": 1,
+              "type": "integer"
+             }
+            },
+            "required": [
+             "id",
+             "disks"
+            ],
+            "type": "object"
+           },
+           "CreateServer": {
+            "additionalProperties": false,
+            "properties": {
+             "endpoint": {
+              "pattern": "^https?://[A-Za-z0-9.-]+(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?/?$",
+              "type": "string"
+             },
+             "id": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[A-Za-z0-9._-]+$",
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "endpoint"
+            ],
+            "type": "object"
+           },
+           "CreateUser": {
+            "additionalProperties": false,
+            "properties": {
+             "name": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$",
+              "type": "string"
+             }
+            },
+            "required": [
+             "name"
+            ],
+            "type": "object"
+           },
+           "CreatedAPIKey": {
+            "additionalProperties": false,
+            "properties": {
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             },
+             "key": {
+              "type": "string"
+             },
+             "name": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "name",
+             "key",
+             "createdAt"
+            ],
+            "type": "object"
+           },
+           "CreatedAccessKey": {
+            "additionalProperties": false,
+            "properties": {
+             "accessKeyId": {
+              "type": "string"
+             },
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "enabled": {
+              "type": "boolean"
+             },
+             "secretKey": {
+              "type": "string"
+             },
+             "userId": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "accessKeyId",
+             "secretKey",
+             "userId",
+             "enabled",
+             "createdAt"
+            ],
+            "type": "object"
+           },
+           "Disk": {
+            "additionalProperties": false,
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "mode": {
+              "enum": [
+               "ReadWrite",
+               "ReadOnly",
+               "Maintenance"
+              ],
+              "type": "string"
+             },
+             "pools": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "serverId": {
+              "type": "string"
+             },
+             "state": {
+              "enum": [
+               "Good",
+               "Weak",
+               "Bad",
+               "Disabled"
+              ],
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "serverId",
+             "state",
+             "mode",
+             "pools"
+            ],
+            "type": "object"
+           },
+           "Error": {
+            "additionalProperties": false,
+            "properties": {
+             "error": {
+              "additionalProperties": false,
+              "properties": {
+               "code": {
+                "type": "string"
+               },
+               "message": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "code",
+               "message"
+              ],
+              "type": "object"
+             }
+            },
+            "required": [
+             "error"
+            ],
+            "type": "object"
+           },
+           "Pool": {
+            "additionalProperties": false,
+            "properties": {
+             "disks": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "id": {
+              "type": "string"
+             },
+             "isDefault": {
+              "type": "boolean"
+             },
+             "k": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "kind": {
+              "enum": [
+               "erasure",
+               "replicated"
+              ],
+              "type": "string"
+             },
+             "m": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "replicas": {
+              "format": "int64",
+              "type": "integer"
+             }
+            },
+            "required": [
+             "kind",
+             "id",
+             "isDefault",
+             "disks"
+            ],
+            "type": "object"
+           },
+           "Queues": {
+            "additionalProperties": false,
+            "properties": {
+             "garbage": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "outbox": {
+              "additionalProperties": false,
+              "properties": {
+               "oldestAgeSeconds": {
+                "type": "number"
+               },
+               "pending": {
+                "format": "int64",
+                "type": "integer"
+               }
+              },
+              "required": [
+               "pending",
+               "oldestAgeSeconds"
+              ],
+              "type": "object"
+             },
+             "repair": {
+              "format": "int64",
+              "type": "integer"
+             }
+            },
+            "required": [
+             "repair",
+             "garbage",
+             "outbox"
+            ],
+            "type": "object"
+           },
+           "Server": {
+            "additionalProperties": false,
+            "properties": {
+             "disks": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "endpoint": {
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "endpoint",
+             "disks"
+            ],
+            "type": "object"
+           },
+           "Status": {
+            "additionalProperties": false,
+            "properties": {
+             "buckets": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "bytes": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "defaultPool": {
+              "type": "string"
+             },
+             "disks": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "objects": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "pools": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "queues": {
+              "$ref": "#/components/schemas/Queues"
+             },
+             "servers": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "users": {
+              "format": "int64",
+              "type": "integer"
+             }
+            },
+            "required": [
+             "servers",
+             "disks",
+             "pools",
+             "users",
+             "buckets",
+             "objects",
+             "bytes",
+             "queues"
+            ],
+            "type": "object"
+           },
+           "UpdateAccessKey": {
+            "additionalProperties": false,
+            "properties": {
+             "enabled": {
+              "type": "boolean"
+             }
+            },
+            "required": [
+             "enabled"
+            ],
+            "type": "object"
+           },
+           "UpdateDisk": {
+            "additionalProperties": false,
+            "minProperties": 1,
+            "properties": {
+             "mode": {
+              "enum": [
+               "ReadWrite",
+               "ReadOnly",
+               "Maintenance"
+              ],
+              "type": "string"
+             },
+             "state": {
+              "enum": [
+               "Good",
+               "Weak",
+               "Bad",
+               "Disabled"
+              ],
+              "type": "string"
+             }
+            },
+            "type": "object"
+           },
+           "UpdatePool": {
+            "additionalProperties": false,
+            "properties": {
+             "default": {
+              "enum": [
+               true
+              ],
+              "type": "boolean"
+             }
+            },
+            "required": [
+             "default"
+            ],
+            "type": "object"
+           },
+           "User": {
+            "additionalProperties": false,
+            "properties": {
+             "bucketCount": {
+              "format": "int64",
+              "type": "integer"
+             },
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "displayName": {
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             },
+             "keyCount": {
+              "format": "int64",
+              "type": "integer"
+             }
+            },
+            "required": [
+             "id",
+             "displayName",
+             "createdAt",
+             "keyCount",
+             "bucketCount"
+            ],
+            "type": "object"
+           }
+          },
+          "securitySchemes": {
+           "apiKeyHeader": {
+            "in": "header",
+            "name": "X-API-Key",
+            "type": "apiKey"
+           },
+           "bearer": {
+            "scheme": "bearer",
+            "type": "http"
+           }
+          }
+         },
+         "info": {
+          "description": "The control plane of a KSAN cluster. Authenticate with `Authorization: Bearer <API key>` or `X-API-Key: <API key>`.",
+          "title": "KSAN portal API",
+          "version": "1"
+         },
+         "openapi": "3.0.3",
+         "paths": {
+          "/api-keys": {
+           "get": {
+            "operationId": "listAPIKeys",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/APIKey"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "The portal's API keys (without secrets)"
+           },
+           "post": {
+            "operationId": "createAPIKey",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateAPIKey"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/CreatedAPIKey"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Create an API key (shown once)"
+           }
+          },
+          "/api-keys/{id}": {
+           "delete": {
+            "operationId": "deleteAPIKey",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             }
+            },
+            "summary": "Delete an API key (not the last one)"
+           }
+          },
+          "/buckets": {
+           "get": {
+            "operationId": "listBuckets",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Bucket"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List buckets with their usage"
+           }
+          },
+          "/buckets/{name}": {
+           "get": {
+            "operationId": "getBucket",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/name"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Bucket"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A bucket with its usage"
+           }
+          },
+          "/disks": {
+           "get": {
+            "operationId": "listDisks",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Disk"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List disks"
+           },
+           "post": {
+            "operationId": "createDisk",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateDisk"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Disk"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Add a disk to a server"
+           }
+          },
+          "/disks/{id}": {
+           "delete": {
+            "operationId": "deleteDisk",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             }
+            },
+            "summary": "Remove a disk no pool lists and that holds no shard"
+           },
+           "get": {
+            "operationId": "getDisk",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Disk"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A disk"
+           },
+           "patch": {
+            "operationId": "updateDisk",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/UpdateDisk"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Disk"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Set a disk's state or mode"
+           }
+          },
+          "/health": {
+           "get": {
+            "operationId": "health",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "properties": {
+                  "status": {
+                   "enum": [
+                    "ok"
+                   ],
+                   "type": "string"
+                  }
+                 },
+                 "required": [
+                  "status"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             }
+            },
+            "security": [],
+            "summary": "Liveness (no key needed)"
+           }
+          },
+          "/keys": {
+           "get": {
+            "operationId": "listKeys",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/AccessKey"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "Every S3 access key"
+           }
+          },
+          "/keys/{key}": {
+           "delete": {
+            "operationId": "deleteKey",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/key"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Delete an S3 access key"
+           },
+           "get": {
+            "operationId": "getKey",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/key"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/AccessKey"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "An S3 access key"
+           },
+           "patch": {
+            "operationId": "updateKey",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/key"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/UpdateAccessKey"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/AccessKey"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Enable or disable an S3 access key"
+           }
+          },
+          "/openapi.json": {
+           "get": {
+            "operationId": "openapi",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             }
+            },
+            "security": [],
+            "summary": "This document (no key needed)"
+           }
+          },
+          "/pools": {
+           "get": {
+            "operationId": "listPools",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Pool"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List disk pools"
+           },
+           "post": {
+            "operationId": "createPool",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreatePool"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Pool"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Create a pool (refused if it could lose data with one server down)"
+           }
+          },
+          "/pools/{id}": {
+           "delete": {
+            "operationId": "deletePool",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             }
+            },
+            "summary": "Remove a pool nothing uses"
+           },
+           "get": {
+            "operationId": "getPool",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Pool"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A disk pool"
+           },
+           "patch": {
+            "operationId": "updatePool",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/UpdatePool"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Pool"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Make a pool the default"
+           }
+          },
+          "/servers": {
+           "get": {
+            "operationId": "listServers",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Server"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List servers"
+           },
+           "post": {
+            "operationId": "createServer",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateServer"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Server"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Add a server"
+           }
+          },
+          "/servers/{id}": {
+           "delete": {
+            "operationId": "deleteServer",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             }
+            },
+            "summary": "Remove a server without disks"
+           },
+           "get": {
+            "operationId": "getServer",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Server"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A server"
+           }
+          },
+          "/status": {
+           "get": {
+            "operationId": "getStatus",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Status"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "The one-screen summary"
+           }
+          },
+          "/users": {
+           "get": {
+            "operationId": "listUsers",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/User"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List users"
+           },
+           "post": {
+            "operationId": "createUser",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateUser"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/User"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Create a user"
+           }
+          },
+          "/users/{user}": {
+           "delete": {
+            "operationId": "deleteUser",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/user"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             }
+            },
+            "summary": "Delete a user and their keys (not while they own buckets)"
+           },
+           "get": {
+            "operationId": "getUser",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/user"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/User"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A user, by id or name"
+           }
+          },
+          "/users/{user}/keys": {
+           "get": {
+            "operationId": "listUserKeys",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/user"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/AccessKey"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A user's S3 access keys"
+           },
+           "post": {
+            "operationId": "createUserKey",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/user"
+             }
+            ],
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/CreatedAccessKey"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Create an S3 access key (its secret is shown once)"
+           }
+          }
+         },
+         "security": [
+          {
+           "bearer": []
+          },
+          {
+           "apiKeyHeader": []
+          }
+         ],
+         "servers": [
+          {
+           "url": "/api/v1"
+          }
+         ]
+        }
+        """#
+}

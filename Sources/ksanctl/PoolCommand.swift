@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import KSANPortal
+
+struct PoolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pool", abstract: "The cluster's disk pools.",
+        subcommands: [Create.self, List.self, Get.self, SetDefault.self, Remove.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a pool over existing disks; refused if one server down could lose data.",
+            discussion: """
+                Examples:
+                  ksanctl pool create wide --ec 4+2 --disks osd1-d1,osd2-d1,osd3-d1,osd4-d1,osd5-d1,osd6-d1
+                  ksanctl pool create copies --replicas 3 --disks osd1-d2,osd2-d2,osd3-d2 --default
+                """)
+        @Argument(help: "The pool id.") var id: String
+        @Option(help: "Erasure coding, K+M (4+2, 8+4).") var ec: String?
+        @Option(help: "Replication: N copies.") var replicas: Int?
+        @Option(help: "What one lost stripe share may not exceed: host (rack is not recorded yet).")
+        var failureDomain = "host"
+        @Option(help: "The disks, comma-separated.") var disks: String
+        @Flag(help: "Make it the default pool of new buckets.") var `default` = false
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            let body = CreatePoolRequest(
+                id: id, ec: ec, replicas: replicas, failureDomain: failureDomain,
+                disks: disks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                default: self.default ? true : nil)
+            try await Output.run {
+                let pool: PoolView = try await client.post("/pools", body)
+                try Output.show([pool], json: options.json, columns: PoolCommand.columns)
+            }
+        }
+    }
+
+    struct SetDefault: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-default", abstract: "Make a pool the default of new buckets.",
+            discussion: "Example: ksanctl pool set-default wide")
+        @Argument(help: "The pool id.") var id: String
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let pool: PoolView = try await client.patch(
+                    "/pools/" + PortalClient.segment(id), UpdatePoolRequest(default: true))
+                try Output.show([pool], json: options.json, columns: PoolCommand.columns)
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a pool no bucket, upload or stored data uses (not the default).",
+            discussion: "Example: ksanctl pool remove old")
+        @Argument(help: "The pool id.") var id: String
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                try await client.delete("/pools/" + PortalClient.segment(id))
+                if !options.json { print("removed pool \(id)") }
+            }
+        }
+    }
+
+    static var columns: [(String, (PoolView) -> String)] {
+        [
+            ("ID", \.id), ("SCHEME", PoolCommand.scheme), ("DEFAULT", { $0.isDefault ? "yes" : "" }),
+            ("DISKS", { $0.disks.joined(separator: ",") }),
+        ]
+    }
+
+    static func scheme(_ pool: PoolView) -> String {
+        if let replicas = pool.replicas { return "\(replicas) replicas" }
+        return "EC \(pool.k ?? 0)+\(pool.m ?? 0)"
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List pools.", discussion: "Example: ksanctl pool list")
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let pools: ItemList<PoolView> = try await client.get("/pools")
+                try Output.show(pools.items, json: options.json, columns: PoolCommand.columns)
+            }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one pool.", discussion: "Example: ksanctl pool get default")
+        @Argument(help: "The pool id.") var id: String
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let pool: PoolView = try await client.get("/pools/" + PortalClient.segment(id))
+                try Output.show(
+                    pool, json: options.json,
+                    fields: [
+                        ("id", \.id), ("scheme", PoolCommand.scheme), ("default", { $0.isDefault ? "yes" : "no" }),
+                        ("disks", { $0.disks.joined(separator: ", ") }),
+                    ])
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import KSANPortal
+import KSANS3
+import NIOCore
+import Testing
+
+/// `ksanctl` against a live portal over a real cluster: every command, its output and its exit status, and what the
+/// gateway does with the keys it manages.
+@Suite("ksanctl and the portal", .serialized)
+struct PortalTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    /// Runs `ksanctl` with the cluster's portal and key in its environment (or `environment` instead).
+    static func ksanctl(_ cluster: TestCluster, _ arguments: [String], environment: [String: String]? = nil) throws
+        -> Run
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: cluster.bin + "/ksanctl")
+        process.arguments = arguments
+        process.environment =
+            environment ?? [
+                "KSAN_PORTAL_URL": "http://127.0.0.1:\(cluster.portalPort)", "KSAN_API_KEY": cluster.apiKey.text,
+                "HOME": cluster.root,
+            ]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+            error: String(decoding: error, as: UTF8.self))
+    }
+
+    static func json(_ run: Run) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(run.output.utf8))
+    }
+
+    @Test("every ksanctl command against a live portal, with its error cases")
+    func commands() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.startPortal()
+            let ctl = { (arguments: [String]) in try Self.ksanctl(cluster, arguments) }
+
+            // status, servers, disks, pools.
+            let status = try ctl(["status"])
+            #expect(status.status == 0)
+            #expect(status.output.contains("servers 3  disks 6  pools 1 (default default)"), "\(status.output)")
+            let statusJSON = try #require(try Self.json(try ctl(["status", "--json"])) as? [String: Any])
+            #expect(statusJSON["servers"] as? Int == 3)
+            #expect(try ctl(["server", "list"]).output.contains("osd2"))
+            #expect(try ctl(["server", "get", "osd1"]).output.contains("osd1-d1, osd1-d2"))
+            #expect(try ctl(["disk", "list", "--json"]).output.contains("\"serverId\" : \"osd3\""))
+            #expect(try ctl(["disk", "get", "osd2-d2"]).output.contains("osd2"))
+            #expect(try ctl(["pool", "list"]).output.contains("EC 4+2"))
+            #expect(try ctl(["pool", "get", "default"]).output.contains("default  yes"))
+            for missing in [["server", "get", "nope"], ["disk", "get", "nope"], ["pool", "get", "nope"]] {
+                let run = try ctl(missing)
+                #expect(run.status == 1, "\(missing)")
+                #expect(run.error.contains("HTTP 404"), "\(missing): \(run.error)")
+            }
+
+            // Users and keys, and what the gateway makes of them.
+            #expect(try ctl(["user", "create", "carol"]).status == 0)
+            let duplicate = try ctl(["user", "create", "carol"])
+            #expect(duplicate.status == 1)
+            #expect(duplicate.error.contains("exists") && duplicate.error.contains("HTTP 409"))
+            let created = try #require(try Self.json(try ctl(["key", "create", "carol", "--json"])) as? [String: Any])
+            let accessKey = try #require(created["accessKeyId"] as? String)
+            let secretKey = try #require(created["secretKey"] as? String)
+            let carol = SigV4Signer(accessKeyId: accessKey, secretKey: secretKey, region: "us-east-1")
+            #expect(try await cluster.s3("PUT", "/carols", as: carol).status == 200)
+            #expect(
+                try await cluster.s3("PUT", "/carols/a.txt", body: ByteBuffer(string: "hello"), as: carol).status == 200
+            )
+            #expect(try ctl(["user", "list"]).output.contains("carol  1     1"))
+            let keys = try ctl(["key", "list", "carol"])
+            #expect(
+                keys.output.contains(accessKey) && keys.output.contains("enabled") && !keys.output.contains(secretKey))
+            #expect(try ctl(["key", "list"]).output.contains(cluster.accessKey))
+            let bucket = try ctl(["bucket", "info", "carols"])
+            #expect(bucket.output.contains("carol (") && bucket.output.contains("objects  1"), "\(bucket.output)")
+            #expect(try ctl(["bucket", "list"]).output.contains("carols"))
+            #expect(try ctl(["bucket", "info", "nope"]).status == 1)
+
+            // A disabled key is refused by the gateway within seconds; enabled again, it works again.
+            #expect(try ctl(["key", "disable", accessKey]).output.contains("disabled"))
+            try await Self.eventually("the gateway refuses the disabled key") {
+                let reply = try await cluster.s3("GET", "/carols", as: carol)
+                return reply.status == 403 && String(buffer: reply.body).contains("InvalidAccessKeyId")
+            }
+            #expect(try ctl(["key", "enable", accessKey]).status == 0)
+            try await Self.eventually("the gateway accepts the enabled key") {
+                try await cluster.s3("GET", "/carols", as: carol).status == 200
+            }
+            #expect(try ctl(["key", "disable", "NOSUCHKEY"]).status == 1)
+
+            // A user who owns buckets stays; once they are gone, the user and keys go.
+            let owner = try ctl(["user", "remove", "carol"])
+            #expect(owner.status == 1 && owner.error.contains("owns buckets"))
+            #expect(try await cluster.s3("DELETE", "/carols/a.txt", as: carol).status == 204)
+            #expect(try await cluster.s3("DELETE", "/carols", as: carol).status == 204)
+            #expect(try ctl(["key", "remove", accessKey]).status == 0)
+            #expect(try ctl(["key", "remove", accessKey]).status == 1)
+            #expect(try ctl(["user", "remove", "carol"]).status == 0)
+            #expect(try ctl(["user", "get", "carol"]).status == 1)
+
+            // API keys: a new one works, the bootstrap one can be removed with it, the last one cannot.
+            let newKey = try #require(try Self.json(try ctl(["api-key", "create", "ops", "--json"])) as? [String: Any])
+            let newText = try #require(newKey["key"] as? String)
+            let newId = try #require(newKey["id"] as? String)
+            #expect(try ctl(["api-key", "list"]).output.contains("ops"))
+            #expect(try ctl(["api-key", "remove", cluster.apiKey.id, "--api-key", newText]).status == 0)
+            let last = try ctl(["api-key", "remove", newId, "--api-key", newText])
+            #expect(last.status == 1 && last.error.contains("last API key"))
+            // The removed key is refused: exit 3, and the portal says nothing more than Unauthorized.
+            let refused = try ctl(["status"])
+            #expect(refused.status == 3)
+            #expect(refused.error.contains("Unauthorized (HTTP 401"))
+
+            // Where the portal and key come from, and what happens when they are missing or wrong.
+            let noURL = try Self.ksanctl(cluster, ["status"], environment: ["HOME": cluster.root])
+            #expect(noURL.status == 64 && noURL.error.contains("no portal URL"))
+            let configPath = cluster.root + "/ksanctl.conf"
+            try "# test\nportal_url = http://127.0.0.1:\(cluster.portalPort)\napi_key = \"\(newText)\"\n".write(
+                toFile: configPath, atomically: true, encoding: .utf8)
+            let fromFile = try Self.ksanctl(
+                cluster, ["status", "--config", configPath], environment: ["HOME": cluster.root])
+            #expect(fromFile.status == 0, "\(fromFile.error)")
+            let unreachable = try Self.ksanctl(
+                cluster, ["status", "--portal-url", "http://127.0.0.1:1", "--api-key", newText],
+                environment: ["HOME": cluster.root])
+            #expect(unreachable.status == 4 && unreachable.error.contains("cannot reach the portal"))
+            #expect(try Self.ksanctl(cluster, ["--help"], environment: [:]).output.contains("Examples:"))
+        }
+    }
+
+    static func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("not within 20 s: \(what)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+}
