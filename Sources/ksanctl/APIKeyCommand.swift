@@ -46,11 +46,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         @OptionGroup var options: PortalOptions
 
         func run() async throws {
-            let client = try options.client()
-            try await Output.run {
-                try await client.delete("/api-keys/" + PortalClient.segment(id))
-                if !options.json { print("removed API key \(id)") }
-            }
+            try await Output.remove("/api-keys/" + PortalClient.segment(id), "API key \(id)", options)
         }
     }
 }

@@ -67,13 +67,7 @@ struct DiskCommand: AsyncParsableCommand {
         @Argument(help: "The disk id.") var id: String
         @OptionGroup var options: PortalOptions
 
-        func run() async throws {
-            let client = try options.client()
-            try await Output.run {
-                try await client.delete("/disks/" + PortalClient.segment(id))
-                if !options.json { print("removed disk \(id)") }
-            }
-        }
+        func run() async throws { try await Output.remove("/disks/" + PortalClient.segment(id), "disk \(id)", options) }
     }
 
     struct List: AsyncParsableCommand {

@@ -86,11 +86,7 @@ struct KeyCommand: AsyncParsableCommand {
         @OptionGroup var options: PortalOptions
 
         func run() async throws {
-            let client = try options.client()
-            try await Output.run {
-                try await client.delete("/keys/" + PortalClient.segment(accessKey))
-                if !options.json { print("removed key \(accessKey)") }
-            }
+            try await Output.remove("/keys/" + PortalClient.segment(accessKey), "key \(accessKey)", options)
         }
     }
 }

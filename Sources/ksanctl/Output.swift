@@ -65,6 +65,15 @@ enum Output {
         return formatter.string(from: date)
     }
 
+    /// Deletes the resource at `path` and says so (nothing with --json).
+    static func remove(_ path: String, _ what: String, _ options: PortalOptions) async throws {
+        let client = try options.client()
+        try await run {
+            try await client.delete(path)
+            if !options.json { print("removed \(what)") }
+        }
+    }
+
     /// Runs a call, turning its failure into a message on stderr and the documented exit status.
     static func run(_ body: () async throws -> Void) async throws {
         do {

@@ -61,13 +61,7 @@ struct PoolCommand: AsyncParsableCommand {
         @Argument(help: "The pool id.") var id: String
         @OptionGroup var options: PortalOptions
 
-        func run() async throws {
-            let client = try options.client()
-            try await Output.run {
-                try await client.delete("/pools/" + PortalClient.segment(id))
-                if !options.json { print("removed pool \(id)") }
-            }
-        }
+        func run() async throws { try await Output.remove("/pools/" + PortalClient.segment(id), "pool \(id)", options) }
     }
 
     static var columns: [(String, (PoolView) -> String)] {

@@ -31,11 +31,7 @@ struct ServerCommand: AsyncParsableCommand {
         @OptionGroup var options: PortalOptions
 
         func run() async throws {
-            let client = try options.client()
-            try await Output.run {
-                try await client.delete("/servers/" + PortalClient.segment(id))
-                if !options.json { print("removed server \(id)") }
-            }
+            try await Output.remove("/servers/" + PortalClient.segment(id), "server \(id)", options)
         }
     }
 

@@ -73,11 +73,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var options: PortalOptions
 
         func run() async throws {
-            let client = try options.client()
-            try await Output.run {
-                try await client.delete("/users/" + PortalClient.segment(user))
-                if !options.json { print("removed user \(user)") }
-            }
+            try await Output.remove("/users/" + PortalClient.segment(user), "user \(user)", options)
         }
     }
 }
