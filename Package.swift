@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "KSANS3",
             dependencies: [
-                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata",
+                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata", "KSANBus",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-gateway",
             dependencies: [
-                "KSANS3",
+                "KSANS3", "KSANBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

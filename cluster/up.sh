@@ -376,14 +376,13 @@ pg_create_db "$KSAN_PG_PORT" ksan || die "could not create database ksan on 127.
 KSAN_RMQ_USER=ksan KSAN_RMQ_PASSWORD=$AMQP_PASSWORD rmq_start "$KSAN_HOME/rabbitmq" "$KSAN_AMQP_PORT" 9>&- ||
     die "RabbitMQ did not start (see $KSAN_HOME/rabbitmq/rabbitmq.log)"
 
-# The admin keys are read from their file (0600), the broker's URL from the environment: never passed on a command
-# line that every local user can see.
+# The admin keys are read from their file (0600), the broker's URL (metadata and gateway) from the environment:
+# never passed on a command line that every local user can see.
 export KSAN_AMQP_URL=amqp://ksan:$AMQP_PASSWORD@127.0.0.1:$KSAN_AMQP_PORT/
 start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
     --postgres-url "$PG_URL" --topology "$TOPOLOGY_FILE" \
     --admin-keys-file "$KEYS_FILE" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready metadata "$KSAN_METADATA_PORT"
-unset KSAN_AMQP_URL
 
 for ((i = 1; i <= KSAN_OSDS; i++)); do
     disk_args=()
@@ -396,6 +395,7 @@ for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; do
 start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
     --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
+unset KSAN_AMQP_URL # the gateway hears topology and key changes from the bus; the portal does not need it
 
 start portal "$KSAN_PORTAL_PORT" ksan-portal --listen "127.0.0.1:$KSAN_PORTAL_PORT" --postgres-url "$PG_URL" \
     --api-key-file "$API_KEY_FILE"

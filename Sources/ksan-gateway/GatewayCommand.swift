@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
+import KSANBus
 import KSANCore
 import KSANS3
 import Logging
@@ -58,6 +60,14 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
 
+    @Option(
+        name: .customLong("amqp-url"),
+        help: """
+            The RabbitMQ broker whose topology and key changes reach this gateway at once \
+            (amqp://user:password@host:port/vhost; default: $KSAN_AMQP_URL). Without it, caches expire in 10 s.
+            """)
+    var amqpURL: String?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -96,7 +106,10 @@ struct GatewayCommand: AsyncParsableCommand {
             gcInterval: gcInterval, intentAge: intentAge, gcGrace: gcGrace, repairInterval: repairInterval,
             clusterKey: try ClusterKey.load(file: clusterKeyFile),
             sigV2MaxExpiry: sigV2MaxExpiry > 0 ? sigV2MaxExpiry : nil,
-            maxUnauthenticatedForms: maxUnauthenticatedForms)
+            maxUnauthenticatedForms: maxUnauthenticatedForms,
+            bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
+                try RabbitMQConfiguration(url: $0)
+            })
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KSANPortal
 import KSANS3
+import KSANTestSupport
 import NIOCore
 import Testing
 
@@ -45,7 +46,8 @@ struct PortalTests {
 
     @Test("every ksanctl command against a live portal, with its error cases")
     func commands() async throws {
-        try await TestCluster.with { cluster in
+        // With the run's broker: the gateway hears of key changes at once instead of after its 10 s cache.
+        try await TestCluster.with(amqpURL: try PrivateBroker.sharedURL()) { cluster in
             try await cluster.startPortal()
             let ctl = { (arguments: [String]) in try Self.ksanctl(cluster, arguments) }
 
@@ -102,6 +104,21 @@ struct PortalTests {
             }
             #expect(try ctl(["key", "disable", "NOSUCHKEY"]).status == 1)
 
+            // Pushed over the bus: a key the gateway has just cached (its cache would keep it 10 s) is refused
+            // within a few seconds of being disabled.
+            let second = try #require(try Self.json(try ctl(["key", "create", "carol", "--json"])) as? [String: Any])
+            let pushed = SigV4Signer(
+                accessKeyId: try #require(second["accessKeyId"] as? String),
+                secretKey: try #require(second["secretKey"] as? String), region: "us-east-1")
+            let cached = ContinuousClock.now
+            #expect(try await cluster.s3("GET", "/carols", as: pushed).status == 200)
+            #expect(try ctl(["key", "disable", pushed.accessKeyId]).status == 0)
+            try await Self.eventually("the gateway hears of the disabled key", within: .seconds(6)) {
+                try await cluster.s3("GET", "/carols", as: pushed).status == 403
+            }
+            #expect(ContinuousClock.now - cached < .seconds(9), "refused only when the cache expired: no push")
+            #expect(try ctl(["key", "remove", pushed.accessKeyId]).status == 0)
+
             // A user who owns buckets stays; once they are gone, the user and keys go.
             let owner = try ctl(["user", "remove", "carol"])
             #expect(owner.status == 1 && owner.error.contains("owns buckets"))
@@ -142,14 +159,16 @@ struct PortalTests {
         }
     }
 
-    static func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
+    static func eventually(
+        _ what: String, within limit: Duration = .seconds(20), _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + limit
         while try await !condition() {
             guard ContinuousClock.now < deadline else {
-                Issue.record("not within 20 s: \(what)")
+                Issue.record("not within \(limit): \(what)")
                 return
             }
-            try await Task.sleep(for: .milliseconds(250))
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 }

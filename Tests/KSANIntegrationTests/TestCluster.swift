@@ -132,7 +132,7 @@ final class TestCluster: @unchecked Sendable {
                 "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
                 "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
                 "--cluster-key-file", clusterKeyPath,
-            ])
+            ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(port: gatewayPort)
     }
 

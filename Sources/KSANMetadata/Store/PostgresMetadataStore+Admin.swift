@@ -111,6 +111,9 @@ extension PostgresMetadataStore {
                 """,
                 logger: logger)
             for try await (key, user, enabled, created) in rows.decode((String, String, Bool, Date).self) {
+                try await recordEvent(
+                    AccessKeyChange(change: enabled ? "enabled" : "disabled", accessKeyId: key),
+                    exchange: AccessKeyChange.exchange, routingKey: AccessKeyChange.routingKey, on: connection)
                 return AccessKeySummary(accessKeyId: key, userId: user, enabled: enabled, createdAt: created)
             }
             throw MetadataError(.notFound, "No such access key")
@@ -123,6 +126,9 @@ extension PostgresMetadataStore {
             let rows = try await connection.query(
                 "DELETE FROM access_keys WHERE access_key_id = \(id) RETURNING access_key_id", logger: logger)
             guard try await !rows.collect().isEmpty else { throw MetadataError(.notFound, "No such access key") }
+            try await recordEvent(
+                AccessKeyChange(change: "removed", accessKeyId: id), exchange: AccessKeyChange.exchange,
+                routingKey: AccessKeyChange.routingKey, on: connection)
         }
     }
 

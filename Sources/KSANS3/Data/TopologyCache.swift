@@ -14,6 +14,11 @@ public final class TopologyCache: Sendable {
         self.maxAge = maxAge
     }
 
+    /// Forgets the cached copy: the next ``current()`` fetches the topology (a `topology.changed` event).
+    public func invalidate() {
+        state.withLockedValue { $0 = nil }
+    }
+
     /// The topology, fetched again if stale. A stale copy is used if metadata cannot be reached.
     public func current() async throws -> Topology {
         let cached = state.withLockedValue { $0 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Hummingbird
+import KSANBus
 import KSANMetadata
 import KSANStorage
 import Logging
@@ -53,6 +54,10 @@ public func buildGatewayApplication(
         Repairer(
             metadata: metadata, data: data, interval: configuration.repairInterval,
             dropAfter: configuration.intentAge, logger: logger))
+    if let busConfiguration = configuration.bus {
+        let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
+        app.addServices(bus, ControlListener(bus: bus, topology: topology, keys: gateway.keys, logger: logger))
+    }
     return app
 }
 

@@ -1,3 +1,4 @@
+import KSANBus
 import KSANCore
 
 /// How a gateway process is set up.
@@ -26,6 +27,9 @@ public struct GatewayConfiguration: Sendable {
     public var repairInterval: Double
     /// The key that signs calls to metadata and the OSDs, if they require one.
     public var clusterKey: ClusterKey?
+    /// The RabbitMQ broker whose control events (topology and key changes) make the gateway forget what it cached
+    /// at once; nil: caches expire by themselves (10 s).
+    public var bus: RabbitMQConfiguration?
     /// The longest lifetime, in seconds, of a Signature Version 2 presigned URL (`Expires` at most this far ahead);
     /// nil: no cap, as in AWS. Default: 7 days, the cap of Signature Version 4.
     public var sigV2MaxExpiry: Int?
@@ -40,7 +44,7 @@ public struct GatewayConfiguration: Sendable {
         dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
         gcGrace: Double = 2 * 3600,
         repairInterval: Double = 10, clusterKey: ClusterKey? = nil, sigV2MaxExpiry: Int? = 604_800,
-        maxUnauthenticatedForms: Int = 64
+        maxUnauthenticatedForms: Int = 64, bus: RabbitMQConfiguration? = nil
     ) {
         self.listen = listen
         self.metadataURL = metadataURL
@@ -55,5 +59,6 @@ public struct GatewayConfiguration: Sendable {
         self.clusterKey = clusterKey
         self.sigV2MaxExpiry = sigV2MaxExpiry
         self.maxUnauthenticatedForms = maxUnauthenticatedForms
+        self.bus = bus
     }
 }
