@@ -9,11 +9,26 @@
 #include <stdio.h>
 #include <string.h>
 
-// amqp_login with PLAIN authentication (amqp_login is C-variadic).
+// Login with PLAIN authentication (amqp_login_with_properties is C-variadic), announcing the capability
+// consumer_cancel_notify: the broker then tells a consumer it cancelled (basic.cancel: its queue restarted or moved)
+// instead of leaving it silently without deliveries.
 static inline amqp_rpc_reply_t ksan_amqp_login_plain(amqp_connection_state_t state, const char *vhost,
                                                      int channel_max, int frame_max, int heartbeat,
                                                      const char *user, const char *password) {
-    return amqp_login(state, vhost, channel_max, frame_max, heartbeat, AMQP_SASL_METHOD_PLAIN, user, password);
+    amqp_table_entry_t capability;
+    capability.key = amqp_cstring_bytes("consumer_cancel_notify");
+    capability.value.kind = AMQP_FIELD_KIND_BOOLEAN;
+    capability.value.value.boolean = 1;
+    amqp_table_entry_t property;
+    property.key = amqp_cstring_bytes("capabilities");
+    property.value.kind = AMQP_FIELD_KIND_TABLE;
+    property.value.value.table.num_entries = 1;
+    property.value.value.table.entries = &capability;
+    amqp_table_t properties;
+    properties.num_entries = 1;
+    properties.entries = &property;
+    return amqp_login_with_properties(state, vhost, channel_max, frame_max, heartbeat, &properties,
+                                      AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
 static const uint32_t KSAN_AMQP_BASIC_ACK = AMQP_BASIC_ACK_METHOD;
@@ -21,6 +36,7 @@ static const uint32_t KSAN_AMQP_BASIC_NACK = AMQP_BASIC_NACK_METHOD;
 static const uint32_t KSAN_AMQP_BASIC_RETURN = AMQP_BASIC_RETURN_METHOD;
 static const uint32_t KSAN_AMQP_CHANNEL_CLOSE = AMQP_CHANNEL_CLOSE_METHOD;
 static const uint32_t KSAN_AMQP_CONNECTION_CLOSE = AMQP_CONNECTION_CLOSE_METHOD;
+static const uint32_t KSAN_AMQP_BASIC_CANCEL = AMQP_BASIC_CANCEL_METHOD;
 static const uint32_t KSAN_AMQP_BASIC_PROPS_FLAGS = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
                                                     AMQP_BASIC_MESSAGE_ID_FLAG | AMQP_BASIC_TIMESTAMP_FLAG |
                                                     AMQP_BASIC_HEADERS_FLAG;

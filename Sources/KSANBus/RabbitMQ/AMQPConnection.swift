@@ -171,8 +171,10 @@ final class AMQPConnection {
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION {
             if reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return nil }
             if reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
-                // A frame other than a delivery: a close is fatal, anything else (a heartbeat's neighbour, a
-                // consumer notice) is skipped.
+                // A frame other than a delivery. A close is fatal, and so is basic.cancel: the broker cancels
+                // consumers of a queue that moved or restarted (a quorum queue electing a leader after a broker
+                // restart), and a consumer that ignored it would wait forever; reconnecting consumes again.
+                // Anything else is skipped.
                 var frame = amqp_frame_t()
                 var none = timeval(0)
                 let status = amqp_simple_wait_frame_noblock(state, &frame, &none)
@@ -186,6 +188,7 @@ final class AMQPConnection {
                         open = false
                         throw AMQPError("the broker closed the connection")
                     }
+                    if method == KSAN_AMQP_BASIC_CANCEL { throw AMQPError("the broker cancelled the consumer") }
                 }
                 return nil
             }
