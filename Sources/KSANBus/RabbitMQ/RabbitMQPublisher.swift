@@ -117,7 +117,7 @@ final class RabbitMQPublisher: @unchecked Sendable {
                         connection = nil
                     }
                     condition.lock()
-                    setConnected(connection != nil)
+                    connected = connection != nil
                     if !queue.isEmpty || stopped { break }
                 }
                 _ = condition.wait(until: Date().addingTimeInterval(1))
@@ -158,7 +158,7 @@ final class RabbitMQPublisher: @unchecked Sendable {
             }
             guard let live = connection else { continue }
             condition.lock()
-            setConnected(true)
+            connected = true
             let batch = Array(queue.prefix(Self.batchSize))
             queue.removeFirst(batch.count)
             condition.unlock()
@@ -201,7 +201,7 @@ final class RabbitMQPublisher: @unchecked Sendable {
                 logger.warning("message bus connection lost", metadata: ["reason": "\(error)"])
                 connection = nil
                 condition.lock()
-                setConnected(false)
+                connected = false
                 condition.unlock()
                 requeue(unconfirmed.sorted { $0.key < $1.key }.map(\.value) + Array(unsent))
                 pause(backoff)
@@ -216,9 +216,6 @@ final class RabbitMQPublisher: @unchecked Sendable {
         try connection.selectConfirms()
         return connection
     }
-
-    // Call with `condition` locked.
-    private func setConnected(_ value: Bool) { connected = value }
 
     // Call with `condition` locked.
     private func takeExpired() -> [Pending] {

@@ -26,6 +26,18 @@ extension PostgresMetadataStore {
         }
     }
 
+    /// The user with this display name, if any.
+    public func user(named displayName: String) async throws -> UserRecord? {
+        try await read { connection in
+            try await Self.users(
+                from: try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: Self.userQuery + " WHERE u.display_name = $1", binds: Self.binds(displayName)),
+                    logger: logger)
+            ).first
+        }
+    }
+
     /// Creates a user named `displayName` (its id derived from the name, as the bootstrap administrator's is).
     /// Throws `.conflict` if a user has that name.
     public func createUser(displayName: String) async throws -> UserRecord {
@@ -63,13 +75,14 @@ extension PostgresMetadataStore {
 
     // MARK: S3 access keys
 
-    /// The access keys of one user, or of every user, by creation time.
-    public func listAccessKeys(userId: String?) async throws -> [AccessKeySummary] {
+    /// The access keys of one user, or of every user, by creation time; or the one key `accessKeyId`.
+    public func listAccessKeys(userId: String?, accessKeyId: String? = nil) async throws -> [AccessKeySummary] {
         try await read { connection in
             let rows = try await connection.query(
                 """
                 SELECT access_key_id, user_id, enabled, created_at FROM access_keys
-                WHERE \(userId)::text IS NULL OR user_id = \(userId)
+                WHERE (\(userId)::text IS NULL OR user_id = \(userId))
+                  AND (\(accessKeyId)::text IS NULL OR access_key_id = \(accessKeyId))
                 ORDER BY created_at, access_key_id
                 """,
                 logger: logger)

@@ -52,7 +52,7 @@ public struct PortalRoutes: Sendable {
         api.get("keys") { _, _ in try PortalJSON.response(ItemList(try await store.listAccessKeys(userId: nil))) }
         api.get("keys/:key") { _, context in
             let id = try context.parameters.require("key")
-            guard let key = try await store.listAccessKeys(userId: nil).first(where: { $0.accessKeyId == id }) else {
+            guard let key = try await store.listAccessKeys(userId: nil, accessKeyId: id).first else {
                 throw PortalError.notFound("No such access key")
             }
             return try PortalJSON.response(key)
@@ -188,7 +188,7 @@ public struct PortalRoutes: Sendable {
     /// A user by id or by display name.
     static func user(_ reference: String, _ store: PostgresMetadataStore) async throws -> UserRecord {
         if let user = try await store.user(id: reference) { return user }
-        if let user = try await store.listUsers().first(where: { $0.displayName == reference }) { return user }
+        if let user = try await store.user(named: reference) { return user }
         throw PortalError.notFound("No such user")
     }
 
