@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -34,6 +36,8 @@ let package = Package(
         .target(
             name: "KSANCore",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -61,7 +65,8 @@ let package = Package(
         .target(
             name: "KSANStorage",
             dependencies: [
-                "KSANCore", "KSANErasure",
+                "KSANCore", "KSANErasure", "KSANBus",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -75,6 +80,7 @@ let package = Package(
             name: "KSANMetadata",
             dependencies: [
                 "KSANCore", "KSANBus",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -88,6 +94,7 @@ let package = Package(
             name: "KSANS3",
             dependencies: [
                 "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata", "KSANBus",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -100,7 +107,7 @@ let package = Package(
         .target(
             name: "KSANPortal",
             dependencies: [
-                "KSANCore", "KSANMetadata",
+                "KSANCore", "KSANMetadata", "KSANBus",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -123,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-osd",
             dependencies: [
-                "KSANStorage", "KSANMetadata", "KSANErasure",
+                "KSANStorage", "KSANMetadata", "KSANErasure", "KSANBus",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-portal",
             dependencies: [
-                "KSANPortal", "KSANMetadata", "KSANCore",
+                "KSANPortal", "KSANMetadata", "KSANCore", "KSANBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -18,6 +18,7 @@
 #   KSAN_OSD_BASE_PORT   port of osd1 (osdN: +N-1)       default 9101
 #   KSAN_GATEWAY_PORT    S3 endpoint port                default 9000
 #   KSAN_PORTAL_PORT     portal API port (ksanctl)       default 9400
+#   KSAN_METRICS_PORT    the gateway's /metrics port (the others serve /metrics on their own port)   default 9090
 #   KSAN_OSDS            number of OSD hosts             default 3
 #   KSAN_DISKS_PER_OSD   disk directories per OSD        default 2
 #   KSAN_EC              default pool: K+M (4+2, 2+1, 8+4) or repN (replicated, N copies)   default 4+2
@@ -49,7 +50,7 @@ KSAN_HOME=${KSAN_HOME:-$REPO/scratch/cluster}
 mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
-SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
+SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
     KSAN_REGION KSAN_DOMAIN)
 
 # Values of the first run, for the variables this run does not set.
@@ -68,6 +69,7 @@ KSAN_METADATA_PORT=${KSAN_METADATA_PORT:-9300}
 KSAN_OSD_BASE_PORT=${KSAN_OSD_BASE_PORT:-9101}
 KSAN_GATEWAY_PORT=${KSAN_GATEWAY_PORT:-9000}
 KSAN_PORTAL_PORT=${KSAN_PORTAL_PORT:-9400}
+KSAN_METRICS_PORT=${KSAN_METRICS_PORT:-9090}
 KSAN_OSDS=${KSAN_OSDS:-3}
 KSAN_DISKS_PER_OSD=${KSAN_DISKS_PER_OSD:-2}
 KSAN_EC=${KSAN_EC:-4+2}
@@ -75,7 +77,7 @@ KSAN_REGION=${KSAN_REGION:-us-east-1}
 KSAN_DOMAIN=${KSAN_DOMAIN:-s3.localhost} # virtual-hosted-style requests: <bucket>.$KSAN_DOMAIN
 KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
 
-for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
+for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
     KSAN_READY_TIMEOUT; do
     [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
 done
@@ -230,7 +232,7 @@ done
 # topology.json (read by ksan-metadata at start) and cluster.json (for people and tests), written by one program.
 KSAN_HOME=$KSAN_HOME BIN=$BIN OSDS=$KSAN_OSDS DISKS=$KSAN_DISKS_PER_OSD OSD_BASE_PORT=$KSAN_OSD_BASE_PORT \
     EC=$KSAN_EC EC_K=$EC_K EC_M=$EC_M EC_REPLICAS=$EC_REPLICAS PG_PORT=$KSAN_PG_PORT PG_URL=$PG_URL \
-    AMQP_PORT=$KSAN_AMQP_PORT PORTAL_PORT=$KSAN_PORTAL_PORT \
+    AMQP_PORT=$KSAN_AMQP_PORT PORTAL_PORT=$KSAN_PORTAL_PORT METRICS_PORT=$KSAN_METRICS_PORT \
     METADATA_PORT=$KSAN_METADATA_PORT GATEWAY_PORT=$KSAN_GATEWAY_PORT REGION=$KSAN_REGION \
     TOPOLOGY_FILE=$TOPOLOGY_FILE ENV_FILE=$ENV_FILE python3 - <<'EOF'
 import json, os
@@ -274,11 +276,12 @@ cluster = {
     "portal": {"port": int(e["PORTAL_PORT"]), "url": f"http://127.0.0.1:{e['PORTAL_PORT']}",
                "pid_file": f"{home}/run/portal.pid", "log": f"{home}/logs/portal.log"},
     "gateway": {"port": int(e["GATEWAY_PORT"]), "endpoint": f"http://127.0.0.1:{e['GATEWAY_PORT']}",
+                "metrics": f"http://127.0.0.1:{e['METRICS_PORT']}/metrics",
                 "pid_file": f"{home}/run/gateway.pid", "log": f"{home}/logs/gateway.log"},
     "osds": hosts,
     # What cluster/up.sh needs to restart this cluster as it is (used by tests that kill a process).
     "rabbitmq": {"port": int(e["AMQP_PORT"]), "dir": f"{home}/rabbitmq", "log": f"{home}/rabbitmq/rabbitmq.log"},
-    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"], "KSAN_PORTAL_PORT": e["PORTAL_PORT"],
+    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"], "KSAN_PORTAL_PORT": e["PORTAL_PORT"], "KSAN_METRICS_PORT": e["METRICS_PORT"],
                "KSAN_METADATA_PORT": e["METADATA_PORT"], "KSAN_GATEWAY_PORT": e["GATEWAY_PORT"],
                "KSAN_OSD_BASE_PORT": str(base), "KSAN_OSDS": str(osds), "KSAN_DISKS_PER_OSD": str(disks),
                "KSAN_EC": e["EC"], "KSAN_REGION": e["REGION"]},
@@ -376,7 +379,7 @@ pg_create_db "$KSAN_PG_PORT" ksan || die "could not create database ksan on 127.
 KSAN_RMQ_USER=ksan KSAN_RMQ_PASSWORD=$AMQP_PASSWORD rmq_start "$KSAN_HOME/rabbitmq" "$KSAN_AMQP_PORT" 9>&- ||
     die "RabbitMQ did not start (see $KSAN_HOME/rabbitmq/rabbitmq.log)"
 
-# The admin keys are read from their file (0600), the broker's URL (metadata and gateway) from the environment:
+# The admin keys are read from their file (0600), the broker's URL (every service) from the environment:
 # never passed on a command line that every local user can see.
 export KSAN_AMQP_URL=amqp://ksan:$AMQP_PASSWORD@127.0.0.1:$KSAN_AMQP_PORT/
 start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
@@ -393,13 +396,14 @@ done
 for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; done
 
 start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
-    --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE"
+    --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE" \
+    --metrics-listen "127.0.0.1:$KSAN_METRICS_PORT"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
-unset KSAN_AMQP_URL # the gateway hears topology and key changes from the bus; the portal does not need it
 
 start portal "$KSAN_PORTAL_PORT" ksan-portal --listen "127.0.0.1:$KSAN_PORTAL_PORT" --postgres-url "$PG_URL" \
     --api-key-file "$API_KEY_FILE"
 wait_ready portal "$KSAN_PORTAL_PORT" /api/v1/health
+unset KSAN_AMQP_URL
 
 if ((${#STARTED[@]} == 0)); then
     log "everything was already running"
@@ -414,6 +418,7 @@ KSAN cluster is up in $KSAN_HOME ($KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks, p
   secret key:   in $KEYS_FILE and $ENV_FILE (readable by $(id -un) only)
   event bus:    RabbitMQ on 127.0.0.1:$KSAN_AMQP_PORT (user ksan, password in $AMQP_PASSWORD_FILE)
   portal:       $PORTAL_URL/api/v1 (API key in $API_KEY_FILE; OpenAPI at /api/v1/openapi.json)
+  metrics:      http://127.0.0.1:$KSAN_METRICS_PORT/metrics (gateway); /metrics on the portal, metadata and OSD ports
   environment:  source $ENV_FILE    # then: aws s3 ls, ksanctl status
   logs:         $LOGS
   stop:         KSAN_HOME=$KSAN_HOME $REPO/cluster/down.sh   (--purge also deletes the data)

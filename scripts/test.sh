@@ -127,7 +127,7 @@ done
 
 # ------------------------------------------------------------------------------------------------------ 1b. lint
 if wants lint; then
-    say "lint: swift format lint, docker-compose config, hadolint"
+    say "lint: swift format lint, docker-compose config, the OpenAPI generator, hadolint"
     start=$SECONDS
     status=PASS
     if ! swift format lint --strict --recursive Sources Tests Package.swift; then
@@ -137,6 +137,10 @@ if wants lint; then
     if ! command -v docker-compose >/dev/null ||
         ! KSAN_ADMIN_ACCESS_KEY=lint KSAN_ADMIN_SECRET_KEY=lint KSAN_CLUSTER_KEY=lint KSAN_API_KEY=lint docker-compose -f docker/docker-compose.yml config -q; then
         echo "test.sh: FAILED: docker/docker-compose.yml does not validate (or docker-compose is missing)"
+        status=FAIL
+    fi
+    if ! python3 scripts/openapi/generate.py --check; then
+        echo "test.sh: FAILED: OpenAPIDocument.swift is not what scripts/openapi/generate.py makes (run it)"
         status=FAIL
     fi
     if ! command -v hadolint >/dev/null || ! hadolint --failure-threshold error docker/Dockerfile; then

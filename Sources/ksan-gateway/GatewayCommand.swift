@@ -68,11 +68,17 @@ struct GatewayCommand: AsyncParsableCommand {
             """)
     var amqpURL: String?
 
+    @Option(help: "Address (host:port) of a port of its own that serves GET /metrics (Prometheus); none by default.")
+    var metricsListen: String?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
     func validate() throws {
         guard HostPort(listen) != nil else { throw ValidationError("--listen must be host:port") }
+        if let metricsListen, HostPort(metricsListen) == nil {
+            throw ValidationError("--metrics-listen must be host:port")
+        }
         guard metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://") else {
             throw ValidationError("--metadata-url must be an http(s) URL")
         }
@@ -109,7 +115,8 @@ struct GatewayCommand: AsyncParsableCommand {
             maxUnauthenticatedForms: maxUnauthenticatedForms,
             bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
                 try RabbitMQConfiguration(url: $0)
-            })
+            },
+            metricsListen: metricsListen.flatMap { HostPort($0) })
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Foundation
 import Hummingbird
+import KSANBus
 import KSANCore
 import KSANMetadata
 import KSANStorage
@@ -43,6 +45,14 @@ struct OSDCommand: AsyncParsableCommand {
     @Flag(help: "Start without a cluster key, the OSD API open to anyone who can reach it (private networks only).")
     var allowOpenAPI = false
 
+    @Option(
+        name: .customLong("amqp-url"),
+        help: """
+            The RabbitMQ broker that receives this OSD's heartbeats and disk space \
+            (amqp://user:password@host:port/vhost; default: $KSAN_AMQP_URL).
+            """)
+    var amqpURL: String?
+
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"
 
@@ -67,7 +77,10 @@ struct OSDCommand: AsyncParsableCommand {
             listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)),
             scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20,
             orphanAge: orphanAge > 0 ? .seconds(orphanAge * 3600) : nil,
-            clusterKey: try ClusterKey.load(file: clusterKeyFile), allowOpenAPI: allowOpenAPI)
+            clusterKey: try ClusterKey.load(file: clusterKeyFile), allowOpenAPI: allowOpenAPI,
+            bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
+                try RabbitMQConfiguration(url: $0)
+            })
         let metadata = metadataURL.map {
             MetadataClient(baseURL: $0, httpClient: HTTPClient.shared, clusterKey: configuration.clusterKey)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KSANBus
 import KSANCore
 import KSANMetadata
 import KSANPortal
@@ -27,6 +28,11 @@ struct PortalCommand: AsyncParsableCommand {
 
     @Flag(help: "Print a new random API key and exit (for an installer to write into --api-key-file).")
     var newAPIKey = false
+
+    @Option(
+        name: .customLong("amqp-url"),
+        help: "The RabbitMQ broker that receives the portal's heartbeats (default: $KSAN_AMQP_URL).")
+    var amqpURL: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -75,7 +81,10 @@ struct PortalCommand: AsyncParsableCommand {
         }
         let app = try await buildPortalApplication(
             configuration: PortalConfiguration(
-                listenHost: address.host, listenPort: address.port, postgres: postgres, bootstrapKey: bootstrapKey),
+                listenHost: address.host, listenPort: address.port, postgres: postgres, bootstrapKey: bootstrapKey,
+                bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
+                    try RabbitMQConfiguration(url: $0)
+                }),
             logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
     }

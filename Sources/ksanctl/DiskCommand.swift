@@ -9,8 +9,15 @@ struct DiskCommand: AsyncParsableCommand {
     static var fields: [(String, (DiskView) -> String)] {
         [
             ("id", \.id), ("server", \.serverId), ("state", \.state), ("mode", \.mode),
-            ("pools", { $0.pools.joined(separator: ", ") }),
+            ("pools", { $0.pools.joined(separator: ", ") }), ("capacity", { DiskCommand.capacity($0) }),
         ]
+    }
+
+    /// `used / capacity (n %)`, or `-` before its OSD reported it.
+    static func capacity(_ disk: DiskView) -> String {
+        guard let capacity = disk.capacityBytes, let used = disk.usedBytes, capacity > 0 else { return "-" }
+        let percent = Int((Double(used) / Double(capacity) * 100).rounded())
+        return "\(Output.bytes(used)) / \(Output.bytes(capacity)) (\(percent) %)"
     }
 
     static func update(_ id: String, _ body: UpdateDiskRequest, _ options: PortalOptions) async throws {
@@ -83,7 +90,7 @@ struct DiskCommand: AsyncParsableCommand {
                     disks.items, json: options.json,
                     columns: [
                         ("ID", \.id), ("SERVER", \.serverId), ("STATE", \.state), ("MODE", \.mode),
-                        ("POOLS", { $0.pools.joined(separator: ",") }),
+                        ("POOLS", { $0.pools.joined(separator: ",") }), ("USED", { DiskCommand.capacity($0) }),
                     ])
             }
         }

@@ -18,13 +18,14 @@ struct KSANCtl: AsyncParsableCommand {
               ksanctl key create alice            # prints the secret key once
               ksanctl key disable KS0123456789ABCDEFGH
               ksanctl bucket list --json
+              ksanctl service list
 
             Exit status: 0 done; 1 refused by the portal (the message says why); 64 wrong usage; 3 the API key was \
             refused; 4 the portal could not be reached; 5 the portal failed.
             """,
         subcommands: [
             StatusCommand.self, ServerCommand.self, DiskCommand.self, PoolCommand.self, UserCommand.self,
-            KeyCommand.self, BucketCommand.self, APIKeyCommand.self,
+            KeyCommand.self, BucketCommand.self, ServiceCommand.self, ZoneCommand.self, APIKeyCommand.self,
         ]
     )
 }

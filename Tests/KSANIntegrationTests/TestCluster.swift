@@ -27,6 +27,8 @@ final class TestCluster: @unchecked Sendable {
     let postgresURL: String
     var metadataPort = 0
     var gatewayPort = 0
+    /// The gateway's `/metrics` port.
+    var gatewayMetricsPort = 0
     var metadata: Process?
     var gateway: Process?
     var portal: Process?
@@ -44,6 +46,8 @@ final class TestCluster: @unchecked Sendable {
     var amqpURL: String?
     /// Disks each OSD serves beyond the two of the topology (`osdN-d3`, ...), for tests that add them.
     var extraDisks = 0
+    /// Variables added to every process's environment (`KSAN_HEARTBEAT_SECONDS`, ...).
+    var environment: [String: String] = [:]
 
     static func environment() throws -> (bin: String, postgres: String) {
         let env = ProcessInfo.processInfo.environment
@@ -72,11 +76,13 @@ final class TestCluster: @unchecked Sendable {
 
     /// Starts a cluster, runs `body` with it and stops it, also when starting or `body` fails.
     static func with(
-        amqpURL: String? = nil, extraDisks: Int = 0, _ body: (TestCluster) async throws -> Void
+        amqpURL: String? = nil, extraDisks: Int = 0, environment: [String: String] = [:],
+        _ body: (TestCluster) async throws -> Void
     ) async throws {
         let cluster = try TestCluster()
         cluster.amqpURL = amqpURL
         cluster.extraDisks = extraDisks
+        cluster.environment = environment
         do {
             try await cluster.start()
             try await body(cluster)
@@ -95,6 +101,7 @@ final class TestCluster: @unchecked Sendable {
         }
         metadataPort = try Self.freePort()
         gatewayPort = try Self.freePort()
+        gatewayMetricsPort = try Self.freePort()
         var hosts: [[String: Any]] = []
         for h in 1...3 {
             let osd = OSD(
@@ -131,7 +138,7 @@ final class TestCluster: @unchecked Sendable {
             [
                 "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
                 "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
-                "--cluster-key-file", clusterKeyPath,
+                "--cluster-key-file", clusterKeyPath, "--metrics-listen", "127.0.0.1:\(gatewayMetricsPort)",
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(port: gatewayPort)
     }
@@ -143,6 +150,7 @@ final class TestCluster: @unchecked Sendable {
             "http://127.0.0.1:\(metadataPort)", "--scrub-interval", "2", "--cluster-key-file", clusterKeyPath,
         ]
         for (d, path) in osd.disks.enumerated() { arguments += ["--disk", "\(osd.id)-d\(d + 1)=\(path)"] }
+        if let amqpURL { arguments += ["--amqp-url", amqpURL] }
         osds[index].process = try launch("ksan-osd", log: osd.id, arguments)
         try await waitHealthy(port: osd.port)
     }
@@ -154,7 +162,8 @@ final class TestCluster: @unchecked Sendable {
         try apiKey.text.write(toFile: keyPath, atomically: true, encoding: .utf8)
         portal = try launch(
             "ksan-portal", log: "portal",
-            ["--listen", "127.0.0.1:\(portalPort)", "--postgres-url", postgresURL, "--api-key-file", keyPath])
+            ["--listen", "127.0.0.1:\(portalPort)", "--postgres-url", postgresURL, "--api-key-file", keyPath]
+                + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(port: portalPort, path: "/api/v1/health")
     }
 
@@ -299,6 +308,9 @@ final class TestCluster: @unchecked Sendable {
         // KSAN_IT_LOG_LEVEL (e.g. debug) to see more of what the processes do when a test fails.
         let level = ProcessInfo.processInfo.environment["KSAN_IT_LOG_LEVEL"] ?? "warning"
         process.arguments = arguments + ["--log-level", level]
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let logPath = root + "/logs/\(log).log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 
 /// Refuses internal API requests that do not carry a valid ``ClusterKey`` signature (401), except the health check
-/// `/_ksan/health`.
+/// `/_ksan/health` and the Prometheus metrics `/metrics`.
 ///
 /// The body is read here (up to `maxBodySize`, else 413), so that its SHA-256 is checked as part of the signature
 /// before any handler sees it; the handler gets the same bytes. A nonce seen within the skew window is a replay
@@ -24,7 +24,7 @@ public struct ClusterKeyMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        if path == "/_ksan/health" { return try await next(request, context) }
+        if path == "/_ksan/health" || path == "/metrics" { return try await next(request, context) }
         var request = request
         let body = try await request.body.collect(upTo: maxBodySize)
         let nonce = request.headers[HTTPField.Name(ClusterKey.nonceHeader)!]

@@ -35,7 +35,9 @@ public func buildMetadataApplication(
     let postgres = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
     let store = PostgresMetadataStore(client: postgres, logger: logger)
 
+    MetricsExporter.bootstrap()
     let router = Router()
+    router.add(middleware: MetricsMiddleware())
     if let key = configuration.clusterKey {
         router.add(middleware: ClusterKeyMiddleware(key: key, maxBodySize: configuration.options.maxRequestBodySize))
     } else if configuration.allowOpenAPI {
@@ -69,7 +71,16 @@ public func buildMetadataApplication(
         bus = InProcessBus()
     }
     let migrated = ReadinessSignal()
-    app.addServices(OutboxRelay(store: store, bus: bus, logger: logger, ready: migrated))
+    app.addServices(
+        OutboxRelay(store: store, bus: bus, logger: logger, ready: migrated),
+        ServiceRegistry(store: store, bus: bus, logger: logger, ready: migrated),
+        HeartbeatPublisher(
+            bus: bus,
+            identity: .init(
+                kind: .metadata,
+                endpoint: HeartbeatPublisher.Identity.endpoint(
+                    host: configuration.listenHost, port: configuration.listenPort)),
+            logger: logger))
     app.beforeServerStarts {
         logger.info("Starting metadata service", metadata: ["ksan.configuration": "\(configuration)"])
         let applied = try await store.migrate()

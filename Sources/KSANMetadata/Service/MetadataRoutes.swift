@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KSANCore
 import Logging
 
 /// The HTTP routes of the metadata API: every ``MetadataStore`` operation as a JSON `POST` under `/v1/`
@@ -27,6 +28,11 @@ public struct MetadataRoutes: Sendable {
         router.get(RouterPath(MetadataAPI.Path.ready)) { [store] _, _ in
             _ = try await store.topology()
             return try Self.json(["status": "ok"])
+        }
+        router.get("metrics") { [store] _, _ in
+            // The queues are read at each scrape; a database that does not answer leaves them as they were.
+            if let queues = try? await store.queueLengths() { MetadataMetrics.update(queues) }
+            return MetricsExporter.response()
         }
         let store = self.store
         post(router, MetadataAPI.Path.accessKey) { (request: MetadataAPI.AccessKeyRequest) in

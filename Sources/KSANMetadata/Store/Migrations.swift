@@ -250,6 +250,38 @@ public enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 7,
+            name: "services, disk usage and zones",
+            statements: [
+                // Every process that sends heartbeats; its state follows from last_heartbeat and stopped_at.
+                """
+                CREATE TABLE services (
+                    id text PRIMARY KEY,
+                    kind text NOT NULL CHECK (kind IN ('gateway', 'osd', 'metadata', 'portal', 'worker')),
+                    server_id text,
+                    endpoint text NOT NULL,
+                    version text NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    last_heartbeat timestamptz NOT NULL,
+                    interval_seconds double precision NOT NULL,
+                    stopped_at timestamptz
+                )
+                """,
+                // The space of each disk, as its OSD last reported it.
+                "ALTER TABLE disks ADD COLUMN capacity_bytes bigint",
+                "ALTER TABLE disks ADD COLUMN used_bytes bigint",
+                "ALTER TABLE disks ADD COLUMN usage_at timestamptz",
+                // Other clusters, by name, for zone-to-zone replication.
+                """
+                CREATE TABLE zones (
+                    name text PRIMARY KEY,
+                    endpoint text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

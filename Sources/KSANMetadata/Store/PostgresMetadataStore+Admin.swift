@@ -244,6 +244,33 @@ extension PostgresMetadataStore {
         }
     }
 
+    /// The counts of the status screen, in one query (the objects' only by an aggregate over current versions).
+    public func clusterSummary() async throws -> ClusterSummary {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM hosts)::int8, (SELECT count(*) FROM disks)::int8,
+                       (SELECT count(*) FROM pools)::int8, (SELECT id FROM pools WHERE is_default LIMIT 1),
+                       (SELECT count(*) FROM users)::int8, (SELECT count(*) FROM buckets)::int8,
+                       o.objects, o.bytes, d.capacity, d.used
+                FROM (SELECT count(*)::int8 AS objects, COALESCE(sum(size), 0)::int8 AS bytes
+                      FROM objects WHERE is_latest) o,
+                     (SELECT COALESCE(sum(capacity_bytes), 0)::int8 AS capacity,
+                             COALESCE(sum(used_bytes), 0)::int8 AS used FROM disks) d
+                """,
+                logger: logger)
+            for try await (servers, disks, pools, defaultPool, users, buckets, objects, bytes, capacity, used)
+                in rows.decode((Int64, Int64, Int64, String?, Int64, Int64, Int64, Int64, Int64, Int64).self)
+            {
+                return ClusterSummary(
+                    servers: Int(servers), disks: Int(disks), pools: Int(pools), defaultPool: defaultPool,
+                    users: Int(users), buckets: Int(buckets), objects: objects, bytes: bytes, capacityBytes: capacity,
+                    usedBytes: used)
+            }
+            throw MetadataError(.internal, "the summary query returned no row")
+        }
+    }
+
     /// The lengths of the repair, garbage and outbox queues.
     public func queueLengths() async throws -> QueueLengths {
         let outbox = try await outboxBacklog()

@@ -85,3 +85,15 @@ public struct UpdatePoolRequest: PortalRequestBody, Hashable {
     public var `default`: Bool
     public init(default: Bool) { self.default = `default` }
 }
+
+/// `POST /api/v1/zones`.
+public struct CreateZoneRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["name", "endpoint"]
+    public var name: String
+    /// The S3 endpoint of the other cluster.
+    public var endpoint: String
+    public init(name: String, endpoint: String) {
+        self.name = name
+        self.endpoint = endpoint
+    }
+}

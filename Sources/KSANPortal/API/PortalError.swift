@@ -25,6 +25,9 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Something that does not exist.
     public static func notFound(_ message: String) -> PortalError { PortalError(.notFound, "NotFound", message) }
 
+    /// A change that conflicts with what exists.
+    public static func conflict(_ message: String) -> PortalError { PortalError(.conflict, "Conflict", message) }
+
     /// The portal's view of a metadata error.
     public init(_ error: MetadataError) {
         switch error.code {

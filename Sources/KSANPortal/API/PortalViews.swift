@@ -31,11 +31,27 @@ public struct CreatedAPIKey: Codable, Sendable, Hashable {
     public var createdAt: Date
 }
 
-/// A server (host) and its disks.
+/// A server (host), its disks and the services that run on it.
 public struct ServerView: Codable, Sendable, Hashable {
     public var id: String
     public var endpoint: String
     public var disks: [String]
+    /// Ids of the services that name this server or run at its address.
+    public var services: [String]
+}
+
+/// A service and its state.
+public struct ServiceView: Codable, Sendable, Hashable {
+    public var id: String
+    /// `gateway`, `osd`, `metadata`, `portal` or `worker`.
+    public var kind: String
+    public var serverId: String?
+    public var endpoint: String
+    public var version: String
+    /// `Online`, `Offline` or `Timeout`.
+    public var state: String
+    public var startedAt: Date
+    public var lastHeartbeat: Date
 }
 
 /// A disk, the server it is on, its state and mode, and the pools that list it.
@@ -47,6 +63,9 @@ public struct DiskView: Codable, Sendable, Hashable {
     /// `ReadWrite`, `ReadOnly` or `Maintenance`.
     public var mode: String
     public var pools: [String]
+    /// The disk's file system size and use as its OSD last reported them (absent until it has).
+    public var capacityBytes: Int64?
+    public var usedBytes: Int64?
 }
 
 /// A disk pool.
@@ -84,7 +103,21 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var buckets: Int
     public var objects: Int64
     public var bytes: Int64
+    public var capacityBytes: Int64
+    public var usedBytes: Int64
+    /// How many services are in each state.
+    public var services: ServiceCounts
+    /// `OK`, or `DEGRADED` with the reasons in `warnings`.
+    public var health: String
+    public var warnings: [String]
     public var queues: QueueLengths
+}
+
+/// Services by state.
+public struct ServiceCounts: Codable, Sendable, Hashable {
+    public var online: Int
+    public var offline: Int
+    public var timeout: Int
 }
 
 extension BucketView {
@@ -93,6 +126,15 @@ extension BucketView {
             name: usage.bucket.name, id: usage.bucket.id, ownerId: usage.bucket.ownerId,
             ownerName: usage.bucket.ownerDisplayName, poolId: usage.bucket.poolId, region: usage.bucket.region,
             createdAt: usage.bucket.createdAt, objectCount: usage.objectCount, bytes: usage.bytes)
+    }
+}
+
+extension ServiceView {
+    init(_ record: ServiceRecord, now: Date) {
+        self.init(
+            id: record.id, kind: record.kind.rawValue, serverId: record.serverId, endpoint: record.endpoint,
+            version: record.version, state: record.state(at: now).rawValue, startedAt: record.startedAt,
+            lastHeartbeat: record.lastHeartbeat)
     }
 }
 

@@ -2,12 +2,12 @@ import HTTPTypes
 import Hummingbird
 import KSANMetadata
 
-/// Every route but the health check and the OpenAPI document needs an API key, in `Authorization: Bearer <key>` or
+/// Every route but the health check, the OpenAPI document and `/metrics` needs an API key, in `Authorization: Bearer <key>` or
 /// `X-API-Key: <key>`. A missing, malformed, unknown or wrong key is 401 `Unauthorized`, with nothing more said.
 public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: PostgresMetadataStore
     /// Paths served without a key.
-    static var openPaths: Set<String> { ["/api/v1/health", "/api/v1/openapi.json"] }
+    static var openPaths: Set<String> { ["/api/v1/health", "/api/v1/openapi.json", "/metrics"] }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

@@ -297,6 +297,26 @@ public enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "CreateZone": {
+            "additionalProperties": false,
+            "properties": {
+             "endpoint": {
+              "pattern": "^https?://[^/?#@]+",
+              "type": "string"
+             },
+             "name": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[A-Za-z0-9._-]+$",
+              "type": "string"
+             }
+            },
+            "required": [
+             "name",
+             "endpoint"
+            ],
+            "type": "object"
+           },
            "CreatedAPIKey": {
             "additionalProperties": false,
             "properties": {
@@ -354,6 +374,10 @@ public enum OpenAPIDocument {
            "Disk": {
             "additionalProperties": false,
             "properties": {
+             "capacityBytes": {
+              "format": "int64",
+              "type": "integer"
+             },
              "id": {
               "type": "string"
              },
@@ -382,6 +406,10 @@ public enum OpenAPIDocument {
                "Disabled"
               ],
               "type": "string"
+             },
+             "usedBytes": {
+              "format": "int64",
+              "type": "integer"
              }
             },
             "required": [
@@ -511,12 +539,72 @@ public enum OpenAPIDocument {
              },
              "id": {
               "type": "string"
+             },
+             "services": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
              }
             },
             "required": [
              "id",
              "endpoint",
-             "disks"
+             "disks",
+             "services"
+            ],
+            "type": "object"
+           },
+           "Service": {
+            "additionalProperties": false,
+            "properties": {
+             "endpoint": {
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             },
+             "kind": {
+              "enum": [
+               "gateway",
+               "osd",
+               "metadata",
+               "portal",
+               "worker"
+              ],
+              "type": "string"
+             },
+             "lastHeartbeat": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "serverId": {
+              "type": "string"
+             },
+             "startedAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "state": {
+              "enum": [
+               "Online",
+               "Offline",
+               "Timeout"
+              ],
+              "type": "string"
+             },
+             "version": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "id",
+             "kind",
+             "endpoint",
+             "version",
+             "state",
+             "startedAt",
+             "lastHeartbeat"
             ],
             "type": "object"
            },
@@ -531,12 +619,23 @@ public enum OpenAPIDocument {
               "format": "int64",
               "type": "integer"
              },
+             "capacityBytes": {
+              "format": "int64",
+              "type": "integer"
+             },
              "defaultPool": {
               "type": "string"
              },
              "disks": {
               "format": "int64",
               "type": "integer"
+             },
+             "health": {
+              "enum": [
+               "OK",
+               "DEGRADED"
+              ],
+              "type": "string"
              },
              "objects": {
               "format": "int64",
@@ -553,9 +652,42 @@ public enum OpenAPIDocument {
               "format": "int64",
               "type": "integer"
              },
+             "services": {
+              "additionalProperties": false,
+              "properties": {
+               "offline": {
+                "format": "int64",
+                "type": "integer"
+               },
+               "online": {
+                "format": "int64",
+                "type": "integer"
+               },
+               "timeout": {
+                "format": "int64",
+                "type": "integer"
+               }
+              },
+              "required": [
+               "online",
+               "offline",
+               "timeout"
+              ],
+              "type": "object"
+             },
+             "usedBytes": {
+              "format": "int64",
+              "type": "integer"
+             },
              "users": {
               "format": "int64",
               "type": "integer"
+             },
+             "warnings": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
              }
             },
             "required": [
@@ -566,6 +698,11 @@ public enum OpenAPIDocument {
              "buckets",
              "objects",
              "bytes",
+             "capacityBytes",
+             "usedBytes",
+             "services",
+             "health",
+             "warnings",
              "queues"
             ],
             "type": "object"
@@ -649,6 +786,27 @@ public enum OpenAPIDocument {
              "createdAt",
              "keyCount",
              "bucketCount"
+            ],
+            "type": "object"
+           },
+           "Zone": {
+            "additionalProperties": false,
+            "properties": {
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "endpoint": {
+              "type": "string"
+             },
+             "name": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "name",
+             "endpoint",
+             "createdAt"
             ],
             "type": "object"
            }
@@ -1459,6 +1617,91 @@ public enum OpenAPIDocument {
             "summary": "A server"
            }
           },
+          "/services": {
+           "get": {
+            "operationId": "listServices",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Service"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List services with their state (from their heartbeats)"
+           }
+          },
+          "/services/{id}": {
+           "delete": {
+            "operationId": "deleteService",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             }
+            },
+            "summary": "Forget a service that is not Online"
+           },
+           "get": {
+            "operationId": "getService",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Service"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A service"
+           }
+          },
           "/status": {
            "get": {
             "operationId": "getStatus",
@@ -1669,6 +1912,126 @@ public enum OpenAPIDocument {
              }
             },
             "summary": "Create an S3 access key (its secret is shown once)"
+           }
+          },
+          "/zones": {
+           "get": {
+            "operationId": "listZones",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Zone"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List zones (other clusters, for replication)"
+           },
+           "post": {
+            "operationId": "createZone",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateZone"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Zone"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Add a zone"
+           }
+          },
+          "/zones/{name}": {
+           "delete": {
+            "operationId": "deleteZone",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/name"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Remove a zone"
+           },
+           "get": {
+            "operationId": "getZone",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/name"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Zone"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A zone"
            }
           }
          },

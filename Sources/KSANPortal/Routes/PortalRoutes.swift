@@ -29,19 +29,19 @@ public struct PortalRoutes: Sendable {
             return try PortalJSON.response(try await store.createUser(displayName: body.name), status: .created)
         }
         api.get("users/:user") { _, context in
-            try PortalJSON.response(try await Self.user(context.parameters.require("user"), store))
+            try PortalJSON.response(try await Self.user(Self.parameter("user", context), store))
         }
         api.delete("users/:user") { _, context in
-            let user = try await Self.user(context.parameters.require("user"), store)
+            let user = try await Self.user(Self.parameter("user", context), store)
             try await store.deleteUser(id: user.id)
             return Response(status: .noContent)
         }
         api.get("users/:user/keys") { _, context in
-            let user = try await Self.user(context.parameters.require("user"), store)
+            let user = try await Self.user(Self.parameter("user", context), store)
             return try PortalJSON.response(ItemList(try await store.listAccessKeys(userId: user.id)))
         }
         api.post("users/:user/keys") { _, context in
-            let user = try await Self.user(context.parameters.require("user"), store)
+            let user = try await Self.user(Self.parameter("user", context), store)
             let (key, secret) = try await store.createAccessKey(userId: user.id)
             return try PortalJSON.response(
                 CreatedAccessKey(
@@ -51,7 +51,7 @@ public struct PortalRoutes: Sendable {
         }
         api.get("keys") { _, _ in try PortalJSON.response(ItemList(try await store.listAccessKeys(userId: nil))) }
         api.get("keys/:key") { _, context in
-            let id = try context.parameters.require("key")
+            let id = try Self.parameter("key", context)
             guard let key = try await store.listAccessKeys(userId: nil, accessKeyId: id).first else {
                 throw PortalError.notFound("No such access key")
             }
@@ -60,10 +60,10 @@ public struct PortalRoutes: Sendable {
         api.patch("keys/:key") { request, context in
             let body = try await PortalJSON.body(UpdateAccessKeyRequest.self, of: request)
             return try PortalJSON.response(
-                try await store.setAccessKeyEnabled(id: context.parameters.require("key"), enabled: body.enabled))
+                try await store.setAccessKeyEnabled(id: Self.parameter("key", context), enabled: body.enabled))
         }
         api.delete("keys/:key") { _, context in
-            try await store.deleteAccessKey(id: context.parameters.require("key"))
+            try await store.deleteAccessKey(id: Self.parameter("key", context))
             return Response(status: .noContent)
         }
 
@@ -86,7 +86,7 @@ public struct PortalRoutes: Sendable {
                 status: .created)
         }
         api.delete("api-keys/:id") { _, context in
-            try await store.deleteAPIKey(id: context.parameters.require("id"))
+            try await store.deleteAPIKey(id: Self.parameter("id", context))
             return Response(status: .noContent)
         }
 
@@ -98,7 +98,7 @@ public struct PortalRoutes: Sendable {
             return try PortalJSON.response(try await Self.server(body.id, store), status: .created)
         }
         api.delete("servers/:id") { _, context in
-            try await store.removeServer(id: context.parameters.require("id"))
+            try await store.removeServer(id: Self.parameter("id", context))
             return Response(status: .noContent)
         }
         api.post("disks") { request, _ in
@@ -107,7 +107,7 @@ public struct PortalRoutes: Sendable {
             return try PortalJSON.response(try await Self.disk(body.id, store), status: .created)
         }
         api.patch("disks/:id") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             let body = try await PortalJSON.body(UpdateDiskRequest.self, of: request)
             guard body.state != nil || body.mode != nil else {
                 throw PortalError.badRequest("Give a state, a mode, or both")
@@ -128,7 +128,7 @@ public struct PortalRoutes: Sendable {
             return try PortalJSON.response(try await Self.disk(id, store))
         }
         api.delete("disks/:id") { _, context in
-            try await store.removeDisk(id: context.parameters.require("id"))
+            try await store.removeDisk(id: Self.parameter("id", context))
             return Response(status: .noContent)
         }
         api.post("pools") { request, _ in
@@ -137,7 +137,7 @@ public struct PortalRoutes: Sendable {
             return try PortalJSON.response(try await Self.pool(body.id, store), status: .created)
         }
         api.patch("pools/:id") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             let body = try await PortalJSON.body(UpdatePoolRequest.self, of: request)
             guard body.default else {
                 throw PortalError.badRequest("A pool stops being the default when another becomes it")
@@ -146,11 +146,11 @@ public struct PortalRoutes: Sendable {
             return try PortalJSON.response(try await Self.pool(id, store))
         }
         api.delete("pools/:id") { _, context in
-            try await store.removePool(id: context.parameters.require("id"))
+            try await store.removePool(id: Self.parameter("id", context))
             return Response(status: .noContent)
         }
         api.get("servers/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             guard let server = try await Self.servers(store).first(where: { $0.id == id }) else {
                 throw PortalError.notFound("No such server")
             }
@@ -158,7 +158,7 @@ public struct PortalRoutes: Sendable {
         }
         api.get("disks") { _, _ in try PortalJSON.response(ItemList(try await Self.disks(store))) }
         api.get("disks/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             guard let disk = try await Self.disks(store).first(where: { $0.id == id }) else {
                 throw PortalError.notFound("No such disk")
             }
@@ -166,11 +166,53 @@ public struct PortalRoutes: Sendable {
         }
         api.get("pools") { _, _ in try PortalJSON.response(ItemList(try await Self.pools(store))) }
         api.get("pools/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try Self.parameter("id", context)
             guard let pool = try await Self.pools(store).first(where: { $0.id == id }) else {
                 throw PortalError.notFound("No such pool")
             }
             return try PortalJSON.response(pool)
+        }
+
+        // Services, from their heartbeats.
+        api.get("services") { _, _ in
+            let now = Date()
+            return try PortalJSON.response(
+                ItemList(try await store.listServices().map { ServiceView($0, now: now) }))
+        }
+        api.get("services/:id") { _, context in
+            let id = try Self.parameter("id", context)
+            guard let service = try await store.listServices().first(where: { $0.id == id }) else {
+                throw PortalError.notFound("No such service")
+            }
+            return try PortalJSON.response(ServiceView(service, now: Date()))
+        }
+        api.delete("services/:id") { _, context in
+            let id = try Self.parameter("id", context)
+            if let service = try await store.listServices().first(where: { $0.id == id }),
+                service.state(at: Date()) == .online
+            {
+                throw PortalError.conflict("The service is Online: stop it first (it registers again while it runs)")
+            }
+            try await store.deleteService(id: id)
+            return Response(status: .noContent)
+        }
+
+        // Zones: other clusters, for replication.
+        api.get("zones") { _, _ in try PortalJSON.response(ItemList(try await store.listZones())) }
+        api.post("zones") { request, _ in
+            let body = try await PortalJSON.body(CreateZoneRequest.self, of: request)
+            return try PortalJSON.response(
+                try await store.createZone(name: body.name, endpoint: body.endpoint), status: .created)
+        }
+        api.get("zones/:name") { _, context in
+            guard let zone = try await store.zone(named: Self.parameter("name", context)) else {
+                throw PortalError.notFound("No such zone")
+            }
+            return try PortalJSON.response(zone)
+        }
+        api.delete("zones/:name") { _, context in
+            try await store.deleteZone(name: Self.parameter("name", context))
+            return Response(status: .noContent)
         }
 
         // Buckets.
@@ -178,11 +220,20 @@ public struct PortalRoutes: Sendable {
             try PortalJSON.response(ItemList(try await store.listBucketUsage().map(BucketView.init)))
         }
         api.get("buckets/:name") { _, context in
-            guard let usage = try await store.bucketUsage(name: context.parameters.require("name")) else {
+            guard let usage = try await store.bucketUsage(name: Self.parameter("name", context)) else {
                 throw PortalError.notFound("No such bucket")
             }
             return try PortalJSON.response(BucketView(usage))
         }
+    }
+
+    /// A path parameter, percent-decoded (`ksanctl` encodes every byte outside A-Z a-z 0-9 - . _ ~).
+    static func parameter(_ name: String, _ context: some RequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw PortalError.badRequest("The path parameter \(name) is not valid percent-encoded UTF-8")
+        }
+        return decoded
     }
 
     /// A user by id or by display name.
@@ -239,17 +290,43 @@ public struct PortalRoutes: Sendable {
     }
 
     static func servers(_ store: PostgresMetadataStore) async throws -> [ServerView] {
-        try await store.topology().hosts.map { ServerView(id: $0.id, endpoint: $0.endpoint, disks: $0.disks) }
+        let services = try await store.listServices()
+        let hosts = try await store.topology().hosts
+        // A service that does not name its server runs on the one at its address, if only one server is there.
+        var byAddress: [String: [String]] = [:]
+        for host in hosts { byAddress[Self.host(of: host.endpoint), default: []].append(host.id) }
+        return hosts.map { host in
+            ServerView(
+                id: host.id, endpoint: host.endpoint, disks: host.disks,
+                services: services.filter { service in
+                    if let serverId = service.serverId { return serverId == host.id }
+                    return byAddress[Self.host(of: service.endpoint)] == [host.id]
+                }.map(\.id))
+        }
+    }
+
+    /// The host part of `http://host:port/...` or `host:port`.
+    static func host(of endpoint: String) -> String {
+        var text = Substring(endpoint)
+        if let scheme = text.range(of: "://") { text = text[scheme.upperBound...] }
+        if let slash = text.firstIndex(of: "/") { text = text[..<slash] }
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            return String(text[text.index(after: text.startIndex)..<close])
+        }
+        if let colon = text.lastIndex(of: ":") { text = text[..<colon] }
+        return String(text)
     }
 
     static func disks(_ store: PostgresMetadataStore) async throws -> [DiskView] {
         let topology = try await store.topology()
+        let usage = try await store.diskUsage()
         return topology.hosts.flatMap { host in
             host.disks.map { disk in
                 DiskView(
                     id: disk, serverId: host.id, state: topology.settings(ofDisk: disk).state.rawValue,
                     mode: topology.settings(ofDisk: disk).mode.rawValue,
-                    pools: topology.pools.filter { $0.disks.contains(disk) }.map(\.id))
+                    pools: topology.pools.filter { $0.disks.contains(disk) }.map(\.id),
+                    capacityBytes: usage[disk]?.capacityBytes, usedBytes: usage[disk]?.usedBytes)
             }
         }
     }
@@ -261,13 +338,33 @@ public struct PortalRoutes: Sendable {
     }
 
     static func status(_ store: PostgresMetadataStore) async throws -> StatusReport {
+        let summary = try await store.clusterSummary()
+        let now = Date()
+        let services = try await store.listServices()
+        let states = services.map { $0.state(at: now) }
         let topology = try await store.topology()
-        let buckets = try await store.listBucketUsage()
+        var warnings: [String] = []
+        for service in services where service.state(at: now) == .timeout {
+            warnings.append("service \(service.id) sends no heartbeats")
+        }
+        for host in topology.hosts {
+            for disk in host.disks {
+                let state = topology.settings(ofDisk: disk).state
+                if state == .bad || state == .disabled { warnings.append("disk \(disk) is \(state.rawValue)") }
+            }
+        }
+        if topology.defaultPool == nil { warnings.append("no default pool: buckets cannot be created") }
+        let queues = try await store.queueLengths()
+        if queues.outbox.oldestAgeSeconds > 60 {
+            warnings.append("events wait in the outbox for \(Int(queues.outbox.oldestAgeSeconds)) s: is RabbitMQ up?")
+        }
         return StatusReport(
-            servers: topology.hosts.count, disks: topology.hosts.reduce(0) { $0 + $1.disks.count },
-            pools: topology.pools.count, defaultPool: topology.defaultPool?.id,
-            users: try await store.listUsers().count,
-            buckets: buckets.count, objects: buckets.reduce(0) { $0 + $1.objectCount },
-            bytes: buckets.reduce(0) { $0 + $1.bytes }, queues: try await store.queueLengths())
+            servers: summary.servers, disks: summary.disks, pools: summary.pools, defaultPool: summary.defaultPool,
+            users: summary.users, buckets: summary.buckets, objects: summary.objects, bytes: summary.bytes,
+            capacityBytes: summary.capacityBytes, usedBytes: summary.usedBytes,
+            services: ServiceCounts(
+                online: states.filter { $0 == .online }.count, offline: states.filter { $0 == .offline }.count,
+                timeout: states.filter { $0 == .timeout }.count),
+            health: warnings.isEmpty ? "OK" : "DEGRADED", warnings: warnings, queues: queues)
     }
 }

@@ -1,4 +1,6 @@
 import Hummingbird
+import KSANBus
+import KSANCore
 import KSANMetadata
 import Logging
 import PostgresNIO
@@ -15,7 +17,10 @@ public func buildPortalApplication(
     let postgres = PostgresClient(configuration: postgresConfiguration, backgroundLogger: logger)
     let store = PostgresMetadataStore(client: postgres, logger: logger)
 
+    MetricsExporter.bootstrap()
     let router = Router()
+    router.add(middleware: MetricsMiddleware())
+    router.get("metrics") { _, _ in MetricsExporter.response() }
     router.add(middleware: PortalErrorMiddleware(logger: logger))
     router.add(middleware: APIKeyMiddleware(store: store))
     PortalRoutes(store: store).register(on: router)
@@ -28,6 +33,18 @@ public func buildPortalApplication(
         logger: logger
     )
     app.addServices(postgres)
+    if let busConfiguration = configuration.bus {
+        let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
+        app.addServices(
+            bus,
+            HeartbeatPublisher(
+                bus: bus,
+                identity: .init(
+                    kind: .portal,
+                    endpoint: HeartbeatPublisher.Identity.endpoint(
+                        host: configuration.listenHost, port: configuration.listenPort)),
+                logger: logger))
+    }
     app.beforeServerStarts {
         logger.info("Starting portal", metadata: ["ksan.configuration": "\(configuration)"])
         try await store.waitForSchema(version: Migrations.all.map(\.version).max() ?? 0, logger: logger)

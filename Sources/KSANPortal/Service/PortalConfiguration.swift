@@ -1,3 +1,4 @@
+import KSANBus
 import KSANMetadata
 
 /// What the portal needs to start.
@@ -10,15 +11,18 @@ public struct PortalConfiguration: Sendable, CustomStringConvertible {
     public var postgres: MetadataServiceConfiguration.Postgres
     /// An API key to make sure exists at start (the bootstrap key an installer writes), or nil.
     public var bootstrapKey: APIKey?
+    /// The broker the portal sends its heartbeats to; nil: none.
+    public var bus: RabbitMQConfiguration?
 
     public init(
         listenHost: String = "127.0.0.1", listenPort: Int = 9400, postgres: MetadataServiceConfiguration.Postgres,
-        bootstrapKey: APIKey? = nil
+        bootstrapKey: APIKey? = nil, bus: RabbitMQConfiguration? = nil
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.postgres = postgres
         self.bootstrapKey = bootstrapKey
+        self.bus = bus
     }
 
     /// Without secrets.

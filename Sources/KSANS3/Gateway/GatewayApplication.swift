@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Hummingbird
 import KSANBus
+import KSANCore
 import KSANMetadata
 import KSANStorage
 import Logging
@@ -29,6 +30,7 @@ public func buildGatewayApplication(configuration: GatewayConfiguration, logger:
 public func buildGatewayApplication(
     configuration: GatewayConfiguration, metadata: any MetadataStore, httpClient: HTTPClient, logger: Logger
 ) -> some ApplicationProtocol {
+    MetricsExporter.bootstrap()
     let topology = TopologyCache(metadata: metadata)
     var options = configuration.dataPlane
     // A write marks its intent alive well before garbage collection would judge it abandoned.
@@ -54,9 +56,20 @@ public func buildGatewayApplication(
         Repairer(
             metadata: metadata, data: data, interval: configuration.repairInterval,
             dropAfter: configuration.intentAge, logger: logger))
+    if let listen = configuration.metricsListen {
+        app.addServices(metricsApplication(listen: listen, serverName: "KSAN", logger: logger))
+    }
     if let busConfiguration = configuration.bus {
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
-        app.addServices(bus, ControlListener(bus: bus, topology: topology, keys: gateway.keys, logger: logger))
+        app.addServices(
+            bus, ControlListener(bus: bus, topology: topology, keys: gateway.keys, logger: logger),
+            HeartbeatPublisher(
+                bus: bus,
+                identity: .init(
+                    kind: .gateway,
+                    endpoint: HeartbeatPublisher.Identity.endpoint(
+                        host: configuration.listen.host, port: configuration.listen.port)),
+                logger: logger))
     }
     return app
 }

@@ -30,6 +30,8 @@ public struct GatewayConfiguration: Sendable {
     /// The RabbitMQ broker whose control events (topology and key changes) make the gateway forget what it cached
     /// at once; nil: caches expire by themselves (10 s).
     public var bus: RabbitMQConfiguration?
+    /// Where `/metrics` is served (a port of its own: every path of the S3 port is S3's); nil: not served.
+    public var metricsListen: HostPort?
     /// The longest lifetime, in seconds, of a Signature Version 2 presigned URL (`Expires` at most this far ahead);
     /// nil: no cap, as in AWS. Default: 7 days, the cap of Signature Version 4.
     public var sigV2MaxExpiry: Int?
@@ -44,7 +46,8 @@ public struct GatewayConfiguration: Sendable {
         dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
         gcGrace: Double = 2 * 3600,
         repairInterval: Double = 10, clusterKey: ClusterKey? = nil, sigV2MaxExpiry: Int? = 604_800,
-        maxUnauthenticatedForms: Int = 64, bus: RabbitMQConfiguration? = nil
+        maxUnauthenticatedForms: Int = 64, bus: RabbitMQConfiguration? = nil,
+        metricsListen: HostPort? = nil
     ) {
         self.listen = listen
         self.metadataURL = metadataURL
@@ -60,5 +63,6 @@ public struct GatewayConfiguration: Sendable {
         self.sigV2MaxExpiry = sigV2MaxExpiry
         self.maxUnauthenticatedForms = maxUnauthenticatedForms
         self.bus = bus
+        self.metricsListen = metricsListen
     }
 }

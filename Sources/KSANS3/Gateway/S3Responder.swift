@@ -23,7 +23,11 @@ public struct S3Responder: HTTPResponder {
     public func respond(to request: Request, context: S3RequestContext) async throws -> Response {
         var request = request
         if request.headers[.expect]?.lowercased() == "100-continue" {
-            request.body = RequestBody(asyncSequence: ContinueOnFirstRead(base: request.body, channel: context.channel))
+            request.body = RequestBody(
+                asyncSequence: CountingRequestBody(
+                    base: ContinueOnFirstRead(base: request.body, channel: context.channel)))
+        } else {
+            request.body = RequestBody(asyncSequence: CountingRequestBody(base: request.body))
         }
         let started = ContinuousClock.now
         let requestId = Identifier.hex(bytes: 8).uppercased()
@@ -59,12 +63,15 @@ public struct S3Responder: HTTPResponder {
         response.headers[.amzRequestId] = requestId
         response.headers[.amzId2] = requestId
         response.headers[.server] = "KSAN"
+        let duration = ContinuousClock.now - started
+        S3Metrics.record(operation: operationName, status: Int(response.status.code), duration: duration)
+        if request.method != .head { response.body = S3Metrics.counting(response.body) }
         logger.info(
             "request",
             metadata: [
                 "ksan.operation": "\(operationName)", "http.method": "\(request.method.rawValue)",
                 "http.status": "\(response.status.code)",
-                "ksan.duration_ms": "\((ContinuousClock.now - started).milliseconds)",
+                "ksan.duration_ms": "\(duration.milliseconds)",
             ])
         return response
     }

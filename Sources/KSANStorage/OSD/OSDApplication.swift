@@ -1,4 +1,5 @@
 import Hummingbird
+import KSANBus
 import KSANCore
 import Logging
 
@@ -11,6 +12,7 @@ import Logging
 public func buildOSDApplication(
     configuration: OSDConfiguration, logger: Logger, catalog: (any ShardCatalog)? = nil
 ) throws -> some ApplicationProtocol {
+    MetricsExporter.bootstrap()
     let stores = try configuration.disks.map { try DiskStore(id: $0.id, root: $0.path) }
     let router = Router()
     if let key = configuration.clusterKey {
@@ -39,6 +41,19 @@ public func buildOSDApplication(
             Scrubber(
                 stores: stores, interval: interval, rate: configuration.scrubRate, catalog: catalog,
                 orphanAge: configuration.orphanAge, logger: logger))
+    }
+    if let busConfiguration = configuration.bus {
+        let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
+        app.addServices(
+            bus,
+            HeartbeatPublisher(
+                bus: bus,
+                identity: .init(
+                    kind: .osd,
+                    endpoint: HeartbeatPublisher.Identity.endpoint(
+                        host: configuration.listen.host, port: configuration.listen.port),
+                    serverId: configuration.hostId),
+                logger: logger, disks: { stores.compactMap(DiskSpace.usage(of:)) }))
     }
     return app
 }

@@ -1,3 +1,4 @@
+import KSANBus
 import KSANCore
 
 /// How an OSD process is set up.
@@ -42,12 +43,14 @@ public struct OSDConfiguration: Sendable {
     /// Whether the OSD may start without a cluster key, its API open to anyone who can reach it (a private network
     /// only). Without a key and without this, the OSD refuses to start.
     public var allowOpenAPI: Bool
+    /// The broker the OSD sends its heartbeats (with its disks' space) to; nil: none.
+    public var bus: RabbitMQConfiguration?
 
     /// Creates a configuration.
     public init(
         listen: HostPort, hostId: String, disks: [Disk], scrubInterval: Duration? = nil,
         scrubRate: Int = 64 << 20, orphanAge: Duration? = .seconds(86_400), clusterKey: ClusterKey? = nil,
-        allowOpenAPI: Bool = false
+        allowOpenAPI: Bool = false, bus: RabbitMQConfiguration? = nil
     ) {
         self.listen = listen
         self.hostId = hostId
@@ -57,5 +60,6 @@ public struct OSDConfiguration: Sendable {
         self.orphanAge = orphanAge
         self.clusterKey = clusterKey
         self.allowOpenAPI = allowOpenAPI
+        self.bus = bus
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KSANCore
 import NIOPosix
 
 /// The request handlers of an OSD over its disks.
@@ -37,15 +38,23 @@ public struct OSDRoutes: Sendable {
                 status: failing.isEmpty ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+        router.get("/metrics") { _, _ in
+            OSDMetrics.updateSpace(of: Array(disks.values))
+            return MetricsExporter.response()
+        }
         router.put("/v1/disks/:disk/data/:data/:stripe/:shard") { request, context in
             let (store, address) = try resolve(context)
             let body = try await request.body.collect(upTo: OSDProtocol.maxShardBytes)
+            let started = ContinuousClock.now
             try await threadPool.runIfActive { try store.write(address, data: body) }
+            OSDMetrics.wrote(body.readableBytes, disk: store.id, in: ContinuousClock.now - started)
             return Response(status: .created)
         }
         router.get("/v1/disks/:disk/data/:data/:stripe/:shard") { _, context in
             let (store, address) = try resolve(context)
+            let started = ContinuousClock.now
             let data = try await threadPool.runIfActive { try store.read(address) }
+            OSDMetrics.read(data.readableBytes, disk: store.id, in: ContinuousClock.now - started)
             return Response(status: .ok, body: .init(byteBuffer: data))
         }
         router.delete("/v1/disks/:disk/data/:data") { _, context in
