@@ -5,7 +5,8 @@ import KSANPortal
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "S3 users.", subcommands: [Create.self, List.self, Get.self, Remove.self])
+        commandName: "user", abstract: "S3 users.",
+        subcommands: [Create.self, List.self, Get.self, Token.self, Remove.self])
 
     static var fields: [(String, (UserRecord) -> String)] {
         [
@@ -74,6 +75,35 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.remove("/users/" + PortalClient.segment(user), "user \(user)", options)
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a token with which a user manages their own S3 keys (the OS-EC2 credential API).",
+            discussion: """
+                Example: ksanctl user token alice --ttl 86400
+                The token is printed once; give it to the user, who then calls, on the portal,
+                  POST   /v2.0/users/<user id>/credentials/OS-EC2   {"tenant_id": "..."}   (a new key and secret)
+                  GET    /v2.0/users/<user id>/credentials/OS-EC2
+                  DELETE /v2.0/users/<user id>/credentials/OS-EC2/<access key>
+                with the header X-Auth-Token: <token>. See docs/portal.md.
+                """)
+        @Argument(help: "The user's name or id.") var user: String
+        @Option(help: "Seconds the token is valid (60 to 2592000).") var ttl: Int = 86_400
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let token: CreatedUserToken = try await client.post(
+                    "/users/" + PortalClient.segment(user) + "/tokens", CreateUserTokenRequest(ttlSeconds: ttl))
+                try Output.show(
+                    token, json: options.json,
+                    fields: [
+                        ("token", \.token), ("user id", \.userId), ("expires", { Output.date($0.expiresAt) }),
+                    ])
+            }
         }
     }
 }

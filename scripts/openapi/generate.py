@@ -385,6 +385,17 @@ SCHEMAS = {
         "required": ["default"],
         "type": "object",
     },
+    "CreateUserToken": {
+        "additionalProperties": False,
+        "properties": {"ttlSeconds": {"maximum": 2592000, "minimum": 60, "type": "integer"}},
+        "type": "object",
+    },
+    "CreatedUserToken": {
+        "additionalProperties": False,
+        "properties": {"expiresAt": DATE_TIME, "token": STRING, "userId": STRING},
+        "required": ["token", "userId", "expiresAt"],
+        "type": "object",
+    },
     "Zone": {
         "additionalProperties": False,
         "properties": {"createdAt": DATE_TIME, "endpoint": STRING, "name": STRING},
@@ -393,7 +404,10 @@ SCHEMAS = {
     },
     "CreateZone": {
         "additionalProperties": False,
-        "properties": {"endpoint": {"pattern": "^https?://[^/?#@]+", "type": "string"}, "name": NEW_ID},
+        "properties": {
+            "endpoint": {"pattern": f"^https?://[A-Za-z0-9.-]+(:{PORT})?(/[A-Za-z0-9._~-]*)*$", "type": "string"},
+            "name": NEW_ID,
+        },
         "required": ["name", "endpoint"],
         "type": "object",
     },
@@ -482,6 +496,16 @@ PATHS = {
     "/users/{user}": {
         "get": get_op("getUser", "A user, by id or name", "User", "user"),
         "delete": delete_op("deleteUser", "Delete a user and their keys (not while they own buckets)", "user"),
+    },
+    "/users/{user}/tokens": {
+        "post": create_op(
+            "createUserToken",
+            "Issue a token for the user's own OS-EC2 credential API (shown once)",
+            "CreateUserToken",
+            "CreatedUserToken",
+            params=["user"],
+            errs=("NotFound",),
+        )
     },
     "/users/{user}/keys": {
         "get": list_op("listUserKeys", "A user's S3 access keys", "AccessKey", params=["user"], errs=["NotFound"]),

@@ -52,6 +52,28 @@ def test_bad_bodies_get_a_clear_400_and_change_nothing():
     assert response.status_code == 405 and response.headers["Allow"] == "GET, POST"
 
 
+def test_every_service_of_the_cluster_is_online_and_serves_metrics():
+    """cluster/up.sh gives every process the broker: each registers, and each serves Prometheus metrics."""
+    cluster = __import__("json").loads(pathlib.Path(KSAN_HOME, "cluster.json").read_text())
+    deadline = time.monotonic() + 20
+    while True:
+        services = requests.get(f"{PORTAL}/api/v1/services", headers=HEADERS, timeout=10).json()["items"]
+        online = sorted(s["kind"] for s in services if s["state"] == "Online")
+        expected = sorted(["gateway", "metadata", "portal"] + ["osd"] * len(cluster["osds"]))
+        if online == expected or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert online == expected, services
+    status = requests.get(f"{PORTAL}/api/v1/status", headers=HEADERS, timeout=10).json()
+    assert status["health"] == "OK", status["warnings"]
+    assert status["capacityBytes"] > 0
+    for url in [cluster["gateway"]["metrics"], f"{PORTAL}/metrics", f"{cluster['metadata']['url']}/metrics"]:
+        response = requests.get(url, timeout=10)
+        assert response.status_code == 200, url
+        assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        assert 'ksan_build_info{version="' in response.text
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

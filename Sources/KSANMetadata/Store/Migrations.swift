@@ -282,6 +282,24 @@ public enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 8,
+            name: "user tokens",
+            statements: [
+                // Tokens a user presents (X-Auth-Token) to manage their own S3 keys: only a SHA-256 is kept.
+                """
+                CREATE TABLE user_tokens (
+                    token_hash text PRIMARY KEY,
+                    user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    expires_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX user_tokens_expiry_idx ON user_tokens (expires_at)",
+                // The tenant an OS-EC2 credential was created for (the NHN guide's tenant_id), echoed back.
+                "ALTER TABLE access_keys ADD COLUMN tenant_id text",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -96,7 +96,9 @@ extension PostgresMetadataStore {
 
     /// Creates a new key for a user, returning it with its secret (the only time the secret leaves the store
     /// through the portal). Throws `.notFound` for an unknown user.
-    public func createAccessKey(userId: String) async throws -> (key: AccessKeySummary, secretKey: String) {
+    public func createAccessKey(userId: String, tenantId: String? = nil) async throws
+        -> (key: AccessKeySummary, secretKey: String)
+    {
         let id = CredentialGenerator.accessKeyId()
         let secret = CredentialGenerator.secretKey()
         return try await transaction { connection in
@@ -104,7 +106,8 @@ extension PostgresMetadataStore {
             guard try await !user.collect().isEmpty else { throw MetadataError(.notFound, "No such user") }
             let rows = try await connection.query(
                 """
-                INSERT INTO access_keys (access_key_id, secret_key, user_id) VALUES (\(id), \(secret), \(userId))
+                INSERT INTO access_keys (access_key_id, secret_key, user_id, tenant_id)
+                VALUES (\(id), \(secret), \(userId), \(tenantId))
                 RETURNING created_at
                 """,
                 logger: logger)
@@ -133,11 +136,15 @@ extension PostgresMetadataStore {
         }
     }
 
-    /// Deletes a key. Throws `.notFound`.
-    public func deleteAccessKey(id: String) async throws {
+    /// Deletes a key (only if it is `userId`'s, when given). Throws `.notFound`.
+    public func deleteAccessKey(id: String, userId: String? = nil) async throws {
         try await transaction { connection in
             let rows = try await connection.query(
-                "DELETE FROM access_keys WHERE access_key_id = \(id) RETURNING access_key_id", logger: logger)
+                """
+                DELETE FROM access_keys WHERE access_key_id = \(id) AND (\(userId)::text IS NULL OR user_id = \(userId))
+                RETURNING access_key_id
+                """,
+                logger: logger)
             guard try await !rows.collect().isEmpty else { throw MetadataError(.notFound, "No such access key") }
             try await recordEvent(
                 AccessKeyChange(change: "removed", accessKeyId: id), exchange: AccessKeyChange.exchange,

@@ -32,11 +32,11 @@ extension PostgresMetadataStore {
     /// Adds a zone. Throws `.invalidArgument` for a bad name or endpoint, `.conflict` if the name is taken.
     public func createZone(name: String, endpoint: String) async throws -> ZoneRecord {
         try Self.checkResourceId(name, "zone")
-        guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil,
-            url.query == nil, url.user == nil
-        else {
+        guard ZoneRecord.isValid(endpoint: endpoint) else {
             throw MetadataError(
-                .invalidArgument, "The endpoint must be an http:// or https:// URL with a host, no query and no user")
+                .invalidArgument,
+                "The endpoint must be http:// or https://, a host of letters, digits, '.' and '-', an optional port "
+                    + "1 to 65535 and an optional path (no user, query or fragment)")
         }
         return try await transaction { connection in
             let rows = try await connection.query(

@@ -97,3 +97,22 @@ public struct CreateZoneRequest: PortalRequestBody, Hashable {
         self.endpoint = endpoint
     }
 }
+
+/// `POST /api/v1/users/{user}/tokens`.
+public struct CreateUserTokenRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["ttlSeconds"]
+    /// How long the token is valid: 60 s to 30 days (default a day).
+    public var ttlSeconds: Int?
+    public init(ttlSeconds: Int? = nil) {
+        self.ttlSeconds = ttlSeconds
+    }
+}
+
+/// `POST /v2.0/users/{user}/credentials/OS-EC2`, as the NHN guide gives it.
+public struct CreateEC2CredentialRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["tenant_id"]
+    public var tenantId: String
+    enum CodingKeys: String, CodingKey {
+        case tenantId = "tenant_id"
+    }
+}

@@ -12,6 +12,8 @@ public struct PortalErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as KeystoneError {
+            return error.response
         } catch let error as PortalError {
             return try Self.answer(error)
         } catch let error as MetadataError {

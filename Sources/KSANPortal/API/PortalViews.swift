@@ -31,6 +31,43 @@ public struct CreatedAPIKey: Codable, Sendable, Hashable {
     public var createdAt: Date
 }
 
+/// A new user token, whole: shown once.
+public struct CreatedUserToken: Codable, Sendable, Hashable {
+    public var token: String
+    public var userId: String
+    public var expiresAt: Date
+}
+
+/// `{"credentials": [...]}` of the OS-EC2 credential API, each with the guide's snake_case fields and
+/// `trust_id: null`.
+public struct EC2CredentialList: Encodable, Sendable {
+    public var credentials: [EC2Credential]
+
+    public init(_ credentials: [EC2Credential]) {
+        self.credentials = credentials
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        var list = container.nestedUnkeyedContainer(forKey: .credentials)
+        for credential in credentials {
+            var item = list.nestedContainer(keyedBy: Key.self)
+            try item.encode(credential.access, forKey: .access)
+            try item.encode(credential.secret, forKey: .secret)
+            try item.encode(credential.tenantId, forKey: .tenantId)
+            try item.encode(credential.userId, forKey: .userId)
+            try item.encodeNil(forKey: .trustId)
+        }
+    }
+
+    enum Key: String, CodingKey {
+        case credentials, access, secret
+        case tenantId = "tenant_id"
+        case userId = "user_id"
+        case trustId = "trust_id"
+    }
+}
+
 /// A server (host), its disks and the services that run on it.
 public struct ServerView: Codable, Sendable, Hashable {
     public var id: String

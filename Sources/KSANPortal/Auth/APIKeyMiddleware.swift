@@ -2,7 +2,8 @@ import HTTPTypes
 import Hummingbird
 import KSANMetadata
 
-/// Every route but the health check, the OpenAPI document and `/metrics` needs an API key, in `Authorization: Bearer <key>` or
+/// Every route but the health check, the OpenAPI document, `/metrics` and the users' credential API (`/v2.0/`)
+/// needs an API key, in `Authorization: Bearer <key>` or
 /// `X-API-Key: <key>`. A missing, malformed, unknown or wrong key is 401 `Unauthorized`, with nothing more said.
 public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: PostgresMetadataStore
@@ -12,7 +13,10 @@ public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
+        // The credential API checks users' tokens instead (CredentialRoutes).
+        if Self.openPaths.contains(request.uri.path) || request.uri.path.hasPrefix(CredentialRoutes.prefix) {
+            return try await next(request, context)
+        }
         guard let text = Self.presentedKey(request), let key = APIKey(text),
             let record = try await store.apiKey(id: key.id), key.matches(record)
         else {

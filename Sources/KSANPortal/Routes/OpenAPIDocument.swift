@@ -297,11 +297,22 @@ public enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "CreateUserToken": {
+            "additionalProperties": false,
+            "properties": {
+             "ttlSeconds": {
+              "maximum": 2592000,
+              "minimum": 60,
+              "type": "integer"
+             }
+            },
+            "type": "object"
+           },
            "CreateZone": {
             "additionalProperties": false,
             "properties": {
              "endpoint": {
-              "pattern": "^https?://[^/?#@]+",
+              "pattern": "^https?://[A-Za-z0-9.-]+(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[A-Za-z0-9._~-]*)*$",
               "type": "string"
              },
              "name": {
@@ -368,6 +379,27 @@ public enum OpenAPIDocument {
              "userId",
              "enabled",
              "createdAt"
+            ],
+            "type": "object"
+           },
+           "CreatedUserToken": {
+            "additionalProperties": false,
+            "properties": {
+             "expiresAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "token": {
+              "type": "string"
+             },
+             "userId": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "token",
+             "userId",
+             "expiresAt"
             ],
             "type": "object"
            },
@@ -1912,6 +1944,51 @@ public enum OpenAPIDocument {
              }
             },
             "summary": "Create an S3 access key (its secret is shown once)"
+           }
+          },
+          "/users/{user}/tokens": {
+           "post": {
+            "operationId": "createUserToken",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/user"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateUserToken"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/CreatedUserToken"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Issue a token for the user's own OS-EC2 credential API (shown once)"
            }
           },
           "/zones": {

@@ -5,7 +5,8 @@ public enum PortalRouteTable {
     public static let routes: [(pattern: String, methods: [String])] = [
         ("/api/v1/health", ["GET"]), ("/api/v1/openapi.json", ["GET"]), ("/api/v1/status", ["GET"]),
         ("/api/v1/users", ["GET", "POST"]), ("/api/v1/users/:user", ["GET", "DELETE"]),
-        ("/api/v1/users/:user/keys", ["GET", "POST"]), ("/api/v1/keys", ["GET"]),
+        ("/api/v1/users/:user/keys", ["GET", "POST"]), ("/api/v1/users/:user/tokens", ["POST"]),
+        ("/api/v1/keys", ["GET"]),
         ("/api/v1/keys/:key", ["GET", "PATCH", "DELETE"]), ("/api/v1/api-keys", ["GET", "POST"]),
         ("/api/v1/api-keys/:id", ["DELETE"]), ("/api/v1/servers", ["GET", "POST"]),
         ("/api/v1/servers/:id", ["GET", "DELETE"]),

@@ -49,6 +49,19 @@ public struct PortalRoutes: Sendable {
                     createdAt: key.createdAt),
                 status: .created)
         }
+        api.post("users/:user/tokens") { request, context in
+            let user = try await Self.user(Self.parameter("user", context), store)
+            let body = try await PortalJSON.body(CreateUserTokenRequest.self, of: request)
+            let ttl = body.ttlSeconds ?? 86_400
+            guard (60...2_592_000).contains(ttl) else {
+                throw PortalError.badRequest("ttlSeconds must be 60 to 2592000 (30 days)")
+            }
+            let token = UserToken.generate()
+            let expiresAt = Date(timeIntervalSinceNow: Double(ttl))
+            try await store.saveUserToken(hash: token.hash, userId: user.id, expiresAt: expiresAt)
+            return try PortalJSON.response(
+                CreatedUserToken(token: token.text, userId: user.id, expiresAt: expiresAt), status: .created)
+        }
         api.get("keys") { _, _ in try PortalJSON.response(ItemList(try await store.listAccessKeys(userId: nil))) }
         api.get("keys/:key") { _, context in
             let id = try Self.parameter("key", context)

@@ -24,6 +24,7 @@ public func buildPortalApplication(
     router.add(middleware: PortalErrorMiddleware(logger: logger))
     router.add(middleware: APIKeyMiddleware(store: store))
     PortalRoutes(store: store).register(on: router)
+    CredentialRoutes(store: store).register(on: router)
 
     var app = Application(
         router: router,
