@@ -25,7 +25,8 @@ struct KSANCtl: AsyncParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, ServerCommand.self, DiskCommand.self, PoolCommand.self, UserCommand.self,
-            KeyCommand.self, BucketCommand.self, ServiceCommand.self, ZoneCommand.self, APIKeyCommand.self,
+            KeyCommand.self, BucketCommand.self, ServiceCommand.self, ZoneCommand.self, StorageClassCommand.self,
+            APIKeyCommand.self,
         ]
     )
 }

@@ -162,6 +162,20 @@ DISK_MODE = {"enum": ["ReadWrite", "ReadOnly", "Maintenance"], "type": "string"}
 BYTE = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9][0-9]?)"  # 1...255
 PORT = "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"  # 1...65535
 
+# The classes of S3 an operator may map to a pool (STANDARD is each bucket's own).
+STORAGE_CLASSES = [
+    "DEEP_ARCHIVE",
+    "EXPRESS_ONEZONE",
+    "GLACIER",
+    "GLACIER_IR",
+    "INTELLIGENT_TIERING",
+    "ONEZONE_IA",
+    "OUTPOSTS",
+    "REDUCED_REDUNDANCY",
+    "SNOW",
+    "STANDARD_IA",
+]
+
 SCHEMAS = {
     "APIKey": {
         "additionalProperties": False,
@@ -396,6 +410,18 @@ SCHEMAS = {
         "required": ["token", "userId", "expiresAt"],
         "type": "object",
     },
+    "StorageClass": {
+        "additionalProperties": False,
+        "properties": {"name": STRING, "poolId": STRING},
+        "required": ["name", "poolId"],
+        "type": "object",
+    },
+    "SetStorageClass": {
+        "additionalProperties": False,
+        "properties": {"pool": STRING},
+        "required": ["pool"],
+        "type": "object",
+    },
     "Zone": {
         "additionalProperties": False,
         "properties": {"createdAt": DATE_TIME, "endpoint": STRING, "name": STRING},
@@ -472,6 +498,20 @@ PATHS = {
         "patch": update_op("updatePool", "Make a pool the default", "id", "UpdatePool", "Pool"),
         "delete": delete_op("deletePool", "Remove a pool nothing uses", "id"),
     },
+    # Storage classes
+    "/storage-classes": {"get": list_op("listStorageClasses", "List the storage classes mapped to pools", "StorageClass")},
+    "/storage-classes/{class}": {
+        "get": get_op("getStorageClass", "A mapped storage class", "StorageClass", "class"),
+        "put": op(
+            "setStorageClass",
+            "Map a storage class to a pool (new objects of the class go there)",
+            json_response("StorageClass"),
+            params=["class"],
+            body="SetStorageClass",
+            errs=("NotFound",),
+        ),
+        "delete": delete_op("deleteStorageClass", "Unmap a storage class", "class", errs=("NotFound",)),
+    },
     # Buckets (read only)
     "/services": {"get": list_op("listServices", "List services with their state (from their heartbeats)", "Service")},
     "/services/{id}": {
@@ -543,7 +583,15 @@ DOCUMENT = {
             "bearer": {"scheme": "bearer", "type": "http"},
             "apiKeyHeader": {"in": "header", "name": "X-API-Key", "type": "apiKey"},
         },
-        "parameters": {name: path_param(name) for name in ("id", "key", "name", "user")},
+        "parameters": {
+            **{name: path_param(name) for name in ("id", "key", "name", "user")},
+            "class": {
+                "in": "path",
+                "name": "class",
+                "required": True,
+                "schema": {"enum": STORAGE_CLASSES, "type": "string"},
+            },
+        },
         "responses": {
             "BadRequest": error_response("The request is not valid"),
             "Unauthorized": error_response("No valid API key"),

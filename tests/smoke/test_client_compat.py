@@ -143,7 +143,7 @@ UNHONOURED = [
     ({"Tagging": "project=ksan"}, "NotImplemented", 501),
     ({"ACL": "public-read"}, "NotImplemented", 501),
     ({"GrantRead": 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'}, "NotImplemented", 501),
-    ({"StorageClass": "GLACIER"}, "NotImplemented", 501),
+    ({"StorageClass": "GLACIER"}, "InvalidStorageClass", 400),  # a class no pool stores here
     ({"StorageClass": "NOT_A_CLASS"}, "InvalidStorageClass", 400),
     ({"WebsiteRedirectLocation": "/elsewhere"}, "NotImplemented", 501),
     ({"ObjectLockLegalHoldStatus": "ON"}, "InvalidRequest", 400),
@@ -204,7 +204,7 @@ def test_expected_bucket_owner_is_checked(s3, bucket):
 def test_post_object_refuses_fields_it_cannot_honour(s3, bucket, endpoint):
     for fields, code in (({"x-amz-server-side-encryption": "AES256"}, "NotImplemented"),
                          ({"acl": "public-read"}, "NotImplemented"),
-                         ({"x-amz-storage-class": "GLACIER"}, "NotImplemented")):
+                         ({"x-amz-storage-class": "GLACIER"}, "InvalidStorageClass")):
         key = "post/" + next(iter(fields))
         conditions = [{name: value} for name, value in fields.items()]
         post = s3.generate_presigned_post(bucket, key, Fields=fields, Conditions=conditions)

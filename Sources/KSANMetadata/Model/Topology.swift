@@ -58,12 +58,25 @@ public struct Topology: Codable, Sendable, Hashable {
     public var pools: [Pool]
     /// The disks whose settings are not the default (Good, ReadWrite), by disk id; nil when there are none.
     public var diskSettings: [String: DiskSettings]?
+    /// Storage classes other than STANDARD mapped to the pools that store them (`x-amz-storage-class`); absent: none
+    /// (from a file: the classes already recorded are kept).
+    public var storageClasses: [String: String]?
 
     /// Creates a topology.
-    public init(hosts: [Host], pools: [Pool], diskSettings: [String: DiskSettings]? = nil) {
+    public init(
+        hosts: [Host], pools: [Pool], diskSettings: [String: DiskSettings]? = nil,
+        storageClasses: [String: String]? = nil
+    ) {
         self.hosts = hosts
         self.pools = pools
         self.diskSettings = diskSettings
+        self.storageClasses = storageClasses
+    }
+
+    /// The pool of a storage class: the bucket's own for STANDARD (`bucketPool`), the mapped one for another known
+    /// class, nil for a class that is unknown or not mapped here.
+    public func pool(ofStorageClass name: String, bucketPool: String) -> String? {
+        name == StorageClassName.standard ? bucketPool : storageClasses?[name]
     }
 
     /// A disk's settings.

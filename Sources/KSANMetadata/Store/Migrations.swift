@@ -300,6 +300,21 @@ public enum Migrations {
                 "ALTER TABLE access_keys ADD COLUMN tenant_id text",
             ]
         ),
+        Migration(
+            version: 9,
+            name: "storage classes",
+            statements: [
+                // x-amz-storage-class names a pool (STANDARD is each bucket's own and has no row); a version or
+                // upload of another class records it in its stored headers.
+                """
+                CREATE TABLE storage_classes (
+                    name text PRIMARY KEY,
+                    pool_id text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -217,7 +217,7 @@ extension PostgresMetadataStore {
         if let upper {
             rows = try await connection.query(
                 """
-                SELECT key, size, etag, last_modified, owner_id FROM objects
+                SELECT key, size, etag, last_modified, owner_id, headers ->> 'x-amz-storage-class' FROM objects
                 WHERE bucket = \(bucket) AND is_latest AND key \(unescaped: comparison) \(lower) AND key < \(upper)
                 ORDER BY key LIMIT \(limit)
                 """,
@@ -226,7 +226,7 @@ extension PostgresMetadataStore {
         } else {
             rows = try await connection.query(
                 """
-                SELECT key, size, etag, last_modified, owner_id FROM objects
+                SELECT key, size, etag, last_modified, owner_id, headers ->> 'x-amz-storage-class' FROM objects
                 WHERE bucket = \(bucket) AND is_latest AND key \(unescaped: comparison) \(lower)
                 ORDER BY key LIMIT \(limit)
                 """,
@@ -234,9 +234,13 @@ extension PostgresMetadataStore {
             )
         }
         var result: [ObjectSummary] = []
-        for try await (key, size, etag, lastModified, owner) in rows.decode((String, Int64, String, Date, String).self)
+        for try await (key, size, etag, lastModified, owner, storageClass) in rows.decode(
+            (String, Int64, String, Date, String, String?).self)
         {
-            result.append(ObjectSummary(key: key, size: size, etag: etag, lastModified: lastModified, ownerId: owner))
+            result.append(
+                ObjectSummary(
+                    key: key, size: size, etag: etag, lastModified: lastModified, ownerId: owner,
+                    storageClass: storageClass))
         }
         return result
     }

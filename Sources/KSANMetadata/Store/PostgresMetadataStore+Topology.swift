@@ -44,7 +44,12 @@ extension PostgresMetadataStore {
                 state: DiskSettings.State(rawValue: state) ?? .disabled,
                 mode: DiskSettings.Mode(rawValue: mode) ?? .readOnly)
         }
-        return Topology(hosts: hosts, pools: pools, diskSettings: settings.isEmpty ? nil : settings)
+        var classes: [String: String] = [:]
+        let classRows = try await connection.query("SELECT name, pool_id FROM storage_classes", logger: logger)
+        for try await (name, pool) in classRows.decode((String, String).self) { classes[name] = pool }
+        return Topology(
+            hosts: hosts, pools: pools, diskSettings: settings.isEmpty ? nil : settings,
+            storageClasses: classes.isEmpty ? nil : classes)
     }
 
     /// Checks a topology: unique host, disk and pool ids, each disk on one host, at least one pool, at most one
@@ -80,6 +85,24 @@ extension PostgresMetadataStore {
         }
         guard topology.pools.filter({ $0.default == true }).count <= 1 else {
             throw MetadataError(.invalidTopology, "more than one pool is marked default")
+        }
+        for (name, pool) in topology.storageClasses ?? [:] {
+            try checkStorageClass(name)
+            guard poolIds.contains(pool) else {
+                throw MetadataError(.invalidTopology, "storage class \(name) names pool \(pool), which is not listed")
+            }
+        }
+    }
+
+    /// A class an operator may map: a name S3 knows, other than STANDARD (each bucket's own pool).
+    static func checkStorageClass(_ name: String) throws {
+        guard StorageClassName.known.contains(name) else {
+            throw MetadataError(
+                .invalidArgument,
+                "\(name) is not a storage class of S3 (\(StorageClassName.known.sorted().joined(separator: ", ")))")
+        }
+        guard name != StorageClassName.standard else {
+            throw MetadataError(.invalidArgument, "STANDARD is each bucket's own pool and cannot be mapped")
         }
     }
 
@@ -136,6 +159,20 @@ extension PostgresMetadataStore {
                     """,
                     logger: logger
                 )
+            }
+            if let classes = topology.storageClasses {
+                try await connection.query("DELETE FROM storage_classes", logger: logger)
+                for (name, pool) in classes.sorted(by: { $0.key < $1.key }) {
+                    try await connection.query(
+                        "INSERT INTO storage_classes (name, pool_id) VALUES (\(name), \(pool))", logger: logger)
+                }
+            } else {
+                let orphaned = try await connection.query(
+                    "SELECT name, pool_id FROM storage_classes WHERE NOT (pool_id = ANY(\(poolIds)))", logger: logger)
+                for try await (name, pool) in orphaned.decode((String, String).self) {
+                    throw MetadataError(
+                        .invalidTopology, "storage class \(name) stores in pool \(pool), which the topology drops")
+                }
             }
         }
         logger.info(

@@ -137,6 +137,11 @@ extension PostgresMetadataStore {
                 if count == 1 { throw MetadataError(.conflict, "Pool \(id) is the only pool") }
             }
             guard found else { throw MetadataError(.notFound, "No such pool") }
+            let classes = try await connection.query(
+                "SELECT name FROM storage_classes WHERE pool_id = \(id) ORDER BY name", logger: logger)
+            for try await name in classes.decode(String.self) {
+                throw MetadataError(.conflict, "Pool \(id) stores storage class \(name): map it elsewhere first")
+            }
             let used = try await connection.query(
                 """
                 SELECT (SELECT count(*) FROM buckets WHERE pool_id = \(id))
@@ -148,6 +153,34 @@ extension PostgresMetadataStore {
                 throw MetadataError(.conflict, "Pool \(id) is used by buckets, uploads or stored data")
             }
             try await connection.query("DELETE FROM pools WHERE id = \(id)", logger: logger)
+        }
+    }
+
+    /// Maps a storage class (an S3 name other than STANDARD) to a pool; new objects of that class go there, those
+    /// already written stay where they are. Throws `.invalidArgument` or `.notFound` (no such pool).
+    public func setStorageClass(name: String, poolId: String) async throws {
+        try Self.checkStorageClass(name)
+        try await topologyChange(TopologyChange(change: "storageClass.set", id: name)) { connection in
+            let pool = try await connection.query("SELECT 1 FROM pools WHERE id = \(poolId)", logger: logger)
+            guard try await !pool.collect().isEmpty else { throw MetadataError(.notFound, "No such pool") }
+            try await connection.query(
+                """
+                INSERT INTO storage_classes (name, pool_id) VALUES (\(name), \(poolId))
+                ON CONFLICT (name) DO UPDATE SET pool_id = EXCLUDED.pool_id
+                """,
+                logger: logger)
+        }
+    }
+
+    /// Unmaps a storage class: writes asking for it get InvalidStorageClass again (objects of it keep their
+    /// class and data). Throws `.notFound`.
+    public func removeStorageClass(name: String) async throws {
+        try await topologyChange(TopologyChange(change: "storageClass.removed", id: name)) { connection in
+            let deleted = try await connection.query(
+                "DELETE FROM storage_classes WHERE name = \(name) RETURNING name", logger: logger)
+            guard try await !deleted.collect().isEmpty else {
+                throw MetadataError(.notFound, "No such storage class")
+            }
         }
     }
 

@@ -116,3 +116,13 @@ public struct CreateEC2CredentialRequest: PortalRequestBody, Hashable {
         case tenantId = "tenant_id"
     }
 }
+
+/// `PUT /api/v1/storage-classes/{name}`.
+public struct SetStorageClassRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["pool"]
+    /// The pool that stores the class's new objects.
+    public var pool: String
+    public init(pool: String) {
+        self.pool = pool
+    }
+}

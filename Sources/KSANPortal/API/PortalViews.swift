@@ -68,6 +68,12 @@ public struct EC2CredentialList: Encodable, Sendable {
     }
 }
 
+/// A storage class (`x-amz-storage-class`) and the pool of its new objects.
+public struct StorageClassView: Codable, Sendable, Hashable {
+    public var name: String
+    public var poolId: String
+}
+
 /// A server (host), its disks and the services that run on it.
 public struct ServerView: Codable, Sendable, Hashable {
     public var id: String

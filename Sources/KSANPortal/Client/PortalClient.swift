@@ -55,6 +55,12 @@ public struct PortalClient: Sendable {
         try decode(try await send(.PATCH, path, body: try PortalJSON.encoder.encode(body)), as: type)
     }
 
+    public func put<Output: Decodable>(_ path: String, _ body: some Encodable, as type: Output.Type = Output.self)
+        async throws -> Output
+    {
+        try decode(try await send(.PUT, path, body: try PortalJSON.encoder.encode(body)), as: type)
+    }
+
     public func delete(_ path: String) async throws {
         _ = try await send(.DELETE, path, body: nil)
     }

@@ -6,6 +6,26 @@ public enum OpenAPIDocument {
         {
          "components": {
           "parameters": {
+           "class": {
+            "in": "path",
+            "name": "class",
+            "required": true,
+            "schema": {
+             "enum": [
+              "DEEP_ARCHIVE",
+              "EXPRESS_ONEZONE",
+              "GLACIER",
+              "GLACIER_IR",
+              "INTELLIGENT_TIERING",
+              "ONEZONE_IA",
+              "OUTPOSTS",
+              "REDUCED_REDUNDANCY",
+              "SNOW",
+              "STANDARD_IA"
+             ],
+             "type": "string"
+            }
+           },
            "id": {
             "in": "path",
             "name": "id",
@@ -640,6 +660,18 @@ public enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "SetStorageClass": {
+            "additionalProperties": false,
+            "properties": {
+             "pool": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "pool"
+            ],
+            "type": "object"
+           },
            "Status": {
             "additionalProperties": false,
             "properties": {
@@ -736,6 +768,22 @@ public enum OpenAPIDocument {
              "health",
              "warnings",
              "queues"
+            ],
+            "type": "object"
+           },
+           "StorageClass": {
+            "additionalProperties": false,
+            "properties": {
+             "name": {
+              "type": "string"
+             },
+             "poolId": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "name",
+             "poolId"
             ],
             "type": "object"
            },
@@ -1753,6 +1801,131 @@ public enum OpenAPIDocument {
              }
             },
             "summary": "The one-screen summary"
+           }
+          },
+          "/storage-classes": {
+           "get": {
+            "operationId": "listStorageClasses",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/StorageClass"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "List the storage classes mapped to pools"
+           }
+          },
+          "/storage-classes/{class}": {
+           "delete": {
+            "operationId": "deleteStorageClass",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/class"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Unmap a storage class"
+           },
+           "get": {
+            "operationId": "getStorageClass",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/class"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/StorageClass"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "A mapped storage class"
+           },
+           "put": {
+            "operationId": "setStorageClass",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/class"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/SetStorageClass"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/StorageClass"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Map a storage class to a pool (new objects of the class go there)"
            }
           },
           "/users": {

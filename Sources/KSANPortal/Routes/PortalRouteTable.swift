@@ -15,7 +15,8 @@ public enum PortalRouteTable {
         ("/api/v1/pools/:id", ["GET", "PATCH", "DELETE"]), ("/api/v1/buckets", ["GET"]),
         ("/api/v1/buckets/:name", ["GET"]), ("/api/v1/services", ["GET"]),
         ("/api/v1/services/:id", ["GET", "DELETE"]), ("/api/v1/zones", ["GET", "POST"]),
-        ("/api/v1/zones/:name", ["GET", "DELETE"]),
+        ("/api/v1/zones/:name", ["GET", "DELETE"]), ("/api/v1/storage-classes", ["GET"]),
+        ("/api/v1/storage-classes/:class", ["GET", "PUT", "DELETE"]),
     ]
 
     /// The methods of the route `path` matches, or nil if none does.

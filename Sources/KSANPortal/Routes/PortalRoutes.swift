@@ -210,6 +210,28 @@ public struct PortalRoutes: Sendable {
             return Response(status: .noContent)
         }
 
+        // Storage classes: x-amz-storage-class names a pool (STANDARD is each bucket's own).
+        api.get("storage-classes") { _, _ in
+            try PortalJSON.response(ItemList(try await Self.storageClasses(store)))
+        }
+        api.get("storage-classes/:class") { _, context in
+            let name = try Self.parameter("class", context)
+            guard let view = try await Self.storageClasses(store).first(where: { $0.name == name }) else {
+                throw PortalError.notFound("No such storage class")
+            }
+            return try PortalJSON.response(view)
+        }
+        api.put("storage-classes/:class") { request, context in
+            let name = try Self.parameter("class", context)
+            let body = try await PortalJSON.body(SetStorageClassRequest.self, of: request)
+            try await store.setStorageClass(name: name, poolId: body.pool)
+            return try PortalJSON.response(StorageClassView(name: name, poolId: body.pool))
+        }
+        api.delete("storage-classes/:class") { _, context in
+            try await store.removeStorageClass(name: Self.parameter("class", context))
+            return Response(status: .noContent)
+        }
+
         // Zones: other clusters, for replication.
         api.get("zones") { _, _ in try PortalJSON.response(ItemList(try await store.listZones())) }
         api.post("zones") { request, _ in
@@ -300,6 +322,11 @@ public struct PortalRoutes: Sendable {
         default:
             throw PortalError.badRequest("Give either ec (\"4+2\") or replicas (3), not both and not neither")
         }
+    }
+
+    static func storageClasses(_ store: PostgresMetadataStore) async throws -> [StorageClassView] {
+        try await store.topology().storageClasses?.sorted { $0.key < $1.key }
+            .map { StorageClassView(name: $0.key, poolId: $0.value) } ?? []
     }
 
     static func servers(_ store: PostgresMetadataStore) async throws -> [ServerView] {

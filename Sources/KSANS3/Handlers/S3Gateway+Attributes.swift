@@ -62,7 +62,7 @@ extension S3Gateway {
                 }
             }
         }
-        if wanted.contains("StorageClass") { xml.element("StorageClass", "STANDARD") }
+        if wanted.contains("StorageClass") { xml.element("StorageClass", Self.storageClass(of: version.headers)) }
         if wanted.contains("ObjectSize") { xml.element("ObjectSize", String(version.size)) }
         xml.close("GetObjectAttributesResponse")
         var response = self.xml(xml)

@@ -79,7 +79,7 @@ extension S3Gateway {
                 $0.element("DisplayName", ownerName)
             }
         }
-        xml.element("StorageClass", "STANDARD")
+        xml.element("StorageClass", object.storageClass ?? StorageClassName.standard)
     }
 
     /// `encoding-type`: absent, or `url`; anything else is InvalidArgument.

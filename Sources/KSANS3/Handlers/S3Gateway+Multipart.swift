@@ -11,10 +11,14 @@ extension S3Gateway {
         var (contentType, userMetadata, headers) = try objectMetadata(context.request)
         let checksum = try MultipartChecksum.from(context.request)
         if let checksum { headers.merge(checksum.headers) { $1 } }
+        // The parts go to the class's pool; the class is stored with the upload and then with the version.
+        let (poolId, storageClass) = try await placement(
+            storageClass: context.request.headers[HTTPField.Name(StorageClassName.header)!], bucket: bucket)
+        headers = Self.storing(storageClass, in: headers)
         let upload = MultipartUpload(
             uploadId: Identifier.hex(bytes: 16), bucket: bucket.name, key: key, initiated: Date(),
             ownerId: bucket.ownerId, contentType: contentType, userMetadata: userMetadata, headers: headers,
-            poolId: bucket.poolId)
+            poolId: poolId)
         try await metadata.createUpload(upload, in: BucketRef(bucket))
         var xml = XMLWriter()
         xml.open("InitiateMultipartUploadResult", namespace: true)
@@ -261,7 +265,7 @@ extension S3Gateway {
             $0.element("ID", upload.ownerId)
             $0.element("DisplayName", bucket.ownerDisplayName)
         }
-        xml.element("StorageClass", "STANDARD")
+        xml.element("StorageClass", Self.storageClass(of: upload.headers))
         xml.element("PartNumberMarker", String(marker))
         if let next = result.nextPartNumberMarker { xml.element("NextPartNumberMarker", String(next)) }
         xml.element("MaxParts", String(min(maxParts, 1000)))
@@ -314,7 +318,7 @@ extension S3Gateway {
                     $0.element("ID", upload.ownerId)
                     $0.element("DisplayName", bucket.ownerDisplayName)
                 }
-                $0.element("StorageClass", "STANDARD")
+                $0.element("StorageClass", Self.storageClass(of: upload.headers))
                 $0.element("Initiated", XMLWriter.timestamp(upload.initiated))
             }
         }

@@ -27,8 +27,10 @@ extension S3Gateway {
             // Fail fast before moving any data; the commit checks again atomically.
             try condition.check(currentETag: try await metadata.object(bucket: BucketRef(bucket), key: key)?.etag)
         }
-        let written = try await receiveBody(request, context, poolId: bucket.poolId)
-        var stored = headers
+        let (poolId, storageClass) = try await placement(
+            storageClass: context.request.headers[HTTPField.Name(StorageClassName.header)!], bucket: bucket)
+        let written = try await receiveBody(request, context, poolId: poolId)
+        var stored = Self.storing(storageClass, in: headers)
         if let (name, value) = written.checksumHeader { stored[name] = value }
         let version = ObjectVersion(
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
@@ -317,7 +319,8 @@ extension S3Gateway {
         guard directive == "COPY" || directive == "REPLACE" else {
             throw S3Error(.invalidArgument, "Unknown metadata directive.")
         }
-        if source.bucket == bucket.name && source.key == key && directive == "COPY" {
+        let requestedClass = context.request.headers[HTTPField.Name(StorageClassName.header)!]
+        if source.bucket == bucket.name && source.key == key && directive == "COPY" && requestedClass == nil {
             throw S3Error(
                 .invalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the "
@@ -325,7 +328,10 @@ extension S3Gateway {
         }
         var (contentType, userMetadata, headers) = (source.contentType, source.userMetadata, source.headers)
         if directive == "REPLACE" { (contentType, userMetadata, headers) = try objectMetadata(context.request) }
-        let written = try await copyData(source, range: 0..<source.size, poolId: bucket.poolId)
+        // As in S3, a copy is STANDARD unless it asks for another class: the source's is not copied.
+        let (poolId, storageClass) = try await placement(storageClass: requestedClass, bucket: bucket)
+        headers = Self.storing(storageClass, in: headers)
+        let written = try await copyData(source, range: 0..<source.size, poolId: poolId)
         let version = ObjectVersion(
             bucket: bucket.name, key: key, size: source.size, etag: Hex.encode(written.md5), lastModified: Date(),
             contentType: contentType, userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId,

@@ -49,9 +49,11 @@ extension S3Gateway {
             if Self.storedHeaders.contains(where: { $0.canonicalName == name }) { headers[name] = value }
         }
         try Self.checkUserMetadataSize(userMetadata)
+        let (poolId, storageClass) = try await placement(storageClass: fields[StorageClassName.header], bucket: bucket)
+        headers = Self.storing(storageClass, in: headers)
         let maxLength = Swift.min(range?.upperBound ?? S3Limits.maxObjectSize, S3Limits.maxObjectSize)
         let written = try await data.write(
-            body: parser.fileBytes(), length: nil, maxLength: maxLength, poolId: bucket.poolId, sha256: false)
+            body: parser.fileBytes(), length: nil, maxLength: maxLength, poolId: poolId, sha256: false)
         if let range, !range.contains(written.segment.size) {
             discard(written, reason: "outside content-length-range")
             throw S3Error(written.segment.size < range.lowerBound ? .entityTooSmall : .entityTooLarge)

@@ -1,19 +1,14 @@
 import HTTPTypes
+import KSANMetadata
 
 /// The request headers (and POST form fields) of S3 that ask for something the gateway does not do yet:
-/// encryption, tags, ACLs that grant anyone but the owner, storage classes other than STANDARD, object lock, website
+/// encryption, tags, ACLs that grant anyone but the owner, object lock, website
 /// redirects, MFA, appends, session tokens. Each is refused with the error S3 or its peers give for it, never
 /// accepted and ignored: a client that asks for encryption must not get plaintext storage without being told.
 /// What is true today is accepted: `x-amz-acl: private` and `bucket-owner-full-control` (the owner alone has
-/// access), `x-amz-storage-class: STANDARD`, an empty `x-amz-tagging`, `x-amz-object-ownership: BucketOwnerEnforced`,
+/// access), an empty `x-amz-tagging`, `x-amz-object-ownership: BucketOwnerEnforced`,
 /// `x-amz-bucket-object-lock-enabled: false`. `docs/s3-compatibility.md` lists every header with its status.
 public enum UnhonouredHeaders {
-    /// The storage classes of S3 (and its peers); all but STANDARD are NotImplemented, anything else is
-    /// InvalidStorageClass.
-    static let knownStorageClasses: Set<String> = [
-        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
-        "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE",
-    ]
     /// The canned ACLs of S3; all but those true today are NotImplemented, anything else is InvalidArgument.
     static let cannedACLs: Set<String> = [
         "private", "public-read", "public-read-write", "aws-exec-read", "authenticated-read", "bucket-owner-read",
@@ -54,8 +49,8 @@ public enum UnhonouredHeaders {
     ]
 
     /// Checks the headers of a request for what the gateway does not honour.
-    /// - Throws: `NotImplemented` (encryption, grants, tags, ACLs other than the owner's, storage classes other
-    ///   than STANDARD, ...), `InvalidStorageClass`, `InvalidArgument` (an unknown canned ACL or tagging
+    /// - Throws: `NotImplemented` (encryption, grants, tags, ACLs other than the owner's, ...),
+    ///   `InvalidStorageClass` (a name S3 does not know), `InvalidArgument` (an unknown canned ACL or tagging
     ///   directive), `InvalidRequest` (object lock on a bucket without it), `InvalidToken` (a session token: there
     ///   are no temporary credentials).
     public static func check(_ request: S3Request, operation: S3Operation) throws(S3Error) {
@@ -113,12 +108,10 @@ public enum UnhonouredHeaders {
 
     /// The headers of a write of an object (PutObject, CopyObject, CreateMultipartUpload, POST Object).
     static func checkObjectWrite(_ value: (String) -> String?) throws(S3Error) {
-        if let storageClass = value("x-amz-storage-class"), storageClass != "STANDARD" {
-            guard knownStorageClasses.contains(storageClass) else {
-                throw S3Error(.invalidStorageClass, "The storage class you specified is not valid")
-            }
-            throw S3Error(
-                .notImplemented, "The storage class \(storageClass) is not implemented; objects are STANDARD.")
+        // x-amz-storage-class is honoured by the handlers (S3Gateway.placement): a class mapped to a pool, else
+        // InvalidStorageClass. A name S3 does not know is refused here already, before any body is read.
+        if let storageClass = value(StorageClassName.header), !StorageClassName.known.contains(storageClass) {
+            throw S3Error(.invalidStorageClass, "The storage class you specified is not valid")
         }
         if let acl = value("x-amz-acl") { try checkACL(acl) }
         if let tagging = value("x-amz-tagging"), !tagging.isEmpty {
