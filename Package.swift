@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -36,6 +37,8 @@ let package = Package(
         .target(
             name: "KSANCore",
             dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -185,6 +188,11 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "KSANTestSupport", path: "Tests/KSANTestSupport"),
+        .testTarget(
+            name: "KSANCoreTests",
+            dependencies: ["KSANCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KSANBusTests",
             dependencies: [

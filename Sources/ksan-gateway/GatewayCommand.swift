@@ -8,7 +8,9 @@ import Logging
 
 /// `ksan-gateway`: the stateless S3 API.
 @main
-struct GatewayCommand: AsyncParsableCommand {
+struct GatewayCommand: ConfiguredCommand {
+    static let configSection = "gateway"
+
     static let configuration = CommandConfiguration(
         commandName: "ksan-gateway", abstract: "Serve the S3 API over the cluster's metadata service and OSDs.")
 
@@ -70,6 +72,13 @@ struct GatewayCommand: AsyncParsableCommand {
 
     @Option(help: "Address (host:port) of a port of its own that serves GET /metrics (Prometheus); none by default.")
     var metricsListen: String?
+
+    @Option(
+        help: """
+            A configuration file (TOML) whose [gateway] table gives options by their long names; flags and \
+            KSAN_GATEWAY_<KEY> variables override it (default: $KSAN_CONFIG).
+            """)
+    var config: String?
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"

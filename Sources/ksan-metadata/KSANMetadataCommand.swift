@@ -8,7 +8,9 @@ import Logging
 
 /// `ksan-metadata`: the metadata service of KSAN (buckets, objects, uploads, placement, garbage) over PostgreSQL.
 @main
-struct KSANMetadataCommand: AsyncParsableCommand {
+struct KSANMetadataCommand: ConfiguredCommand {
+    static let configSection = "metadata"
+
     static let configuration = CommandConfiguration(
         commandName: "ksan-metadata",
         abstract: "Serves KSAN metadata (buckets, objects, multipart uploads, placement) from PostgreSQL over HTTP."
@@ -56,6 +58,13 @@ struct KSANMetadataCommand: AsyncParsableCommand {
             "The RabbitMQ broker of the cluster's events, amqp://user:password@host:port/vhost (default: $KSAN_AMQP_URL)."
     )
     var amqpURL: String?
+
+    @Option(
+        help: """
+            A configuration file (TOML) whose [metadata] table gives options by their long names; flags and \
+            KSAN_METADATA_<KEY> variables override it (default: $KSAN_CONFIG).
+            """)
+    var config: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"

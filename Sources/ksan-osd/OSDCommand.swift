@@ -10,7 +10,9 @@ import Logging
 
 /// `ksan-osd`: serves the disk directories of one host.
 @main
-struct OSDCommand: AsyncParsableCommand {
+struct OSDCommand: ConfiguredCommand {
+    static let configSection = "osd"
+
     static let configuration = CommandConfiguration(
         commandName: "ksan-osd", abstract: "Store erasure-coded shards on this host's disks.")
 
@@ -52,6 +54,13 @@ struct OSDCommand: AsyncParsableCommand {
             (amqp://user:password@host:port/vhost; default: $KSAN_AMQP_URL).
             """)
     var amqpURL: String?
+
+    @Option(
+        help: """
+            A configuration file (TOML) whose [osd] table gives options by their long names; flags and \
+            KSAN_OSD_<KEY> variables override it (default: $KSAN_CONFIG).
+            """)
+    var config: String?
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"

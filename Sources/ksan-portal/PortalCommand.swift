@@ -8,7 +8,9 @@ import Logging
 
 /// `ksan-portal`: the control-plane REST API of a KSAN cluster (`/api/v1`), which `ksanctl` uses.
 @main
-struct PortalCommand: AsyncParsableCommand {
+struct PortalCommand: ConfiguredCommand {
+    static let configSection = "portal"
+
     static let configuration = CommandConfiguration(
         commandName: "ksan-portal",
         abstract: "Serves the KSAN control-plane API (/api/v1) over the cluster's database.",
@@ -33,6 +35,13 @@ struct PortalCommand: AsyncParsableCommand {
         name: .customLong("amqp-url"),
         help: "The RabbitMQ broker that receives the portal's heartbeats (default: $KSAN_AMQP_URL).")
     var amqpURL: String?
+
+    @Option(
+        help: """
+            A configuration file (TOML) whose [portal] table gives options by their long names; flags and \
+            KSAN_PORTAL_<KEY> variables override it (default: $KSAN_CONFIG).
+            """)
+    var config: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
