@@ -7,6 +7,8 @@
 #             (KSAN_TEST_AMQP_URL; tests that restart a broker start their own) and KSAN_BIN
 #   2b. fuzz  ksan-fuzz: every parser of request input on 5,000 seeded mutations of its corpus (tests/fuzz); the
 #             long coverage-guided runs are scripts/fuzz.sh's
+#   2c. install  cluster/install.sh into a scratch prefix: layout, modes, secrets, ksan.toml against each
+#             executable's options, systemd-analyze verify of the units (tests/install/test_install.sh)
 #   3. smoke  a real cluster (cluster/up.sh, on ports apart from a developer's cluster) and
 #             python3 -m pytest -v tests/smoke (boto3 and the aws CLI); then cluster/down.sh.
 #             The cluster has 6 OSD hosts of one disk each and a 4+2 pool, so that with one host down a write still
@@ -32,7 +34,7 @@ if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
     PATH=$PATH:/opt/swift/usr/bin
 fi
 
-STAGES=${KSAN_TEST_STAGES:-lint unit fuzz smoke netns}
+STAGES=${KSAN_TEST_STAGES:-lint unit fuzz install smoke netns}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ksan-test.XXXXXX")
 chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its directories
 declare -A RESULT=() DURATION=()
@@ -194,6 +196,19 @@ if wants fuzz; then
     record fuzz $status $((SECONDS - start))
 fi
 
+# ---------------------------------------------------------------------------------------------------- 2c. install
+if wants install; then
+    say "install: cluster/install.sh into a scratch prefix (layout, secrets, ksan.toml, systemd-analyze verify)"
+    start=$SECONDS
+    status=FAIL
+    if KSAN_BIN=$BIN "${TIMEOUT[@]}" 300 bash "$REPO/tests/install/test_install.sh"; then
+        status=PASS
+    else
+        echo "test.sh: FAILED: tests/install/test_install.sh"
+    fi
+    record install $status $((SECONDS - start))
+fi
+
 # ------------------------------------------------------------------------------------------------------ 3. smoke
 if wants smoke; then
     say "smoke: cluster/up.sh + python3 -m pytest -v tests/smoke"
@@ -273,7 +288,7 @@ for stage in "${ORDER[@]}"; do
     printf '  %-6s %-4s %5ss\n' "$stage" "${RESULT[$stage]}" "${DURATION[$stage]}"
     [[ ${RESULT[$stage]} == PASS || ${RESULT[$stage]} == SKIP ]] || failed=1
 done
-for stage in lint unit fuzz smoke netns; do
+for stage in lint unit fuzz install smoke netns; do
     wants "$stage" || printf '  %-6s SKIP (not in KSAN_TEST_STAGES)\n' "$stage"
 done
 if ((failed)); then

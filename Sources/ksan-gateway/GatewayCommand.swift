@@ -109,8 +109,8 @@ struct GatewayCommand: ConfiguredCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "ksan-gateway")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        LiveLogLevel.bootstrap(Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "ksan-gateway")
         var options = DataPlane.Options()
         options.blockSize = blockSize
         options.inlineThreshold = inlineThreshold

@@ -88,11 +88,7 @@ struct KSANMetadataCommand: ConfiguredCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LiveLogLevel.bootstrap(level)
         let logger = Logger(label: "ksan-metadata")
         let environment = ProcessInfo.processInfo.environment
         let (host, port) = try Self.parse(listen: listen)

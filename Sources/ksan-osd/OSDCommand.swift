@@ -80,8 +80,8 @@ struct OSDCommand: ConfiguredCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "ksan-osd")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        LiveLogLevel.bootstrap(Logger.Level(rawValue: logLevel) ?? .info)
+        let logger = Logger(label: "ksan-osd")
         let configuration = OSDConfiguration(
             listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)),
             scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20,
@@ -97,7 +97,12 @@ struct OSDCommand: ConfiguredCommand {
         if catalog == nil {
             logger.warning("no --metadata-url: the scrub finds bit rot but reports nothing, and checks no placement")
         }
-        let app = try buildOSDApplication(configuration: configuration, logger: logger, catalog: catalog)
+        var settings: (@Sendable () async throws -> ServiceSettings?)?
+        if let metadata {
+            settings = { try await metadata.serviceSettings(kind: .osd) }
+        }
+        let app = try buildOSDApplication(
+            configuration: configuration, logger: logger, catalog: catalog, settings: settings)
         try await ProcessLifecycle.run([app], logger: logger)
     }
 }

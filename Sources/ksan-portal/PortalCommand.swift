@@ -61,11 +61,7 @@ struct PortalCommand: ConfiguredCommand {
             return
         }
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LiveLogLevel.bootstrap(level)
         let logger = Logger(label: "ksan-portal")
         var keyText = ProcessInfo.processInfo.environment["KSAN_API_KEY"]
         if let apiKeyFile {

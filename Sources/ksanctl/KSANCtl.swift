@@ -19,6 +19,7 @@ struct KSANCtl: AsyncParsableCommand {
               ksanctl key disable KS0123456789ABCDEFGH
               ksanctl bucket list --json
               ksanctl service list
+              ksanctl config set gateway log-level=debug
 
             Exit status: 0 done; 1 refused by the portal (the message says why); 64 wrong usage; 3 the API key was \
             refused; 4 the portal could not be reached; 5 the portal failed.
@@ -26,6 +27,7 @@ struct KSANCtl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ServerCommand.self, DiskCommand.self, PoolCommand.self, UserCommand.self,
             KeyCommand.self, BucketCommand.self, ServiceCommand.self, ZoneCommand.self, StorageClassCommand.self,
+            ConfigCommand.self,
             APIKeyCommand.self,
         ]
     )

@@ -48,7 +48,7 @@ struct MigrationTests {
                     "access_keys", "api_keys", "buckets", "completed_uploads", "disks", "gc_queue", "hosts",
                     "multipart_parts",
                     "multipart_uploads", "objects", "outbox", "placement", "pools", "repair_queue", "schema_migrations",
-                    "services", "storage_classes", "user_tokens", "users", "write_intents", "zones",
+                    "service_settings", "services", "storage_classes", "user_tokens", "users", "write_intents", "zones",
                 ]
             )
             let collation = try await store.client.query(

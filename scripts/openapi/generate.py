@@ -410,6 +410,43 @@ SCHEMAS = {
         "required": ["token", "userId", "expiresAt"],
         "type": "object",
     },
+    "Settings": {
+        "additionalProperties": False,
+        "properties": {
+            "comment": STRING,
+            "createdAt": DATE_TIME,
+            "kind": STRING,
+            "liveKeys": {"additionalProperties": STRING, "type": "object"},
+            "settings": {"additionalProperties": STRING, "type": "object"},
+            "version": INT64,
+        },
+        "required": ["kind", "version", "settings", "liveKeys"],
+        "type": "object",
+    },
+    "SetSettings": {
+        "additionalProperties": False,
+        "properties": {
+            "comment": NEW_NAME,
+            "settings": {
+                "additionalProperties": False,
+                "properties": {
+                    "log-level": {
+                        "enum": ["trace", "debug", "info", "notice", "warning", "error", "critical"],
+                        "type": "string",
+                    }
+                },
+                "type": "object",
+            },
+        },
+        "required": ["settings"],
+        "type": "object",
+    },
+    "RollbackSettings": {
+        "additionalProperties": False,
+        "properties": {"version": {"minimum": 1, "type": "integer"}},
+        "required": ["version"],
+        "type": "object",
+    },
     "StorageClass": {
         "additionalProperties": False,
         "properties": {"name": STRING, "poolId": STRING},
@@ -498,6 +535,30 @@ PATHS = {
         "patch": update_op("updatePool", "Make a pool the default", "id", "UpdatePool", "Pool"),
         "delete": delete_op("deletePool", "Remove a pool nothing uses", "id"),
     },
+    # Live settings, versioned
+    "/config/{kind}": {
+        "get": get_op("getSettings", "The current live settings of a kind of service", "Settings", "kind", errs=()),
+        "put": op(
+            "setSettings",
+            "Save a new version of a kind's live settings (pushed to its services)",
+            json_response("Settings"),
+            params=["kind"],
+            body="SetSettings",
+        ),
+    },
+    "/config/{kind}/history": {
+        "get": list_op("listSettings", "Every version of a kind's live settings, newest first", "Settings", params=["kind"])
+    },
+    "/config/{kind}/rollback": {
+        "post": op(
+            "rollbackSettings",
+            "Make an earlier version current again, as a new version",
+            json_response("Settings"),
+            params=["kind"],
+            body="RollbackSettings",
+            errs=("NotFound",),
+        )
+    },
     # Storage classes
     "/storage-classes": {"get": list_op("listStorageClasses", "List the storage classes mapped to pools", "StorageClass")},
     "/storage-classes/{class}": {
@@ -585,6 +646,12 @@ DOCUMENT = {
         },
         "parameters": {
             **{name: path_param(name) for name in ("id", "key", "name", "user")},
+            "kind": {
+                "in": "path",
+                "name": "kind",
+                "required": True,
+                "schema": {"enum": ["gateway", "metadata", "osd", "portal", "worker"], "type": "string"},
+            },
             "class": {
                 "in": "path",
                 "name": "class",

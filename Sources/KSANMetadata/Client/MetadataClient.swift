@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import KSANBus
 import KSANCore
 import NIOCore
 import NIOHTTP1
@@ -258,6 +259,13 @@ public final class MetadataClient: MetadataStore, Sendable {
             MetadataAPI.Path.queueRepairOfData, MetadataAPI.QueueRepairOfDataRequest(dataId: dataId),
             as: MetadataAPI.QueuedResponse.self
         ).queued
+    }
+
+    public func serviceSettings(kind: ServiceKind) async throws -> ServiceSettings? {
+        try await call(
+            MetadataAPI.Path.serviceSettings, MetadataAPI.SettingsRequest(kind: kind),
+            as: MetadataAPI.SettingsResponse.self
+        ).settings
     }
 
     public func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem] {

@@ -1,3 +1,5 @@
+import KSANBus
+
 /// The wire protocol of the metadata service: paths and JSON bodies, shared by ``MetadataRoutes`` and
 /// ``MetadataClient``. Every operation is a `POST` of a JSON request to its path that answers `200` with a JSON
 /// response, or an error status with a ``MetadataError`` body (`{"code": ..., "message": ...}`). `docs/metadata-api.md`
@@ -35,6 +37,7 @@ enum MetadataAPI {
         static let queueRepairOfData = "/v1/repairs/queue-data"
         static let repairs = "/v1/repairs/list"
         static let ackRepairs = "/v1/repairs/ack"
+        static let serviceSettings = "/v1/settings/get"
         static let placements = "/v1/placement/list"
         static let unknownDataIds = "/v1/placement/unknown"
         static let outboxBacklog = "/v1/outbox/backlog"
@@ -141,4 +144,6 @@ enum MetadataAPI {
     struct DataIdsResponse: Codable, Sendable { var dataIds: [String] }
     struct QueueRepairOfDataRequest: Codable, Sendable { var dataId: String }
     struct QueuedResponse: Codable, Sendable { var queued: Bool }
+    struct SettingsRequest: Codable, Sendable { var kind: ServiceKind }
+    struct SettingsResponse: Codable, Sendable { var settings: ServiceSettings? }
 }

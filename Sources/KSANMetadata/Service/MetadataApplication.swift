@@ -74,6 +74,12 @@ public func buildMetadataApplication(
     app.addServices(
         OutboxRelay(store: store, bus: bus, logger: logger, ready: migrated),
         ServiceRegistry(store: store, bus: bus, logger: logger, ready: migrated),
+        ConfigListener(
+            bus: bus, kind: .metadata, defaults: ["log-level": LiveLogLevel.shared.current.rawValue], logger: logger,
+            fetch: {
+                await migrated.wait()
+                return try await store.serviceSettings(kind: .metadata)
+            }),
         HeartbeatPublisher(
             bus: bus,
             identity: .init(
@@ -89,7 +95,13 @@ public func buildMetadataApplication(
         }
         migrated.signal()
         if let topology {
-            try await store.loadTopology(topology)
+            // The file seeds a new cluster; after that the topology is the portal's (ksanctl), and a restart must
+            // not undo what was changed there.
+            if try await store.seedTopology(topology) {
+                logger.info("Topology seeded from the file", metadata: ["ksan.hosts": "\(topology.hosts.count)"])
+            } else {
+                logger.info("The cluster has a topology: the file is not loaded again (change it with ksanctl)")
+            }
         }
         if let admin {
             let record = try await store.ensureUser(

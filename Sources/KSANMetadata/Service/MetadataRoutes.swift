@@ -148,6 +148,9 @@ public struct MetadataRoutes: Sendable {
             MetadataAPI.RepairsResponse(
                 items: try await store.repairs(limit: request.limit, dropAfter: request.dropAfter))
         }
+        post(router, MetadataAPI.Path.serviceSettings) { (request: MetadataAPI.SettingsRequest) in
+            MetadataAPI.SettingsResponse(settings: try await store.serviceSettings(kind: request.kind))
+        }
         post(router, MetadataAPI.Path.ackRepairs) { (request: MetadataAPI.AckRepairsRequest) in
             try await store.ackRepairs(request.items)
             return MetadataAPI.Empty()

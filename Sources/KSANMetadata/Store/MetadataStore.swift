@@ -1,3 +1,5 @@
+import KSANBus
+
 /// Everything the gateway asks of metadata.
 ///
 /// Implemented by ``PostgresMetadataStore`` inside the metadata service and by ``MetadataClient`` over the
@@ -90,6 +92,8 @@ public protocol MetadataStore: Sendable {
     /// shards corrupt or missing). Returns false if no committed data has that id (deleted meanwhile, or never
     /// committed).
     func queueRepair(dataId: String) async throws -> Bool
+    /// The latest version of the live settings of `kind` (``ServiceSettings``), or nil if none was ever set.
+    func serviceSettings(kind: ServiceKind) async throws -> ServiceSettings?
     /// Up to `limit` queued repairs of data that is committed (referenced by an object or part), oldest first.
     /// Entries whose data is neither committed nor being written (no write intent) and that were queued more than
     /// `dropAfter` seconds ago are forgotten: their data was never committed, or was deleted.

@@ -315,6 +315,23 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 10,
+            name: "service settings",
+            statements: [
+                // The versions of each kind's live settings (ksanctl config): append-only; the latest applies.
+                """
+                CREATE TABLE service_settings (
+                    kind text NOT NULL CHECK (kind IN ('gateway', 'osd', 'metadata', 'portal', 'worker')),
+                    version int NOT NULL CHECK (version > 0),
+                    settings jsonb NOT NULL,
+                    comment text,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (kind, version)
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

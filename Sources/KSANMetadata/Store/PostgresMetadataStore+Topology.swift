@@ -106,6 +106,20 @@ extension PostgresMetadataStore {
         }
     }
 
+    /// Loads `topology` if the cluster has none yet (no server and no pool): a file seeds a new cluster only.
+    /// - Returns: Whether it was loaded.
+    public func seedTopology(_ topology: Topology) async throws -> Bool {
+        let empty = try await read { connection in
+            let rows = try await connection.query(
+                "SELECT NOT EXISTS (SELECT 1 FROM hosts) AND NOT EXISTS (SELECT 1 FROM pools)", logger: logger)
+            for try await empty in rows.decode(Bool.self) { return empty }
+            return false
+        }
+        guard empty else { return false }
+        try await loadTopology(topology)
+        return true
+    }
+
     /// Validates a topology and stores it: hosts and disks are upserted (hosts and disks absent from `topology` are
     /// kept, since data recorded on them may still be read), pools are replaced by those of `topology`.
     /// - Throws: ``MetadataError`` `.invalidTopology` if the topology is invalid or drops a pool that a bucket or

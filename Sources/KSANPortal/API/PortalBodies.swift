@@ -126,3 +126,23 @@ public struct SetStorageClassRequest: PortalRequestBody, Hashable {
         self.pool = pool
     }
 }
+
+/// `PUT /api/v1/config/{kind}`: the whole settings of the new version.
+public struct SetSettingsRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["settings", "comment"]
+    public var settings: [String: String]
+    public var comment: String?
+    public init(settings: [String: String], comment: String? = nil) {
+        self.settings = settings
+        self.comment = comment
+    }
+}
+
+/// `POST /api/v1/config/{kind}/rollback`.
+public struct RollbackSettingsRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["version"]
+    public var version: Int
+    public init(version: Int) {
+        self.version = version
+    }
+}

@@ -68,6 +68,18 @@ public struct EC2CredentialList: Encodable, Sendable {
     }
 }
 
+/// A version of a kind's live settings, with the keys that kind applies live.
+public struct SettingsView: Codable, Sendable, Hashable {
+    public var kind: String
+    /// 0 before any was set.
+    public var version: Int
+    public var settings: [String: String]
+    public var createdAt: Date?
+    public var comment: String?
+    /// The keys `settings` may hold, with what each does.
+    public var liveKeys: [String: String]
+}
+
 /// A storage class (`x-amz-storage-class`) and the pool of its new objects.
 public struct StorageClassView: Codable, Sendable, Hashable {
     public var name: String

@@ -42,6 +42,21 @@ public enum OpenAPIDocument {
              "type": "string"
             }
            },
+           "kind": {
+            "in": "path",
+            "name": "kind",
+            "required": true,
+            "schema": {
+             "enum": [
+              "gateway",
+              "metadata",
+              "osd",
+              "portal",
+              "worker"
+             ],
+             "type": "string"
+            }
+           },
            "name": {
             "in": "path",
             "name": "name",
@@ -577,6 +592,19 @@ public enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "RollbackSettings": {
+            "additionalProperties": false,
+            "properties": {
+             "version": {
+              "minimum": 1,
+              "type": "integer"
+             }
+            },
+            "required": [
+             "version"
+            ],
+            "type": "object"
+           },
            "Server": {
             "additionalProperties": false,
             "properties": {
@@ -660,6 +688,39 @@ public enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "SetSettings": {
+            "additionalProperties": false,
+            "properties": {
+             "comment": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$",
+              "type": "string"
+             },
+             "settings": {
+              "additionalProperties": false,
+              "properties": {
+               "log-level": {
+                "enum": [
+                 "trace",
+                 "debug",
+                 "info",
+                 "notice",
+                 "warning",
+                 "error",
+                 "critical"
+                ],
+                "type": "string"
+               }
+              },
+              "type": "object"
+             }
+            },
+            "required": [
+             "settings"
+            ],
+            "type": "object"
+           },
            "SetStorageClass": {
             "additionalProperties": false,
             "properties": {
@@ -669,6 +730,44 @@ public enum OpenAPIDocument {
             },
             "required": [
              "pool"
+            ],
+            "type": "object"
+           },
+           "Settings": {
+            "additionalProperties": false,
+            "properties": {
+             "comment": {
+              "type": "string"
+             },
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "kind": {
+              "type": "string"
+             },
+             "liveKeys": {
+              "additionalProperties": {
+               "type": "string"
+              },
+              "type": "object"
+             },
+             "settings": {
+              "additionalProperties": {
+               "type": "string"
+              },
+              "type": "object"
+             },
+             "version": {
+              "format": "int64",
+              "type": "integer"
+             }
+            },
+            "required": [
+             "kind",
+             "version",
+             "settings",
+             "liveKeys"
             ],
             "type": "object"
            },
@@ -1063,6 +1162,155 @@ public enum OpenAPIDocument {
              }
             },
             "summary": "A bucket with its usage"
+           }
+          },
+          "/config/{kind}": {
+           "get": {
+            "operationId": "getSettings",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/kind"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Settings"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "The current live settings of a kind of service"
+           },
+           "put": {
+            "operationId": "setSettings",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/kind"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/SetSettings"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Settings"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Save a new version of a kind's live settings (pushed to its services)"
+           }
+          },
+          "/config/{kind}/history": {
+           "get": {
+            "operationId": "listSettings",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/kind"
+             }
+            ],
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/Settings"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "Every version of a kind's live settings, newest first"
+           }
+          },
+          "/config/{kind}/rollback": {
+           "post": {
+            "operationId": "rollbackSettings",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/kind"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/RollbackSettings"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Settings"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Make an earlier version current again, as a new version"
            }
           },
           "/disks": {

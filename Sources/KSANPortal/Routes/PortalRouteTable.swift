@@ -16,7 +16,8 @@ public enum PortalRouteTable {
         ("/api/v1/buckets/:name", ["GET"]), ("/api/v1/services", ["GET"]),
         ("/api/v1/services/:id", ["GET", "DELETE"]), ("/api/v1/zones", ["GET", "POST"]),
         ("/api/v1/zones/:name", ["GET", "DELETE"]), ("/api/v1/storage-classes", ["GET"]),
-        ("/api/v1/storage-classes/:class", ["GET", "PUT", "DELETE"]),
+        ("/api/v1/storage-classes/:class", ["GET", "PUT", "DELETE"]), ("/api/v1/config/:kind", ["GET", "PUT"]),
+        ("/api/v1/config/:kind/history", ["GET"]), ("/api/v1/config/:kind/rollback", ["POST"]),
     ]
 
     /// The methods of the route `path` matches, or nil if none does.

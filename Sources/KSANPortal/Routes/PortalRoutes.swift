@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KSANBus
 import KSANMetadata
 
 /// The routes of `/api/v1`, over the metadata store. Every one but the health check and the OpenAPI document is
@@ -232,6 +233,33 @@ public struct PortalRoutes: Sendable {
             return Response(status: .noContent)
         }
 
+        // Live settings of each kind of service, versioned; every change is pushed over the bus.
+        api.get("config/:kind") { _, context in
+            let kind = try Self.kind(context)
+            return try PortalJSON.response(
+                Self.settingsView(try await store.serviceSettings(kind: kind), kind: kind))
+        }
+        api.put("config/:kind") { request, context in
+            let kind = try Self.kind(context)
+            let body = try await PortalJSON.body(SetSettingsRequest.self, of: request)
+            if let comment = body.comment, !PostgresMetadataStore.isValidName(comment) {
+                throw PortalError.badRequest("A comment is 1 to 64 characters, without control characters")
+            }
+            let saved = try await store.saveSettings(kind: kind, settings: body.settings, comment: body.comment)
+            return try PortalJSON.response(Self.settingsView(saved, kind: kind))
+        }
+        api.get("config/:kind/history") { _, context in
+            let kind = try Self.kind(context)
+            return try PortalJSON.response(
+                ItemList(try await store.settingsHistory(kind: kind).map { Self.settingsView($0, kind: kind) }))
+        }
+        api.post("config/:kind/rollback") { request, context in
+            let kind = try Self.kind(context)
+            let body = try await PortalJSON.body(RollbackSettingsRequest.self, of: request)
+            return try PortalJSON.response(
+                Self.settingsView(try await store.rollbackSettings(kind: kind, to: body.version), kind: kind))
+        }
+
         // Zones: other clusters, for replication.
         api.get("zones") { _, _ in try PortalJSON.response(ItemList(try await store.listZones())) }
         api.post("zones") { request, _ in
@@ -322,6 +350,22 @@ public struct PortalRoutes: Sendable {
         default:
             throw PortalError.badRequest("Give either ec (\"4+2\") or replicas (3), not both and not neither")
         }
+    }
+
+    /// The `kind` path parameter: a kind of service.
+    static func kind(_ context: some RequestContext) throws -> ServiceKind {
+        let text = try parameter("kind", context)
+        guard let kind = ServiceKind(rawValue: text) else {
+            throw PortalError.badRequest(
+                "kind must be one of " + ServiceKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return kind
+    }
+
+    static func settingsView(_ settings: ServiceSettings?, kind: ServiceKind) -> SettingsView {
+        SettingsView(
+            kind: kind.rawValue, version: settings?.version ?? 0, settings: settings?.settings ?? [:],
+            createdAt: settings?.createdAt, comment: settings?.comment, liveKeys: LiveSettings.keys(for: kind))
     }
 
     static func storageClasses(_ store: PostgresMetadataStore) async throws -> [StorageClassView] {

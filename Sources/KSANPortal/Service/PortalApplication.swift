@@ -38,6 +38,9 @@ public func buildPortalApplication(
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(
             bus,
+            ConfigListener(
+                bus: bus, kind: .portal, defaults: ["log-level": LiveLogLevel.shared.current.rawValue],
+                logger: logger, fetch: { try await store.serviceSettings(kind: .portal) }),
             HeartbeatPublisher(
                 bus: bus,
                 identity: .init(

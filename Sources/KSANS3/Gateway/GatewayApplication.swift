@@ -63,6 +63,9 @@ public func buildGatewayApplication(
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(
             bus, ControlListener(bus: bus, topology: topology, keys: gateway.keys, logger: logger),
+            ConfigListener(
+                bus: bus, kind: .gateway, defaults: ["log-level": LiveLogLevel.shared.current.rawValue],
+                logger: logger, fetch: { try await metadata.serviceSettings(kind: .gateway) }),
             HeartbeatPublisher(
                 bus: bus,
                 identity: .init(

@@ -10,7 +10,8 @@ import Logging
 /// - Parameter catalog: metadata's view of the disks, against which the scrubber checks them and to which it reports
 ///   damage; nil: the scrub only finds bit rot, and only logs it.
 public func buildOSDApplication(
-    configuration: OSDConfiguration, logger: Logger, catalog: (any ShardCatalog)? = nil
+    configuration: OSDConfiguration, logger: Logger, catalog: (any ShardCatalog)? = nil,
+    settings: (@Sendable () async throws -> ServiceSettings?)? = nil
 ) throws -> some ApplicationProtocol {
     MetricsExporter.bootstrap()
     let stores = try configuration.disks.map { try DiskStore(id: $0.id, root: $0.path) }
@@ -46,6 +47,9 @@ public func buildOSDApplication(
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(
             bus,
+            ConfigListener(
+                bus: bus, kind: .osd, defaults: ["log-level": LiveLogLevel.shared.current.rawValue], logger: logger,
+                fetch: settings ?? { nil }),
             HeartbeatPublisher(
                 bus: bus,
                 identity: .init(
