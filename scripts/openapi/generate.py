@@ -443,7 +443,7 @@ SCHEMAS = {
     },
     "RollbackSettings": {
         "additionalProperties": False,
-        "properties": {"version": {"minimum": 1, "type": "integer"}},
+        "properties": {"version": {"maximum": 2147483647, "minimum": 1, "type": "integer"}},
         "required": ["version"],
         "type": "object",
     },
@@ -537,7 +537,9 @@ PATHS = {
     },
     # Live settings, versioned
     "/config/{kind}": {
-        "get": get_op("getSettings", "The current live settings of a kind of service", "Settings", "kind", errs=()),
+        "get": get_op(
+            "getSettings", "The current live settings of a kind of service", "Settings", "kind", errs=("BadRequest",)
+        ),
         "put": op(
             "setSettings",
             "Save a new version of a kind's live settings (pushed to its services)",
@@ -547,7 +549,13 @@ PATHS = {
         ),
     },
     "/config/{kind}/history": {
-        "get": list_op("listSettings", "Every version of a kind's live settings, newest first", "Settings", params=["kind"])
+        "get": list_op(
+            "listSettings",
+            "Every version of a kind's live settings, newest first",
+            "Settings",
+            params=["kind"],
+            errs=["BadRequest"],
+        )
     },
     "/config/{kind}/rollback": {
         "post": op(

@@ -596,6 +596,7 @@ public enum OpenAPIDocument {
             "additionalProperties": false,
             "properties": {
              "version": {
+              "maximum": 2147483647,
               "minimum": 1,
               "type": "integer"
              }
@@ -1183,6 +1184,9 @@ public enum OpenAPIDocument {
               },
               "description": "OK"
              },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
              "401": {
               "$ref": "#/components/responses/Unauthorized"
              }
@@ -1260,6 +1264,9 @@ public enum OpenAPIDocument {
                }
               },
               "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
              },
              "401": {
               "$ref": "#/components/responses/Unauthorized"
