@@ -7,32 +7,44 @@ extension PostgresMetadataStore {
     /// Records a heartbeat (or, with `stopped`, a service's last word): the service's row, and the space of the
     /// disks it serves that the topology knows.
     public func recordHeartbeat(_ heartbeat: ServiceHeartbeat, stopped: Bool = false) async throws {
+        try await recordHeartbeats([(heartbeat, stopped)])
+    }
+
+    /// Records heartbeats (each with whether it is the service's last word) in one transaction.
+    public func recordHeartbeats(_ heartbeats: [(heartbeat: ServiceHeartbeat, stopped: Bool)]) async throws {
         let now = Date()
-        let stoppedAt: Date? = stopped ? now : nil
         try await transaction { connection in
+            for (heartbeat, stopped) in heartbeats {
+                try await record(heartbeat, stoppedAt: stopped ? now : nil, at: now, on: connection)
+            }
+        }
+    }
+
+    func record(_ heartbeat: ServiceHeartbeat, stoppedAt: Date?, at now: Date, on connection: PostgresConnection)
+        async throws
+    {
+        try await connection.query(
+            """
+            INSERT INTO services (id, kind, server_id, endpoint, version, started_at, last_heartbeat,
+                                  interval_seconds, stopped_at)
+            VALUES (\(heartbeat.id), \(heartbeat.kind.rawValue), \(heartbeat.serverId), \(heartbeat.endpoint),
+                    \(heartbeat.version), \(heartbeat.startedAt), \(now), \(heartbeat.intervalSeconds),
+                    \(stoppedAt))
+            ON CONFLICT (id) DO UPDATE SET
+                kind = EXCLUDED.kind, server_id = EXCLUDED.server_id, endpoint = EXCLUDED.endpoint,
+                version = EXCLUDED.version, started_at = EXCLUDED.started_at,
+                last_heartbeat = EXCLUDED.last_heartbeat, interval_seconds = EXCLUDED.interval_seconds,
+                stopped_at = EXCLUDED.stopped_at
+            """,
+            logger: logger)
+        for disk in heartbeat.disks {
             try await connection.query(
                 """
-                INSERT INTO services (id, kind, server_id, endpoint, version, started_at, last_heartbeat,
-                                      interval_seconds, stopped_at)
-                VALUES (\(heartbeat.id), \(heartbeat.kind.rawValue), \(heartbeat.serverId), \(heartbeat.endpoint),
-                        \(heartbeat.version), \(heartbeat.startedAt), \(now), \(heartbeat.intervalSeconds),
-                        \(stoppedAt))
-                ON CONFLICT (id) DO UPDATE SET
-                    kind = EXCLUDED.kind, server_id = EXCLUDED.server_id, endpoint = EXCLUDED.endpoint,
-                    version = EXCLUDED.version, started_at = EXCLUDED.started_at,
-                    last_heartbeat = EXCLUDED.last_heartbeat, interval_seconds = EXCLUDED.interval_seconds,
-                    stopped_at = EXCLUDED.stopped_at
+                UPDATE disks SET capacity_bytes = \(disk.capacityBytes), used_bytes = \(disk.usedBytes),
+                    usage_at = \(now)
+                WHERE id = \(disk.id)
                 """,
                 logger: logger)
-            for disk in heartbeat.disks {
-                try await connection.query(
-                    """
-                    UPDATE disks SET capacity_bytes = \(disk.capacityBytes), used_bytes = \(disk.usedBytes),
-                        usage_at = \(now)
-                    WHERE id = \(disk.id)
-                    """,
-                    logger: logger)
-            }
         }
     }
 
