@@ -73,12 +73,7 @@ struct GatewayCommand: ConfiguredCommand {
     @Option(help: "Address (host:port) of a port of its own that serves GET /metrics (Prometheus); none by default.")
     var metricsListen: String?
 
-    @Option(
-        help: """
-            A configuration file (TOML) whose [gateway] table gives options by their long names; flags and \
-            KSAN_GATEWAY_<KEY> variables override it (default: $KSAN_CONFIG).
-            """)
-    var config: String?
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"

@@ -59,12 +59,7 @@ struct KSANMetadataCommand: ConfiguredCommand {
     )
     var amqpURL: String?
 
-    @Option(
-        help: """
-            A configuration file (TOML) whose [metadata] table gives options by their long names; flags and \
-            KSAN_METADATA_<KEY> variables override it (default: $KSAN_CONFIG).
-            """)
-    var config: String?
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"

@@ -55,12 +55,7 @@ struct OSDCommand: ConfiguredCommand {
             """)
     var amqpURL: String?
 
-    @Option(
-        help: """
-            A configuration file (TOML) whose [osd] table gives options by their long names; flags and \
-            KSAN_OSD_<KEY> variables override it (default: $KSAN_CONFIG).
-            """)
-    var config: String?
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: String = "info"

@@ -36,12 +36,7 @@ struct PortalCommand: ConfiguredCommand {
         help: "The RabbitMQ broker that receives the portal's heartbeats (default: $KSAN_AMQP_URL).")
     var amqpURL: String?
 
-    @Option(
-        help: """
-            A configuration file (TOML) whose [portal] table gives options by their long names; flags and \
-            KSAN_PORTAL_<KEY> variables override it (default: $KSAN_CONFIG).
-            """)
-    var config: String?
+    @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"

@@ -15,11 +15,11 @@ public struct ConfigListener: Service {
     let logger: Logger
 
     /// - Parameters:
-    ///   - defaults: the live settings the process started with (its flags or file), restored for a key a version
-    ///     leaves out.
+    ///   - defaults: the live settings the process started with (its flags or file; by default those it runs now),
+    ///     restored for a key a version leaves out.
     ///   - fetch: the current version of `kind`, or nil if none was ever set.
     public init(
-        bus: any MessageBus, kind: ServiceKind, defaults: [String: String], logger: Logger,
+        bus: any MessageBus, kind: ServiceKind, defaults: [String: String] = LiveSettings.current(), logger: Logger,
         fetch: @escaping @Sendable () async throws -> ServiceSettings?
     ) {
         self.bus = bus

@@ -22,6 +22,11 @@ public enum LiveSettings {
         return nil
     }
 
+    /// The live settings as the process runs them now (before any version is applied: its flags or file).
+    public static func current() -> [String: String] {
+        ["log-level": LiveLogLevel.shared.current.rawValue]
+    }
+
     /// Applies `settings` over `defaults` (what the process started with): a key the version leaves out returns to
     /// its default.
     public static func apply(_ settings: [String: String], defaults: [String: String]) {

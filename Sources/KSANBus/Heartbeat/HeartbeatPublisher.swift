@@ -31,7 +31,7 @@ public struct HeartbeatPublisher: Service {
         /// `host:port` of a listening address, the host name standing for a wildcard address.
         public static func endpoint(host: String, port: Int) -> String {
             let name = ["0.0.0.0", "::", ""].contains(host) ? ProcessInfo.processInfo.hostName : host
-            return name.contains(":") ? "[\(name)]:\(port)" : "\(name):\(port)"
+            return HostPort(host: name, port: port).description
         }
     }
 
@@ -58,7 +58,7 @@ public struct HeartbeatPublisher: Service {
 
     public func run() async throws {
         let startedAt = Date()
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = interval.seconds
         await Periodic.run(every: interval, name: "heartbeat", logger: logger) {
             do {
                 // A broker that is away holds a publication up to its timeout: not a stop.

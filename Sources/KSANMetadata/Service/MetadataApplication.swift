@@ -75,7 +75,7 @@ public func buildMetadataApplication(
         OutboxRelay(store: store, bus: bus, logger: logger, ready: migrated),
         ServiceRegistry(store: store, bus: bus, logger: logger, ready: migrated),
         ConfigListener(
-            bus: bus, kind: .metadata, defaults: ["log-level": LiveLogLevel.shared.current.rawValue], logger: logger,
+            bus: bus, kind: .metadata, logger: logger,
             fetch: {
                 await migrated.wait()
                 return try await store.serviceSettings(kind: .metadata)

@@ -19,8 +19,8 @@ struct ServiceRegistry: Service {
     func run() async throws {
         let events = try await bus.subscribe(exchange: BusExchange.control, pattern: TopicPattern("service.*"))
         let pending = NIOLockedValueBox(Pending())
-        await ready.wait()
         await cancelWhenGracefulShutdown {
+            await ready.wait()
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await event in events { receive(event, into: pending) }

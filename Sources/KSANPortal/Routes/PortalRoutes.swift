@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import KSANBus
+import KSANCore
 import KSANMetadata
 
 /// The routes of `/api/v1`, over the metadata store. Every one but the health check and the OpenAPI document is
@@ -378,27 +379,22 @@ public struct PortalRoutes: Sendable {
         let hosts = try await store.topology().hosts
         // A service that does not name its server runs on the one at its address, if only one server is there.
         var byAddress: [String: [String]] = [:]
-        for host in hosts { byAddress[Self.host(of: host.endpoint), default: []].append(host.id) }
+        for host in hosts {
+            if let address = Self.host(of: host.endpoint) { byAddress[address, default: []].append(host.id) }
+        }
         return hosts.map { host in
             ServerView(
                 id: host.id, endpoint: host.endpoint, disks: host.disks,
                 services: services.filter { service in
                     if let serverId = service.serverId { return serverId == host.id }
-                    return byAddress[Self.host(of: service.endpoint)] == [host.id]
+                    return Self.host(of: service.endpoint).flatMap { byAddress[$0] } == [host.id]
                 }.map(\.id))
         }
     }
 
-    /// The host part of `http://host:port/...` or `host:port`.
-    static func host(of endpoint: String) -> String {
-        var text = Substring(endpoint)
-        if let scheme = text.range(of: "://") { text = text[scheme.upperBound...] }
-        if let slash = text.firstIndex(of: "/") { text = text[..<slash] }
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            return String(text[text.index(after: text.startIndex)..<close])
-        }
-        if let colon = text.lastIndex(of: ":") { text = text[..<colon] }
-        return String(text)
+    /// The host of a server's endpoint (`http://host:port/...`) or of a service's (`host:port`).
+    static func host(of endpoint: String) -> String? {
+        endpoint.contains("://") ? URL(string: endpoint)?.host : HostPort(endpoint)?.host
     }
 
     static func disks(_ store: PostgresMetadataStore) async throws -> [DiskView] {

@@ -39,7 +39,7 @@ public func buildPortalApplication(
         app.addServices(
             bus,
             ConfigListener(
-                bus: bus, kind: .portal, defaults: ["log-level": LiveLogLevel.shared.current.rawValue],
+                bus: bus, kind: .portal,
                 logger: logger, fetch: { try await store.serviceSettings(kind: .portal) }),
             HeartbeatPublisher(
                 bus: bus,

@@ -64,7 +64,7 @@ public func buildGatewayApplication(
         app.addServices(
             bus, ControlListener(bus: bus, topology: topology, keys: gateway.keys, logger: logger),
             ConfigListener(
-                bus: bus, kind: .gateway, defaults: ["log-level": LiveLogLevel.shared.current.rawValue],
+                bus: bus, kind: .gateway,
                 logger: logger, fetch: { try await metadata.serviceSettings(kind: .gateway) }),
             HeartbeatPublisher(
                 bus: bus,

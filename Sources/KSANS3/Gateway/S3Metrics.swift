@@ -12,8 +12,7 @@ enum S3Metrics {
         Counter(label: "ksan_s3_requests_total", dimensions: [("operation", operation), ("status", "\(status)")])
             .increment()
         Timer(label: "ksan_s3_request_duration_seconds", dimensions: [("operation", operation)])
-            .recordNanoseconds(
-                duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+            .record(duration: duration)
     }
 
     /// `body`, counting the bytes written into ``sent``; its length is kept (Content-Length stays).

@@ -48,7 +48,7 @@ public func buildOSDApplication(
         app.addServices(
             bus,
             ConfigListener(
-                bus: bus, kind: .osd, defaults: ["log-level": LiveLogLevel.shared.current.rawValue], logger: logger,
+                bus: bus, kind: .osd, logger: logger,
                 fetch: settings ?? { nil }),
             HeartbeatPublisher(
                 bus: bus,

@@ -13,9 +13,7 @@ enum OSDMetrics {
     static func record(_ operation: String, bytes: Int, disk: String, duration: Duration) {
         let dimensions = [("disk", disk), ("operation", operation)]
         Counter(label: "ksan_osd_shard_bytes_total", dimensions: dimensions).increment(by: bytes)
-        Timer(label: "ksan_osd_shard_duration_seconds", dimensions: dimensions)
-            .recordNanoseconds(
-                duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        Timer(label: "ksan_osd_shard_duration_seconds", dimensions: dimensions).record(duration: duration)
     }
 
     /// Sets the space gauges of every disk (at each scrape: statvfs is cheap).
