@@ -26,6 +26,20 @@ struct TopologyTests {
         }
     }
 
+    /// A topology file seeds a new cluster only: a restart with it must not undo what the portal changed since.
+    @Test func aFileSeedsOnlyAClusterWithoutATopology() async throws {
+        try await TestDatabase.withStore(topology: nil) { store in
+            #expect(try await store.seedTopology(TestFixtures.topology))
+            #expect(try await store.topology() == TestFixtures.topology)
+            try await store.setDefaultPool(id: "rep3")
+            try await store.addServer(id: "osd4", endpoint: "http://127.0.0.1:9104")
+            let changed = try await store.topology()
+            #expect(try await store.seedTopology(TestFixtures.topology) == false)
+            #expect(try await store.topology() == changed)
+            #expect(changed.defaultPool?.id == "rep3" && changed.hosts.count == 4)
+        }
+    }
+
     @Test func invalidTopologiesAreRefused() async throws {
         try await TestDatabase.withStore { store in
             var tooWide = TestFixtures.topology
