@@ -43,11 +43,16 @@ Options:
   --disk ID=/PATH          a disk of the OSD (repeat; required with the osd role); created if missing
   --postgres-url URL       the cluster's database (metadata, portal; default postgres://postgres@127.0.0.1:5432/ksan);
                            a URL with a password goes to ksan.env, not ksan.toml
-  --metadata-url URL       the metadata service (osd, gateway; default http://ADDRESS:9300 when this host runs the
-                           metadata role, required otherwise)
+  --metadata-url URL       the metadata service (osd, gateway; the portal hands it to joining hosts): default
+                           http://ADDRESS:9300 when this host runs the metadata role; else from --join, or required
   --amqp-url URL           the RabbitMQ broker, amqp://user:password@host:5672/ (written to ksan.env only)
+  --join TOKEN             join the cluster with a join token from its portal (ksanctl join-token create; also
+                           $KSAN_JOIN_TOKEN): the portal gives the cluster key, the metadata URL and the broker
+                           URL, so none of the three need be copied by hand (an option given explicitly wins)
+  --portal-url URL         the portal that issued the join token, http://HOST:9400 (with --join); also written to
+                           etc/ksan/ksanctl.conf, so that ksanctl on this host finds the portal
   --cluster-key-file FILE  the cluster key, copied to etc/ksan/cluster-key (generated with the metadata role when
-                           absent; required otherwise: copy it from the metadata host)
+                           absent; required otherwise, unless --join gets it: copy it from the metadata host)
   --api-key-file FILE      the portal's bootstrap API key (portal; generated when absent)
   --admin-keys-file FILE   the bootstrap S3 administrator's keys, lines KSAN_ADMIN_ACCESS_KEY=... and
                            KSAN_ADMIN_SECRET_KEY=... (metadata; generated when absent)
@@ -63,10 +68,9 @@ Examples:
       --disk h1-d1=/srv/ksan/d1 --disk h1-d2=/srv/ksan/d2 \
       --postgres-url postgres://ksan:secret@10.0.0.5:5432/ksan --amqp-url amqp://ksan:secret@10.0.0.5:5672/ \
       --topology topology.json --region us-east-1 --domain s3.example.com
-  # hosts 2 and 3: an OSD and a gateway, with the cluster key copied from host 1
-  cluster/install.sh --roles osd,gateway --host-id h2 --address 10.0.0.12 \
-      --disk h2-d1=/srv/ksan/d1 --disk h2-d2=/srv/ksan/d2 --metadata-url http://10.0.0.11:9300 \
-      --cluster-key-file ./cluster-key --amqp-url amqp://ksan:secret@10.0.0.5:5672/ --domain s3.example.com
+  # hosts 2 and 3: an OSD and a gateway, joined with a token (on host 1: ksanctl join-token create --uses 2)
+  KSAN_JOIN_TOKEN=ksanj_... cluster/install.sh --roles osd,gateway --host-id h2 --address 10.0.0.12 \
+      --disk h2-d1=/srv/ksan/d1 --disk h2-d2=/srv/ksan/d2 --portal-url http://10.0.0.11:9400 --domain s3.example.com
   # try it without touching the system
   cluster/install.sh --prefix /tmp/ksan-root --bin .build/release --roles metadata,osd,gateway,portal \
       --host-id h1 --address 127.0.0.1 --disk h1-d1=/srv/ksan/d1 --disk h1-d2=/srv/ksan/d2
@@ -76,6 +80,8 @@ EOF
 # ---------------------------------------------------------------------------------------------------- arguments
 ROLES_ARG='' HOST_ID='' ADDRESS='' PREFIX_ARG=/ BIN_ARG='' POSTGRES_URL='' METADATA_URL='' AMQP_URL=''
 CLUSTER_KEY_SRC='' API_KEY_SRC='' ADMIN_KEYS_SRC='' REGION='' TOPOLOGY_SRC='' NO_START=no
+JOIN_TOKEN=${KSAN_JOIN_TOKEN:-} PORTAL_URL=''
+unset KSAN_JOIN_TOKEN # handed to ksanctl by its environment alone, never on a command line (ps shows those)
 DISK_ARGS=() DOMAINS=()
 # Options given, for the check that each belongs to an installed role.
 GIVEN=()
@@ -119,6 +125,8 @@ while (($# > 0)); do
     --region) REGION=$value ;;
     --domain) DOMAINS+=("$value") ;;
     --topology) TOPOLOGY_SRC=$value ;;
+    --join) JOIN_TOKEN=$value ;;
+    --portal-url) PORTAL_URL=$value ;;
     --no-start | --help) usage_error "$option takes no value" ;;
     *) usage_error "unknown option '$option'" ;;
     esac
@@ -152,10 +160,10 @@ has_role() { [[ -n ${WANT[$1]:-} ]]; }
 # Options that only mean something to some roles must not be given without them (a typo in --roles would
 # otherwise silently drop what they say).
 declare -A OPTION_ROLES=(
-    [--disk]='osd' [--postgres-url]='metadata portal' [--metadata-url]='osd gateway'
+    [--disk]='osd' [--postgres-url]='metadata portal' [--metadata-url]='osd gateway portal'
     [--api-key-file]='portal' [--admin-keys-file]='metadata' [--topology]='metadata'
     [--region]='gateway' [--domain]='gateway'
-    [--cluster-key-file]='metadata osd gateway'
+    [--cluster-key-file]='metadata osd gateway portal'
 )
 for option in "${GIVEN[@]}"; do
     [[ -n ${OPTION_ROLES[$option]:-} ]] || continue
@@ -257,16 +265,29 @@ if [[ -n $POSTGRES_URL ]]; then
     [[ $POSTGRES_URL =~ ^postgres(ql)?:// ]] || usage_error "--postgres-url must start with postgres:// (or postgresql://)"
     check_value --postgres-url "$POSTGRES_URL"
 fi
+if [[ -n $JOIN_TOKEN ]]; then
+    [[ $JOIN_TOKEN =~ ^ksanj_[a-z0-9]{12}_[A-Za-z0-9]{40}$ ]] ||
+        usage_error "--join: not a join token (ksanj_<12 characters>_<40 characters>; ksanctl join-token create)"
+    [[ -n $PORTAL_URL ]] || usage_error "--join needs --portal-url, the portal that issued the token"
+    [[ -z $CLUSTER_KEY_SRC ]] || usage_error "--join gets the cluster key: give --join or --cluster-key-file, not both"
+fi
+if [[ -n $PORTAL_URL ]]; then
+    [[ $PORTAL_URL =~ ^https?://[^/]+ ]] || usage_error "--portal-url must look like http://HOST:9400"
+    check_value --portal-url "$PORTAL_URL"
+    while [[ $PORTAL_URL == */ ]]; do PORTAL_URL=${PORTAL_URL%/}; done
+fi
 if [[ -n $METADATA_URL ]]; then
     [[ $METADATA_URL =~ ^https?://[^/]+ ]] || usage_error "--metadata-url must look like http://HOST:9300"
     check_value --metadata-url "$METADATA_URL"
     while [[ $METADATA_URL == */ ]]; do METADATA_URL=${METADATA_URL%/}; done
+elif has_role metadata; then
+    METADATA_URL=http://$URL_HOST:$METADATA_PORT
 elif has_role osd || has_role gateway; then
     # The default is the metadata service on this host; pointing a host that has none at itself would only fail
-    # later, and quietly.
-    has_role metadata ||
-        usage_error "--metadata-url is required for the osd and gateway roles on a host without the metadata role"
-    METADATA_URL=http://$URL_HOST:$METADATA_PORT
+    # later, and quietly. (A portal without one finds it in the service registry.)
+    [[ -n $JOIN_TOKEN ]] ||
+        usage_error "--metadata-url (or --join) is required for the osd and gateway roles on a host without the" \
+            "metadata role" # with --join, the portal gives it
 fi
 if [[ -n $AMQP_URL ]]; then
     [[ $AMQP_URL =~ ^amqps?:// ]] || usage_error "--amqp-url must start with amqp:// (or amqps://)"
@@ -285,7 +306,7 @@ for pair in "--cluster-key-file:$CLUSTER_KEY_SRC" "--api-key-file:$API_KEY_SRC" 
 done
 
 NEEDS_CLUSTER_KEY=no
-if has_role metadata || has_role osd || has_role gateway; then NEEDS_CLUSTER_KEY=yes; fi
+if has_role metadata || has_role osd || has_role gateway || has_role portal; then NEEDS_CLUSTER_KEY=yes; fi
 if [[ -n $CLUSTER_KEY_SRC ]]; then
     key=$(tr -d '[:space:]' <"$CLUSTER_KEY_SRC")
     ((${#key} >= 16)) || usage_error "--cluster-key-file $CLUSTER_KEY_SRC: the cluster key needs at least 16 characters"
@@ -322,9 +343,10 @@ LOGDIR=$ROOT/var/log/ksan
 UNITDIR=$ROOT/etc/systemd/system
 CONFIG=$ETCDIR/ksan.toml
 # The metadata host makes the cluster key; every other host is given it (or has it from an earlier run).
-if [[ $NEEDS_CLUSTER_KEY == yes && -z $CLUSTER_KEY_SRC && ! -s $ETCDIR/cluster-key ]] && ! has_role metadata; then
-    usage_error "--cluster-key-file is required on a host without the metadata role: copy /etc/ksan/cluster-key" \
-        "from the metadata host"
+if [[ $NEEDS_CLUSTER_KEY == yes && -z $CLUSTER_KEY_SRC && -z $JOIN_TOKEN && ! -s $ETCDIR/cluster-key ]] &&
+    ! has_role metadata; then
+    usage_error "--join or --cluster-key-file is required on a host without the metadata role (or copy" \
+        "/etc/ksan/cluster-key from the metadata host)"
 fi
 # The disks, where the OSD will find them: outside the prefix only when the prefix is /.
 UNIT_DISK_PATHS=()
@@ -369,11 +391,45 @@ for binary in "${BINARIES[@]}"; do
     [[ -x $BIN/$binary ]] || die "$BIN/$binary is missing: build it, or point --bin at the directory that has it"
 done
 
+# ---------------------------------------------------------------------------------------------------- join
+# The portal trades the token for the cluster key (into a private temporary file, installed below as any
+# --cluster-key-file is) and the metadata and broker URLs. Nothing is written before this succeeds.
+JOIN_DIR=''
+if [[ -n $JOIN_TOKEN ]]; then
+    JOIN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ksan-join.XXXXXX")
+    trap 'rm -rf -- "$JOIN_DIR"' EXIT
+    log "joining the cluster through $PORTAL_URL as host $HOST_ID"
+    if ! join_out=$(KSAN_JOIN_TOKEN=$JOIN_TOKEN "$BIN/ksanctl" join --portal-url "$PORTAL_URL" --host-id "$HOST_ID" \
+        --cluster-key-file "$JOIN_DIR/cluster-key" --shell); then
+        die "the portal at $PORTAL_URL did not let this host join (see the message above): check the token with" \
+            "ksanctl join-token list, or make a new one with ksanctl join-token create"
+    fi
+    while IFS= read -r line; do
+        name=${line%%=*} value=${line#*=}
+        value=${value#\'} value=${value%\'}
+        case $name in
+        KSAN_METADATA_URL) if [[ -z $METADATA_URL ]] && { has_role osd || has_role gateway || has_role portal; }; then
+            METADATA_URL=$value
+        fi ;;
+        KSAN_AMQP_URL) if [[ -z $AMQP_URL ]]; then AMQP_URL=$value; fi ;;
+        esac
+    done <<<"$join_out"
+    [[ -n $METADATA_URL ]] || ! { has_role osd || has_role gateway; } || die "the portal gave no metadata URL"
+    [[ $METADATA_URL =~ ^https?://[^/]+$ ]] || [[ -z $METADATA_URL ]] || die "the portal gave a bad metadata URL"
+    [[ -z $AMQP_URL || $AMQP_URL =~ ^amqps?:// ]] || die "the portal gave a bad broker URL"
+    check_value "the portal's metadata URL" "$METADATA_URL"
+    check_value "the portal's broker URL" "$AMQP_URL"
+    CLUSTER_KEY_SRC=$JOIN_DIR/cluster-key
+fi
+
 # ---------------------------------------------------------------------------------------------------- writing
 umask 022
 CHANGED=() # files written with new content: the services that read them are restarted
 TEMPS=()
-cleanup() { ((${#TEMPS[@]} == 0)) || rm -f -- "${TEMPS[@]}"; }
+cleanup() {
+    ((${#TEMPS[@]} == 0)) || rm -f -- "${TEMPS[@]}"
+    [[ -z $JOIN_DIR ]] || rm -rf -- "$JOIN_DIR"
+}
 trap cleanup EXIT
 
 # own OWNER PATH...: chown, in system mode only (in prefix mode the files stay the invoking user's).
@@ -531,8 +587,8 @@ put_file 0600 root:root "$ENV_FILE" <<<"$env_text"
 
 if [[ -n $TOPOLOGY_SRC ]]; then
     put_file 0644 root:root "$ETCDIR/topology.json" <"$TOPOLOGY_SRC"
-    log "note: ksan-metadata loads $ETCDIR/topology.json at every start, which replaces the pools: once the" \
-        "cluster is seeded, run this again without --topology and change the topology with ksanctl"
+    log "note: ksan-metadata loads $ETCDIR/topology.json only into a cluster that has no topology yet; after" \
+        "that, change the topology with ksanctl"
 fi
 
 # ---------------------------------------------------------------------------------------------------- ksan.toml
@@ -579,9 +635,19 @@ toml=$(
         printf 'listen = "%s:%s"\n' "$URL_HOST" "$PORTAL_PORT"
         if [[ -n $POSTGRES_URL ]]; then printf 'postgres-url = "%s"\n' "$POSTGRES_PUBLIC"; fi
         printf 'api-key-file = "%s"\n' "$API_KEY"
+        # What the portal hands to hosts that join with a token.
+        printf 'cluster-key-file = "%s"\n' "$CLUSTER_KEY"
+        if [[ -n $METADATA_URL ]]; then printf 'metadata-url = "%s"\n' "$METADATA_URL"; fi
     fi
 )
 put_file 0644 root:root "$CONFIG" <<<"$toml"
+
+# ksanctl on this host finds the portal here (the API key is not written: an operator gives it).
+KSANCTL_PORTAL=$PORTAL_URL
+if has_role portal; then KSANCTL_PORTAL=http://$URL_HOST:$PORTAL_PORT; fi
+if [[ -n $KSANCTL_PORTAL ]]; then
+    put_file 0644 root:root "$ETCDIR/ksanctl.conf" <<<"portal_url = $KSANCTL_PORTAL"
+fi
 
 # ---------------------------------------------------------------------------------------------------- units
 postgres_is_local() {
@@ -720,5 +786,11 @@ fi
         printf '  %s/ksanctl status; %s/ksanctl service list\n' "$BINDIR" "$BINDIR"
     else
         printf '\nksanctl: set KSAN_PORTAL_URL to the portal host (http://HOST:9400) and KSAN_API_KEY to its etc/ksan/api-key.\n'
+    fi
+    if has_role osd; then
+        printf '\nThe OSD serves once the topology has it (ksanctl, with the API key, anywhere):\n'
+        printf '  ksanctl server add %s --endpoint http://%s:%s\n' "$HOST_ID" "$URL_HOST" "$OSD_PORT"
+        for id in "${DISK_IDS[@]}"; do printf '  ksanctl disk add %s --server %s\n' "$id" "$HOST_ID"; done
+        printf '  then a pool over its disks (ksanctl pool create ... --disks ...), or keep them as spares\n'
     fi
 }

@@ -401,7 +401,7 @@ start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWA
 wait_ready gateway "$KSAN_GATEWAY_PORT"
 
 start portal "$KSAN_PORTAL_PORT" ksan-portal --listen "127.0.0.1:$KSAN_PORTAL_PORT" --postgres-url "$PG_URL" \
-    --api-key-file "$API_KEY_FILE"
+    --api-key-file "$API_KEY_FILE" --cluster-key-file "$CLUSTER_KEY_FILE" --metadata-url "$METADATA_URL"
 wait_ready portal "$KSAN_PORTAL_PORT" /api/v1/health
 unset KSAN_AMQP_URL
 

@@ -36,6 +36,17 @@ struct PortalCommand: ConfiguredCommand {
         help: "The RabbitMQ broker that receives the portal's heartbeats (default: $KSAN_AMQP_URL).")
     var amqpURL: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The cluster key, which the portal hands to hosts that join with a join token (default: "
+                + "$KSAN_CLUSTER_KEY; without one, hosts cannot join)."))
+    var clusterKeyFile: String?
+
+    @Option(
+        name: .customLong("metadata-url"),
+        help: "The metadata service's URL to hand to joining hosts (default: the first online one's address).")
+    var metadataURL: String?
+
     @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
@@ -79,13 +90,32 @@ struct PortalCommand: ConfiguredCommand {
         } catch let error as MetadataError {
             throw ValidationError("--postgres-url: \(error.message)")
         }
+        let clusterKey: String?
+        do {
+            // Loaded (and checked) as every service loads it; handed out as its text.
+            clusterKey =
+                try ClusterKey.load(file: clusterKeyFile) == nil ? nil : try Self.clusterKeyText(clusterKeyFile)
+        } catch let error as ClusterKeyError {
+            throw ValidationError("\(error)")
+        }
+        if let metadataURL, !(metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://")) {
+            throw ValidationError("--metadata-url must start with http:// or https://")
+        }
+        let amqp = amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]
         let app = try await buildPortalApplication(
             configuration: PortalConfiguration(
                 listenHost: address.host, listenPort: address.port, postgres: postgres, bootstrapKey: bootstrapKey,
-                bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
-                    try RabbitMQConfiguration(url: $0)
-                }),
+                bus: try amqp.map { try RabbitMQConfiguration(url: $0) },
+                join: JoinSettings(clusterKey: clusterKey, metadataURL: metadataURL, amqpURL: amqp)),
             logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
+    }
+
+    /// The cluster key's text, from the file or the environment, as ``ClusterKey/load(file:environment:)`` reads it.
+    static func clusterKeyText(_ file: String?) throws -> String? {
+        let text =
+            try file.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            ?? ProcessInfo.processInfo.environment[ClusterKey.environmentVariable]
+        return text?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -20,6 +20,7 @@ struct KSANCtl: AsyncParsableCommand {
               ksanctl bucket list --json
               ksanctl service list
               ksanctl config set gateway log-level=debug
+              ksanctl join-token create --uses 3     # then on each new host: cluster/install.sh --join ...
 
             Exit status: 0 done; 1 refused by the portal (the message says why); 64 wrong usage; 3 the API key was \
             refused; 4 the portal could not be reached; 5 the portal failed.
@@ -27,8 +28,7 @@ struct KSANCtl: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, ServerCommand.self, DiskCommand.self, PoolCommand.self, UserCommand.self,
             KeyCommand.self, BucketCommand.self, ServiceCommand.self, ZoneCommand.self, StorageClassCommand.self,
-            ConfigCommand.self,
-            APIKeyCommand.self,
+            ConfigCommand.self, JoinTokenCommand.self, JoinCommand.self, APIKeyCommand.self,
         ]
     )
 }

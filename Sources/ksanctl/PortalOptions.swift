@@ -16,8 +16,9 @@ struct PortalOptions: ParsableArguments {
     @Flag(help: "Print JSON (the portal's own) instead of tables.")
     var json = false
 
-    /// The client these options name.
-    func client() throws -> PortalClient {
+    /// The client these options name; without an API key when `requiringKey` is false (a host's join, whose token
+    /// is its credential).
+    func client(requiringKey: Bool = true) throws -> PortalClient {
         let environment = ProcessInfo.processInfo.environment
         let file = try settings()
         guard let url = portalURL ?? environment["KSAN_PORTAL_URL"] ?? file["portal_url"], !url.isEmpty else {
@@ -27,6 +28,7 @@ struct PortalOptions: ParsableArguments {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ValidationError("the portal URL must start with http:// or https://, not \(url)")
         }
+        guard requiringKey else { return PortalClient(baseURL: url, apiKey: "") }
         guard let key = apiKey ?? environment["KSAN_API_KEY"] ?? file["api_key"], !key.isEmpty else {
             throw ValidationError("no API key: give --api-key, set KSAN_API_KEY, or write api_key in a config file")
         }

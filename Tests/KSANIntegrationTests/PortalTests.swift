@@ -159,6 +159,88 @@ struct PortalTests {
         }
     }
 
+    @Test("a host joins with a join token: the cluster key and addresses for a valid token, 401 for any other")
+    func joinTokens() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.startPortal()
+            let ctl = { (arguments: [String]) in try Self.ksanctl(cluster, arguments) }
+            let portal = "http://127.0.0.1:\(cluster.portalPort)"
+            // A joining host has no API key: only the portal's URL and the token.
+
+            let created = try #require(
+                try Self.json(try ctl(["join-token", "create", "--uses", "2", "--description", "rack 2", "--json"]))
+                    as? [String: Any])
+            let token = try #require(created["token"] as? String)
+            let id = try #require(created["id"] as? String)
+            #expect(token.hasPrefix("ksanj_\(id)_") && created["usesLeft"] as? Int == 2)
+            let listed = try ctl(["join-token", "list"])
+            #expect(listed.output.contains(id) && listed.output.contains("rack 2") && !listed.output.contains(token))
+
+            // h4 joins: the key file holds the cluster key, 0600; the addresses are printed.
+            let keyFile = cluster.root + "/h4-cluster-key"
+            let first = try Self.ksanctl(
+                cluster,
+                ["join", token, "--portal-url", portal, "--host-id", "h4", "--cluster-key-file", keyFile],
+                environment: ["HOME": cluster.root])
+            #expect(first.status == 0, "\(first.error)")
+            #expect(first.output.contains("metadata-url  http://127.0.0.1:\(cluster.metadataPort)"), "\(first.output)")
+            #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == cluster.clusterKey + "\n")
+            let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            // h4 again (an installer re-run), the token from the environment, for a script: no use taken.
+            let again = try Self.ksanctl(
+                cluster,
+                ["join", "--portal-url", portal, "--host-id", "h4", "--cluster-key-file", keyFile, "--shell"],
+                environment: ["HOME": cluster.root, "KSAN_JOIN_TOKEN": token])
+            #expect(again.status == 0, "\(again.error)")
+            #expect(again.output == "KSAN_METADATA_URL='http://127.0.0.1:\(cluster.metadataPort)'\n")
+            let afterAgain = try #require(
+                try Self.json(try ctl(["join-token", "list", "--json"])) as? [[String: Any]])
+            #expect(afterAgain.first?["usesLeft"] as? Int == 1 && afterAgain.first?["hosts"] as? [String] == ["h4"])
+
+            // h5 takes the last use; h6 is refused, as a wrong secret, a malformed token and a bad host id are.
+            let h5 = try Self.ksanctl(
+                cluster,
+                ["join", token, "--portal-url", portal, "--host-id", "h5", "--cluster-key-file", cluster.root + "/k5"],
+                environment: ["HOME": cluster.root])
+            #expect(h5.status == 0, "\(h5.error)")
+            let forged = "ksanj_\(id)_" + String(repeating: "A", count: 40)
+            for (host, presented) in [("h6", token), ("h6", forged), ("h6", "ksanj_nope"), ("h4", forged)] {
+                let refused = try Self.ksanctl(
+                    cluster,
+                    [
+                        "join", presented, "--portal-url", portal, "--host-id", host, "--cluster-key-file",
+                        cluster.root + "/refused-key",
+                    ],
+                    environment: ["HOME": cluster.root])
+                #expect(refused.status == 3, "\(host) \(presented): \(refused.error)")
+                #expect(refused.error.contains("Unauthorized (HTTP 401"), "\(refused.error)")
+                #expect(!FileManager.default.fileExists(atPath: cluster.root + "/refused-key"))
+            }
+            let badHost = try Self.ksanctl(
+                cluster,
+                ["join", token, "--portal-url", portal, "--host-id", "a/b", "--cluster-key-file", cluster.root + "/x"],
+                environment: ["HOME": cluster.root])
+            #expect(badHost.status == 1 && badHost.error.contains("HTTP 400"), "\(badHost.error)")
+
+            // Limits, and revocation: a removed token lets not even its own hosts back.
+            let tooLong = try ctl(["join-token", "create", "--ttl", "604801"])
+            #expect(tooLong.status == 1 && tooLong.error.contains("ttlSeconds"), "\(tooLong.error)")
+            let tooMany = try ctl(["join-token", "create", "--uses", "0"])
+            #expect(tooMany.status == 1 && tooMany.error.contains("uses"), "\(tooMany.error)")
+            #expect(try ctl(["join-token", "remove", id]).status == 0)
+            #expect(try ctl(["join-token", "remove", id]).status == 1)
+            let revoked = try Self.ksanctl(
+                cluster, ["join", token, "--portal-url", portal, "--host-id", "h4", "--cluster-key-file", keyFile],
+                environment: ["HOME": cluster.root])
+            #expect(revoked.status == 3, "\(revoked.error)")
+            // Creating and listing tokens needs the API key.
+            let noKey = try Self.ksanctl(
+                cluster, ["join-token", "list", "--portal-url", portal], environment: ["HOME": cluster.root])
+            #expect(noKey.status == 64 && noKey.error.contains("no API key"), "\(noKey.error)")
+        }
+    }
+
     static func eventually(
         _ what: String, within limit: Duration = .seconds(20), _ condition: () async throws -> Bool
     ) async throws {

@@ -162,7 +162,10 @@ final class TestCluster: @unchecked Sendable {
         try apiKey.text.write(toFile: keyPath, atomically: true, encoding: .utf8)
         portal = try launch(
             "ksan-portal", log: "portal",
-            ["--listen", "127.0.0.1:\(portalPort)", "--postgres-url", postgresURL, "--api-key-file", keyPath]
+            [
+                "--listen", "127.0.0.1:\(portalPort)", "--postgres-url", postgresURL, "--api-key-file", keyPath,
+                "--cluster-key-file", clusterKeyPath, "--metadata-url", "http://127.0.0.1:\(metadataPort)",
+            ]
                 + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(port: portalPort, path: "/api/v1/health")
     }

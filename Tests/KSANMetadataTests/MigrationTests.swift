@@ -46,6 +46,7 @@ struct MigrationTests {
             #expect(
                 tables == [
                     "access_keys", "api_keys", "buckets", "completed_uploads", "disks", "gc_queue", "hosts",
+                    "join_tokens",
                     "multipart_parts",
                     "multipart_uploads", "objects", "outbox", "placement", "pools", "repair_queue", "schema_migrations",
                     "service_settings", "services", "storage_classes", "user_tokens", "users", "write_intents", "zones",

@@ -95,6 +95,7 @@ ERRORS = {
     "NotFound": ("404", "NotFound"),
     "Conflict": ("409", "Conflict"),
     "PayloadTooLarge": ("413", "BadRequest"),
+    "ServiceUnavailable": ("503", "ServiceUnavailable"),
 }
 
 
@@ -404,6 +405,52 @@ SCHEMAS = {
         "properties": {"ttlSeconds": {"maximum": 2592000, "minimum": 60, "type": "integer"}},
         "type": "object",
     },
+    "CreateJoinToken": {
+        "additionalProperties": False,
+        "properties": {
+            "description": {"maxLength": 64, "pattern": r"^[^\u0000-\u001F\u007F-\u009F]*$", "type": "string"},
+            "ttlSeconds": {"maximum": 604800, "minimum": 60, "type": "integer"},
+            "uses": {"maximum": 1000, "minimum": 1, "type": "integer"},
+        },
+        "type": "object",
+    },
+    "CreatedJoinToken": {
+        "additionalProperties": False,
+        "properties": {
+            "description": STRING,
+            "expiresAt": DATE_TIME,
+            "id": STRING,
+            "token": STRING,
+            "usesLeft": {"type": "integer"},
+        },
+        "required": ["id", "token", "description", "expiresAt", "usesLeft"],
+        "type": "object",
+    },
+    "JoinToken": {
+        "additionalProperties": False,
+        "properties": {
+            "createdAt": DATE_TIME,
+            "description": STRING,
+            "expiresAt": DATE_TIME,
+            "hosts": STRINGS,
+            "id": STRING,
+            "usesLeft": {"type": "integer"},
+        },
+        "required": ["id", "description", "createdAt", "expiresAt", "usesLeft", "hosts"],
+        "type": "object",
+    },
+    "Join": {
+        "additionalProperties": False,
+        "properties": {"hostId": NEW_ID, "token": STRING},
+        "required": ["token", "hostId"],
+        "type": "object",
+    },
+    "JoinAnswer": {
+        "additionalProperties": False,
+        "properties": {"amqpUrl": STRING, "clusterKey": STRING, "metadataUrl": STRING},
+        "required": ["clusterKey", "metadataUrl"],
+        "type": "object",
+    },
     "CreatedUserToken": {
         "additionalProperties": False,
         "properties": {"expiresAt": DATE_TIME, "token": STRING, "userId": STRING},
@@ -627,6 +674,25 @@ PATHS = {
         ),
     },
     "/keys": {"get": list_op("listKeys", "Every S3 access key", "AccessKey")},
+    # Joining hosts
+    "/join-tokens": {
+        "get": list_op("listJoinTokens", "The join tokens that have not expired (without secrets)", "JoinToken"),
+        "post": create_op(
+            "createJoinToken", "Create a join token (shown once)", "CreateJoinToken", "CreatedJoinToken", errs=()
+        ),
+    },
+    "/join-tokens/{id}": {"delete": delete_op("deleteJoinToken", "Revoke a join token", "id", errs=["NotFound"])},
+    "/join": {
+        "post": op(
+            "join",
+            "A new host trades its join token for the cluster key and addresses (the token is the credential: "
+            "no API key; an unknown, wrong, expired or used-up token is 401)",
+            json_response("JoinAnswer"),
+            body="Join",
+            errs=("Unauthorized", "ServiceUnavailable"),
+            public=True,
+        )
+    },
     "/keys/{key}": {
         "get": get_op("getKey", "An S3 access key", "AccessKey", "key"),
         "patch": update_op("updateKey", "Enable or disable an S3 access key", "key", "UpdateAccessKey", "AccessKey"),
@@ -672,6 +738,7 @@ DOCUMENT = {
             "Unauthorized": error_response("No valid API key"),
             "NotFound": error_response("No such resource"),
             "Conflict": error_response("Conflicts with what exists"),
+            "ServiceUnavailable": error_response("The portal cannot do it now (and says why)"),
         },
         "schemas": SCHEMAS,
     },

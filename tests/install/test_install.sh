@@ -470,7 +470,7 @@ refused "address 0.0.0.0" "listens everywhere" --roles gateway --host-id h1 --ad
 refused "address ::" "listens everywhere" --roles gateway --host-id h1 --address :: "${JOIN[@]}"
 refused "joining without --cluster-key-file" "--cluster-key-file is required" \
     --roles gateway --host-id h1 --address 127.0.0.1 --metadata-url http://10.0.0.11:9300
-refused "joining without --metadata-url" "--metadata-url is required" \
+refused "joining without --metadata-url" "--metadata-url (or --join) is required" \
     --roles osd --host-id h1 --address 127.0.0.1 --disk d1=/srv/ksan/d1 --cluster-key-file "$KEY_FILE"
 refused "a relative disk path" "is not an absolute path" \
     --roles osd --host-id h1 --address 127.0.0.1 --disk d1=srv/d1 "${JOIN[@]}"
@@ -478,6 +478,18 @@ refused "the same disk twice" "given twice" --roles osd --host-id h1 --address 1
     --disk d1=/srv/d1 --disk d1=/srv/d2 "${JOIN[@]}"
 refused "an unknown option" "unknown option '--colour'" --roles gateway --host-id h1 --address 127.0.0.1 --colour x
 refused "an option without its value" "--address needs a value" --roles gateway --host-id h1 --address
+TOKEN=ksanj_abcdefghijkl_$(printf 'A%.0s' {1..40})
+refused "--join without --portal-url" "--join needs --portal-url" \
+    --roles gateway --host-id h1 --address 127.0.0.1 --join "$TOKEN"
+refused "--join with something not a token" "not a join token" \
+    --roles gateway --host-id h1 --address 127.0.0.1 --join ksan_nope --portal-url http://127.0.0.1:9400
+refused "--join and --cluster-key-file" "not both" --roles gateway --host-id h1 --address 127.0.0.1 \
+    --join "$TOKEN" --portal-url http://127.0.0.1:9400 --cluster-key-file "$KEY_FILE"
+refused "a bad --portal-url" "--portal-url must look like" --roles gateway --host-id h1 --address 127.0.0.1 \
+    --join "$TOKEN" --portal-url ftp://127.0.0.1:9400
+# A portal that is not there (port 1 of loopback): the join fails before anything is written.
+KSAN_JOIN_TOKEN=$TOKEN refused "a join the portal does not answer" "did not let this host join" \
+    --roles gateway --host-id h1 --address 127.0.0.1 --portal-url http://127.0.0.1:1
 printf 'short\n' >"$SCRATCH/short-key"
 refused "a cluster key too short" "at least 16 characters" --roles gateway --host-id h1 --address 127.0.0.1 \
     --metadata-url http://10.0.0.11:9300 --cluster-key-file "$SCRATCH/short-key"

@@ -332,6 +332,25 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 11,
+            name: "join tokens",
+            statements: [
+                // Tokens a new host presents to the portal to join the cluster (ksanctl join): only a SHA-256 of
+                // the secret is kept; `hosts` are the hosts that joined with it (a host re-joining uses no use).
+                """
+                CREATE TABLE join_tokens (
+                    id text PRIMARY KEY,
+                    secret_hash text NOT NULL,
+                    description text NOT NULL DEFAULT '',
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    expires_at timestamptz NOT NULL,
+                    uses_left int NOT NULL CHECK (uses_left >= 0),
+                    hosts text[] NOT NULL DEFAULT '{}'
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

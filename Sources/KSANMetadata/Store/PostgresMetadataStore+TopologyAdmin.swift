@@ -200,13 +200,17 @@ extension PostgresMetadataStore {
 
     /// Ids of servers, disks and pools: 1 to 64 letters, digits, `.`, `_` or `-`.
     static func checkResourceId(_ id: String, _ kind: String) throws {
-        guard (1...64).contains(id.utf8.count),
-            id.utf8.allSatisfy({
+        guard isValidResourceId(id) else {
+            throw MetadataError(.invalidArgument, "A \(kind) id is 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+    }
+
+    /// Whether `id` is a valid id of a server, disk, pool or zone: 1 to 64 letters, digits, '.', '_' or '-'.
+    public static func isValidResourceId(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy({
                 $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
                     || (0x61...0x7A).contains($0)
             })
-        else {
-            throw MetadataError(.invalidArgument, "A \(kind) id is 1 to 64 letters, digits, '.', '_' or '-'")
-        }
     }
 }

@@ -146,3 +146,32 @@ public struct RollbackSettingsRequest: PortalRequestBody, Hashable {
         self.version = version
     }
 }
+
+/// `POST /api/v1/join-tokens`.
+public struct CreateJoinTokenRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["ttlSeconds", "uses", "description"]
+    /// How long the token is valid: 60 s to 7 days (default an hour).
+    public var ttlSeconds: Int?
+    /// How many hosts may join with it: 1 to 1000 (default 1).
+    public var uses: Int?
+    /// What it is for (shown in lists).
+    public var description: String?
+    public init(ttlSeconds: Int? = nil, uses: Int? = nil, description: String? = nil) {
+        self.ttlSeconds = ttlSeconds
+        self.uses = uses
+        self.description = description
+    }
+}
+
+/// `POST /api/v1/join`: a new host presents its token.
+public struct JoinRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["token", "hostId"]
+    /// The join token, `ksanj_...`.
+    public var token: String
+    /// The joining host's id (as its OSD's host id).
+    public var hostId: String
+    public init(token: String, hostId: String) {
+        self.token = token
+        self.hostId = hostId
+    }
+}

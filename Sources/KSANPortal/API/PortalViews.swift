@@ -202,3 +202,48 @@ extension PoolView {
             disks: pool.disks)
     }
 }
+
+/// A join token without its secret.
+public struct JoinTokenView: Codable, Sendable, Hashable {
+    public var id: String
+    public var description: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var usesLeft: Int
+    /// The hosts that joined with it.
+    public var hosts: [String]
+
+    init(_ record: JoinTokenRecord) {
+        id = record.id
+        description = record.description
+        createdAt = record.createdAt
+        expiresAt = record.expiresAt
+        usesLeft = record.usesLeft
+        hosts = record.hosts
+    }
+}
+
+/// A new join token, whole: shown once.
+public struct CreatedJoinToken: Codable, Sendable, Hashable {
+    public var id: String
+    public var token: String
+    public var description: String
+    public var expiresAt: Date
+    public var usesLeft: Int
+}
+
+/// What a host that joined gets: the cluster's secrets and addresses. Sent only to a valid join token's holder.
+public struct JoinAnswer: Codable, Sendable, Hashable {
+    /// The cluster key every internal call is signed with.
+    public var clusterKey: String
+    /// The metadata service, `http://host:port`.
+    public var metadataUrl: String
+    /// The broker, `amqp://user:password@host:port/vhost`, when the portal has one.
+    public var amqpUrl: String?
+
+    public init(clusterKey: String, metadataUrl: String, amqpUrl: String?) {
+        self.clusterKey = clusterKey
+        self.metadataUrl = metadataUrl
+        self.amqpUrl = amqpUrl
+    }
+}

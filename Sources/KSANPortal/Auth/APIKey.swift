@@ -47,12 +47,7 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether this key's secret matches a stored hash (constant time in the hash's length).
     public func matches(_ record: APIKeyRecord) -> Bool {
-        let expected = Array(record.secretHash.utf8)
-        let actual = Array(secretHash.utf8)
-        guard expected.count == actual.count else { return false }
-        var difference: UInt8 = 0
-        for index in expected.indices { difference |= expected[index] ^ actual[index] }
-        return difference == 0 && record.id == id
+        ConstantTime.equal(record.secretHash, secretHash) && record.id == id
     }
 
     /// Describes the key without its secret.

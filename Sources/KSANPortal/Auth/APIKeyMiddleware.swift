@@ -2,13 +2,13 @@ import HTTPTypes
 import Hummingbird
 import KSANMetadata
 
-/// Every route but the health check, the OpenAPI document, `/metrics` and the users' credential API (`/v2.0/`)
-/// needs an API key, in `Authorization: Bearer <key>` or
+/// Every route but the health check, the OpenAPI document, `/metrics`, a host's join (its token is its credential)
+/// and the users' credential API (`/v2.0/`) needs an API key, in `Authorization: Bearer <key>` or
 /// `X-API-Key: <key>`. A missing, malformed, unknown or wrong key is 401 `Unauthorized`, with nothing more said.
 public struct APIKeyMiddleware<Context: RequestContext>: RouterMiddleware {
     let store: PostgresMetadataStore
     /// Paths served without a key.
-    static var openPaths: Set<String> { ["/api/v1/health", "/api/v1/openapi.json", "/metrics"] }
+    static var openPaths: Set<String> { ["/api/v1/health", "/api/v1/openapi.json", "/metrics", JoinRoutes.joinPath] }
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

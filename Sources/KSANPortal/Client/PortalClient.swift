@@ -75,7 +75,7 @@ public struct PortalClient: Sendable {
     func send(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> Data {
         var request = HTTPClientRequest(url: baseURL + "/api/v1" + path)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+        if !apiKey.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: body))

@@ -105,6 +105,16 @@ public enum OpenAPIDocument {
             },
             "description": "No such resource"
            },
+           "ServiceUnavailable": {
+            "content": {
+             "application/json": {
+              "schema": {
+               "$ref": "#/components/schemas/Error"
+              }
+             }
+            },
+            "description": "The portal cannot do it now (and says why)"
+           },
            "Unauthorized": {
             "content": {
              "application/json": {
@@ -242,6 +252,27 @@ public enum OpenAPIDocument {
              "id",
              "serverId"
             ],
+            "type": "object"
+           },
+           "CreateJoinToken": {
+            "additionalProperties": false,
+            "properties": {
+             "description": {
+              "maxLength": 64,
+              "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]*$",
+              "type": "string"
+             },
+             "ttlSeconds": {
+              "maximum": 604800,
+              "minimum": 60,
+              "type": "integer"
+             },
+             "uses": {
+              "maximum": 1000,
+              "minimum": 1,
+              "type": "integer"
+             }
+            },
             "type": "object"
            },
            "CreatePool": {
@@ -417,6 +448,35 @@ public enum OpenAPIDocument {
             ],
             "type": "object"
            },
+           "CreatedJoinToken": {
+            "additionalProperties": false,
+            "properties": {
+             "description": {
+              "type": "string"
+             },
+             "expiresAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "id": {
+              "type": "string"
+             },
+             "token": {
+              "type": "string"
+             },
+             "usesLeft": {
+              "type": "integer"
+             }
+            },
+            "required": [
+             "id",
+             "token",
+             "description",
+             "expiresAt",
+             "usesLeft"
+            ],
+            "type": "object"
+           },
            "CreatedUserToken": {
             "additionalProperties": false,
             "properties": {
@@ -510,6 +570,81 @@ public enum OpenAPIDocument {
             },
             "required": [
              "error"
+            ],
+            "type": "object"
+           },
+           "Join": {
+            "additionalProperties": false,
+            "properties": {
+             "hostId": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[A-Za-z0-9._-]+$",
+              "type": "string"
+             },
+             "token": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "token",
+             "hostId"
+            ],
+            "type": "object"
+           },
+           "JoinAnswer": {
+            "additionalProperties": false,
+            "properties": {
+             "amqpUrl": {
+              "type": "string"
+             },
+             "clusterKey": {
+              "type": "string"
+             },
+             "metadataUrl": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "clusterKey",
+             "metadataUrl"
+            ],
+            "type": "object"
+           },
+           "JoinToken": {
+            "additionalProperties": false,
+            "properties": {
+             "createdAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "description": {
+              "type": "string"
+             },
+             "expiresAt": {
+              "format": "date-time",
+              "type": "string"
+             },
+             "hosts": {
+              "items": {
+               "type": "string"
+              },
+              "type": "array"
+             },
+             "id": {
+              "type": "string"
+             },
+             "usesLeft": {
+              "type": "integer"
+             }
+            },
+            "required": [
+             "id",
+             "description",
+             "createdAt",
+             "expiresAt",
+             "usesLeft",
+             "hosts"
             ],
             "type": "object"
            },
@@ -1517,6 +1652,137 @@ public enum OpenAPIDocument {
             },
             "security": [],
             "summary": "Liveness (no key needed)"
+           }
+          },
+          "/join": {
+           "post": {
+            "operationId": "join",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/Join"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/JoinAnswer"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "503": {
+              "$ref": "#/components/responses/ServiceUnavailable"
+             }
+            },
+            "security": [],
+            "summary": "A new host trades its join token for the cluster key and addresses (the token is the credential: no API key; an unknown, wrong, expired or used-up token is 401)"
+           }
+          },
+          "/join-tokens": {
+           "get": {
+            "operationId": "listJoinTokens",
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "additionalProperties": false,
+                 "properties": {
+                  "items": {
+                   "items": {
+                    "$ref": "#/components/schemas/JoinToken"
+                   },
+                   "type": "array"
+                  }
+                 },
+                 "required": [
+                  "items"
+                 ],
+                 "type": "object"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             }
+            },
+            "summary": "The join tokens that have not expired (without secrets)"
+           },
+           "post": {
+            "operationId": "createJoinToken",
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/CreateJoinToken"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "201": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/CreatedJoinToken"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Create a join token (shown once)"
+           }
+          },
+          "/join-tokens/{id}": {
+           "delete": {
+            "operationId": "deleteJoinToken",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Revoke a join token"
            }
           },
           "/keys": {

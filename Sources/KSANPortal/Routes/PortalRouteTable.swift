@@ -18,6 +18,7 @@ public enum PortalRouteTable {
         ("/api/v1/zones/:name", ["GET", "DELETE"]), ("/api/v1/storage-classes", ["GET"]),
         ("/api/v1/storage-classes/:class", ["GET", "PUT", "DELETE"]), ("/api/v1/config/:kind", ["GET", "PUT"]),
         ("/api/v1/config/:kind/history", ["GET"]), ("/api/v1/config/:kind/rollback", ["POST"]),
+        ("/api/v1/join-tokens", ["GET", "POST"]), ("/api/v1/join-tokens/:id", ["DELETE"]), ("/api/v1/join", ["POST"]),
     ]
 
     /// The methods of the route `path` matches, or nil if none does.

@@ -25,6 +25,7 @@ public func buildPortalApplication(
     router.add(middleware: APIKeyMiddleware(store: store))
     PortalRoutes(store: store).register(on: router)
     CredentialRoutes(store: store).register(on: router)
+    JoinRoutes(store: store, settings: configuration.join, logger: logger).register(on: router)
 
     var app = Application(
         router: router,

@@ -13,21 +13,24 @@ public struct PortalConfiguration: Sendable, CustomStringConvertible {
     public var bootstrapKey: APIKey?
     /// The broker the portal sends its heartbeats to; nil: none.
     public var bus: RabbitMQConfiguration?
+    /// What a joining host is given.
+    public var join: JoinSettings
 
     public init(
         listenHost: String = "127.0.0.1", listenPort: Int = 9400, postgres: MetadataServiceConfiguration.Postgres,
-        bootstrapKey: APIKey? = nil, bus: RabbitMQConfiguration? = nil
+        bootstrapKey: APIKey? = nil, bus: RabbitMQConfiguration? = nil, join: JoinSettings = JoinSettings()
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.postgres = postgres
         self.bootstrapKey = bootstrapKey
         self.bus = bus
+        self.join = join
     }
 
     /// Without secrets.
     public var description: String {
         "PortalConfiguration(listen: \(listenHost):\(listenPort), postgres: \(postgres), "
-            + "bootstrap key: \(bootstrapKey?.id ?? "-"))"
+            + "bootstrap key: \(bootstrapKey?.id ?? "-"), \(join))"
     }
 }
