@@ -13,8 +13,9 @@
 #             python3 -m pytest -v tests/smoke (boto3 and the aws CLI); then cluster/down.sh.
 #             The cluster has 6 OSD hosts of one disk each and a 4+2 pool, so that with one host down a write still
 #             reaches the k+1 quorum (KSAN_SMOKE_OSDS, KSAN_SMOKE_DISKS_PER_OSD, KSAN_SMOKE_EC change that).
-#   4. netns  tests/netns/run.sh: six OSD hosts in network namespaces of their own, cut off the network and healed
-#             (needs root; reported as SKIP otherwise).
+#   4. netns  tests/netns/run.sh: six OSD hosts in network namespaces of their own, cut off the network and healed;
+#             then tests/netns/hosts.sh: four hosts installed by cluster/install.sh, three joined with join tokens
+#             (one while a load runs), and the smoke suite against them (needs root; reported as SKIP otherwise).
 # Prints a summary and exits non-zero if any stage failed.
 #
 # Environment: KSAN_TEST_STAGES="unit smoke" (a subset to run: the build always runs),
@@ -276,6 +277,15 @@ if wants netns; then
         else
             echo "test.sh: FAILED: netns tests; the end of the logs:"
             show_logs "$WORK/netns"
+        fi
+        say "netns: tests/netns/hosts.sh (four hosts from cluster/install.sh, one joined while serving; smoke suite)"
+        if KSAN_HOSTS_HOME=$WORK/hosts "${TIMEOUT[@]}" "${KSAN_HOSTS_TIMEOUT:-1200}" "$REPO/tests/netns/hosts.sh" -v \
+            --junitxml="$WORK/hosts.xml"; then
+            :
+        else
+            status=FAIL
+            echo "test.sh: FAILED: the four-host install test; the end of the logs:"
+            show_logs "$WORK/hosts"
         fi
         record netns $status $((SECONDS - start))
     fi

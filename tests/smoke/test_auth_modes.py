@@ -82,14 +82,15 @@ def test_boto3_when_required_checksums(endpoint, region, bucket):
 
 @pytest.fixture
 def virtual_hosts(monkeypatch):
-    """Resolves <bucket>.<KSAN_S3_DOMAIN> to 127.0.0.1 for this test, as DNS would for a real deployment."""
+    """Resolves <bucket>.<KSAN_S3_DOMAIN> to the gateway's address for this test, as DNS would for a real
+    deployment."""
     domain = os.environ.get("KSAN_S3_DOMAIN")
     assert domain, "the cluster's env file has no KSAN_S3_DOMAIN (cluster/up.sh writes it)"
     real = socket.getaddrinfo
 
     def resolve(host, *args, **kwargs):
         if isinstance(host, str) and (host == domain or host.endswith("." + domain)):
-            host = "127.0.0.1"
+            host = urllib.parse.urlparse(os.environ["AWS_ENDPOINT_URL"]).hostname
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)

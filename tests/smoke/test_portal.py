@@ -52,9 +52,8 @@ def test_bad_bodies_get_a_clear_400_and_change_nothing():
     assert response.status_code == 405 and response.headers["Allow"] == "GET, POST"
 
 
-def test_every_service_of_the_cluster_is_online_and_serves_metrics():
+def test_every_service_of_the_cluster_is_online_and_serves_metrics(cluster):
     """cluster/up.sh gives every process the broker: each registers, and each serves Prometheus metrics."""
-    cluster = __import__("json").loads(pathlib.Path(KSAN_HOME, "cluster.json").read_text())
     deadline = time.monotonic() + 20
     while True:
         services = requests.get(f"{PORTAL}/api/v1/services", headers=HEADERS, timeout=10).json()["items"]
