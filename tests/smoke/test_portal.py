@@ -106,6 +106,7 @@ def sandbox_portal(cluster, tmp_path):
     key = subprocess.run([bin_dir / "ksan-portal", "--new-api-key"], check=True, capture_output=True,
                          text=True).stdout.strip()
     (tmp_path / "api-key").write_text(key)
+    (tmp_path / "cluster-key").write_text(uuid.uuid4().hex)
     metadata_port, portal_port = _free_port(), _free_port()
     processes = []
     try:
@@ -118,7 +119,10 @@ def sandbox_portal(cluster, tmp_path):
         portal_log = tmp_path / "portal.log"
         processes.append(subprocess.Popen(
             [bin_dir / "ksan-portal", "--listen", f"127.0.0.1:{portal_port}", "--postgres-url", url,
-             "--api-key-file", str(tmp_path / "api-key"), "--log-level", "warning"],
+             "--api-key-file", str(tmp_path / "api-key"), "--log-level", "warning",
+             # So that a join with a token the fuzzer made itself succeeds (without a key it would be a 503).
+             "--cluster-key-file", str(tmp_path / "cluster-key"),
+             "--metadata-url", f"http://127.0.0.1:{metadata_port}"],
             stdout=portal_log.open("w"), stderr=subprocess.STDOUT))
         _wait_for(f"http://127.0.0.1:{portal_port}/api/v1/health", processes[-1], portal_log)
         yield f"http://127.0.0.1:{portal_port}", key
