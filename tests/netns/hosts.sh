@@ -120,7 +120,9 @@ start() {
     env_file=$(sed -n 's/^EnvironmentFile=-\{0,1\}//p' "$unit")
     [[ -n $exec_start && -n $env_file ]] || die "$unit has no ExecStart= or EnvironmentFile="
     # shellcheck disable=SC2086,SC2016 # ExecStart= is split on spaces, as systemd splits it (the installer allows no others)
-    in_ns "$host" env -i PATH=/usr/bin:/bin KSAN_HEARTBEAT_SECONDS=1 \
+    # `ip netns exec` itself (not the in_ns function, whose subshell would be $!), so that $! is the service: ip,
+    # env, bash and the stand-in all exec, and cleanup's kill reaches the process.
+    ip netns exec "$(ns "$host")" env -i PATH=/usr/bin:/bin KSAN_HEARTBEAT_SECONDS=1 \
         bash -c 'set -a; source "$1"; set +a; shift; exec "$@"' _ "$env_file" $exec_start \
         >>"$HOME_DIR/logs/$host-$role.log" 2>&1 </dev/null &
     PIDS+=($!)
