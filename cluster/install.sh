@@ -394,10 +394,15 @@ done
 # ---------------------------------------------------------------------------------------------------- join
 # The portal trades the token for the cluster key (into a private temporary file, installed below as any
 # --cluster-key-file is) and the metadata and broker URLs. Nothing is written before this succeeds.
-JOIN_DIR=''
+TEMPS=()    # temporary files of put_file and the copies below: removed on exit, whatever happens
+JOIN_DIR='' # the join's temporary directory
+cleanup() {
+    ((${#TEMPS[@]} == 0)) || rm -f -- "${TEMPS[@]}"
+    [[ -z $JOIN_DIR ]] || rm -rf -- "$JOIN_DIR"
+}
+trap cleanup EXIT
 if [[ -n $JOIN_TOKEN ]]; then
     JOIN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ksan-join.XXXXXX")
-    trap 'rm -rf -- "$JOIN_DIR"' EXIT
     log "joining the cluster through $PORTAL_URL as host $HOST_ID"
     if ! join_out=$(KSAN_JOIN_TOKEN=$JOIN_TOKEN "$BIN/ksanctl" join --portal-url "$PORTAL_URL" --host-id "$HOST_ID" \
         --cluster-key-file "$JOIN_DIR/cluster-key" --shell); then
@@ -425,12 +430,6 @@ fi
 # ---------------------------------------------------------------------------------------------------- writing
 umask 022
 CHANGED=() # files written with new content: the services that read them are restarted
-TEMPS=()
-cleanup() {
-    ((${#TEMPS[@]} == 0)) || rm -f -- "${TEMPS[@]}"
-    [[ -z $JOIN_DIR ]] || rm -rf -- "$JOIN_DIR"
-}
-trap cleanup EXIT
 
 # own OWNER PATH...: chown, in system mode only (in prefix mode the files stay the invoking user's).
 own() {

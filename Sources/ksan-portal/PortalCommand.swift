@@ -92,9 +92,7 @@ struct PortalCommand: ConfiguredCommand {
         }
         let clusterKey: String?
         do {
-            // Loaded (and checked) as every service loads it; handed out as its text.
-            clusterKey =
-                try ClusterKey.load(file: clusterKeyFile) == nil ? nil : try Self.clusterKeyText(clusterKeyFile)
+            clusterKey = try ClusterKey.secret(file: clusterKeyFile)
         } catch let error as ClusterKeyError {
             throw ValidationError("\(error)")
         }
@@ -109,13 +107,5 @@ struct PortalCommand: ConfiguredCommand {
                 join: JoinSettings(clusterKey: clusterKey, metadataURL: metadataURL, amqpURL: amqp)),
             logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
-    }
-
-    /// The cluster key's text, from the file or the environment, as ``ClusterKey/load(file:environment:)`` reads it.
-    static func clusterKeyText(_ file: String?) throws -> String? {
-        let text =
-            try file.map { try String(contentsOfFile: $0, encoding: .utf8) }
-            ?? ProcessInfo.processInfo.environment[ClusterKey.environmentVariable]
-        return text?.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -36,21 +36,31 @@ public struct ClusterKey: Sendable, CustomStringConvertible {
     public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> ClusterKey?
     {
-        let secret: String
+        try secret(file: file, environment: environment).flatMap { ClusterKey(secret: $0) }
+    }
+
+    /// The key's text (trimmed), from where ``load(file:environment:)`` reads it: for the portal, which hands it to
+    /// joining hosts. Never logged.
+    /// - Throws: ``ClusterKeyError`` as ``load(file:environment:)`` does.
+    public static func secret(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> String?
+    {
+        let text: String
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            guard let content = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ClusterKeyError("cannot read the cluster key file \(file)")
             }
-            secret = text
-        } else if let text = environment[environmentVariable] {
-            secret = text
+            text = content
+        } else if let content = environment[environmentVariable] {
+            text = content
         } else {
             return nil
         }
-        guard let key = ClusterKey(secret: secret) else {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.utf8.count >= 16 else {
             throw ClusterKeyError("the cluster key must have at least 16 characters")
         }
-        return key
+        return trimmed
     }
 
     /// The headers that authenticate a request.
