@@ -66,6 +66,12 @@ cleanup() {
     if [[ -d $HOME_DIR/postgres/data ]]; then
         in_ns h1 bash -c "source '$REPO/cluster/lib/postgres.sh'; pg_stop '$HOME_DIR/postgres'" >/dev/null 2>&1
     fi
+    # Nothing of the run may outlive it (a service whose PID was not the one recorded would).
+    if left=$(pgrep -af -- "$HOME_DIR/"); then
+        log "ERROR: processes of the run are still there:"$'\n'"$left"
+        pkill -9 -f -- "$HOME_DIR/"
+        status=1
+    fi
     for namespace in "${NAMESPACES[@]}"; do ip netns delete "$namespace" 2>/dev/null; done
     if ((status == 0)) && [[ -z ${KSAN_HOSTS_KEEP:-} ]]; then
         rm -rf "$HOME_DIR"
