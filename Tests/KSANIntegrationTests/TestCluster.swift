@@ -4,6 +4,7 @@ import KSANCore
 import KSANMetadata
 import KSANPortal
 import KSANS3
+import KSANTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -131,7 +132,7 @@ final class TestCluster: @unchecked Sendable {
                 "--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
                 "--admin-keys-file", adminKeysPath, "--cluster-key-file", clusterKeyPath,
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
-        try await waitHealthy(port: metadataPort)
+        try await waitHealthy(metadata, log: "metadata", port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
         gateway = try launch(
             "ksan-gateway", log: "gateway",
@@ -140,7 +141,7 @@ final class TestCluster: @unchecked Sendable {
                 "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
                 "--cluster-key-file", clusterKeyPath, "--metrics-listen", "127.0.0.1:\(gatewayMetricsPort)",
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
-        try await waitHealthy(port: gatewayPort)
+        try await waitHealthy(gateway, log: "gateway", port: gatewayPort)
     }
 
     func startOSD(_ index: Int) async throws {
@@ -152,7 +153,7 @@ final class TestCluster: @unchecked Sendable {
         for (d, path) in osd.disks.enumerated() { arguments += ["--disk", "\(osd.id)-d\(d + 1)=\(path)"] }
         if let amqpURL { arguments += ["--amqp-url", amqpURL] }
         osds[index].process = try launch("ksan-osd", log: osd.id, arguments)
-        try await waitHealthy(port: osd.port)
+        try await waitHealthy(osds[index].process, log: osd.id, port: osd.port)
     }
 
     /// Starts the portal over the cluster's database, with ``apiKey`` as its bootstrap key.
@@ -167,7 +168,7 @@ final class TestCluster: @unchecked Sendable {
                 "--cluster-key-file", clusterKeyPath, "--metadata-url", "http://127.0.0.1:\(metadataPort)",
             ]
                 + (amqpURL.map { ["--amqp-url", $0] } ?? []))
-        try await waitHealthy(port: portalPort, path: "/api/v1/health")
+        try await waitHealthy(portal, log: "portal", port: portalPort, path: "/api/v1/health")
     }
 
     func killOSD(_ index: Int) {
@@ -324,9 +325,15 @@ final class TestCluster: @unchecked Sendable {
         return process
     }
 
-    func waitHealthy(port: Int, path: String = "/_ksan/health") async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+    /// Waits until `process` answers 200 on `path`, failing at once (with the end of its log) if it exits first.
+    func waitHealthy(_ process: Process?, log: String, port: Int, path: String = "/_ksan/health") async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
+            if let process, !process.isRunning {
+                throw SetupError(
+                    "\(log) (port \(port)) exited with status \(process.terminationStatus) before it answered:\n"
+                        + logTail(log))
+            }
             if let response = try? await http.execute(
                 HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(2)),
                 response.status == .ok
@@ -335,25 +342,17 @@ final class TestCluster: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw SetupError("process on port \(port) did not become healthy; logs in \(root)/logs")
+        throw SetupError("\(log) (port \(port)) did not answer \(path) within 120 s:\n" + logTail(log))
     }
 
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw SetupError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+    /// The last lines of a process's log, for a failure's message (the scratch directory may not outlive the run).
+    func logTail(_ log: String, lines: Int = 20) -> String {
+        let text = (try? String(contentsOfFile: root + "/logs/\(log).log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
     }
+
+    /// A port for a process of the cluster (see ``TestPorts``: two parallel tests never get the same one).
+    static func freePort() throws -> Int { try TestPorts.reserve() }
 }
 
 struct SetupError: Error, CustomStringConvertible {

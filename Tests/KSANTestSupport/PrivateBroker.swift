@@ -1,8 +1,8 @@
 import Foundation
 
-/// A RabbitMQ broker of a test's own (cluster/lib/rabbitmq.sh), for tests that stop or restart it: on a free port,
-/// its files in a scratch directory, stopped by PID. Starting takes about 10 s. The broker of the whole run, shared
-/// by the tests that leave it alone, is scripts/test.sh's (`KSAN_TEST_AMQP_URL`, see ``sharedURL()``).
+/// A RabbitMQ broker of a test's own (cluster/lib/rabbitmq.sh), for tests that stop or restart it: on ports from
+/// ``TestPorts``, its files in a scratch directory, stopped by PID. Starting takes about 10 s. The broker of the whole
+/// run, shared by the tests that leave it alone, is scripts/test.sh's (`KSAN_TEST_AMQP_URL`, see ``sharedURL()``).
 public final class PrivateBroker: Sendable {
     public let directory: String
     public let port: Int
@@ -25,8 +25,8 @@ public final class PrivateBroker: Sendable {
     public static func start() throws -> PrivateBroker {
         let directory = NSTemporaryDirectory() + "ksan-broker-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let found = try shell("rmq_free_port 36000").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let port = Int(found) else { throw SetupError(description: "no free port for a broker: \(found)") }
+        // PORT, PORT+1 and PORT+2: AMQP, the Erlang distribution and epmd.
+        let port = try TestPorts.reserve(3)
         let broker = PrivateBroker(directory: directory, port: port)
         try broker.start()
         return broker
