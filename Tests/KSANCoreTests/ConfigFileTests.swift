@@ -98,3 +98,31 @@ struct ConfigFileTests {
         }
     }
 }
+
+/// What `--check-config` prints.
+@Suite("The configuration, described")
+struct ConfigDescriptionTests {
+    @Test func optionsAreOnePerLineWithPasswordsHidden() {
+        let text = ConfigFile.describe([
+            "--listen", "0.0.0.0:9300", "--allow-open-api", "--postgres-url", "postgres://ksan:s3cret@db:5432/ksan",
+            "--amqp-url", "amqp://ksan:mq-pass@rabbitmq:5672/", "--postgres-url",
+            "postgres://db/ksan?user=ksan&password=hunter2&sslmode=require", "--disk", "d1=/data/d1",
+        ])
+        #expect(
+            text == """
+                --listen 0.0.0.0:9300
+                --allow-open-api
+                --postgres-url postgres://ksan:***@db:5432/ksan
+                --amqp-url amqp://ksan:***@rabbitmq:5672/
+                --postgres-url postgres://db/ksan?user=ksan&password=***&sslmode=require
+                --disk d1=/data/d1
+
+                """)
+        #expect(!text.contains("s3cret") && !text.contains("mq-pass") && !text.contains("hunter2"))
+        // A URL without a password, and a value with an @ but no user information, are left as they are.
+        #expect(ConfigFile.redactingPasswords("http://metadata:9300/") == "http://metadata:9300/")
+        #expect(ConfigFile.redactingPasswords("amqp://guest@h:5672/") == "amqp://guest@h:5672/")
+        #expect(ConfigFile.redactingPasswords("user@example.com") == "user@example.com")
+        #expect(ConfigFile.redactingPasswords("http://h:9300/a@b:c") == "http://h:9300/a@b:c")
+    }
+}

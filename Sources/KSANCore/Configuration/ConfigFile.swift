@@ -52,7 +52,9 @@ public enum ConfigFile {
         }
         var result: [String] = []
         for key in table.keys.sorted() {
-            guard key != "config", !given(key, in: commandLine), let value = table[key] else { continue }
+            guard key != "config", key != "check-config", !given(key, in: commandLine), let value = table[key] else {
+                continue
+            }
             let variable = "KSAN_\(section)_\(key)".uppercased().replacingOccurrences(of: "-", with: "_")
             if let override = environment[variable] {
                 result += try values(of: override, as: value, key: key, path: path)
@@ -113,5 +115,37 @@ public enum ConfigFile {
             if argument.hasPrefix("--config=") { return String(argument.dropFirst("--config=".count)) }
         }
         return nil
+    }
+
+    /// The options `arguments` give, one per line (`--disk d1=/srv/d1`), in order, with the password of any URL
+    /// among the values hidden: what `--check-config` prints.
+    public static func describe(_ arguments: [String]) -> String {
+        var lines: [String] = []
+        for argument in arguments {
+            if argument.hasPrefix("-") || lines.isEmpty {
+                lines.append(redactingPasswords(argument))
+            } else {
+                lines[lines.count - 1] += " " + redactingPasswords(argument)
+            }
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// `text` with the password of a URL's user information (`scheme://user:password@`) and of a `password=`
+    /// parameter replaced by `***`.
+    static func redactingPasswords(_ text: String) -> String {
+        var result = text
+        if let scheme = result.range(of: "://"),
+            case let authority = result[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" },
+            let at = authority.lastIndex(of: "@"),
+            let colon = result[scheme.upperBound..<at].firstIndex(of: ":")
+        {
+            result.replaceSubrange(result.index(after: colon)..<at, with: "***")
+        }
+        if let parameter = result.range(of: "password=") {
+            let end = result[parameter.upperBound...].firstIndex(of: "&") ?? result.endIndex
+            result.replaceSubrange(parameter.upperBound..<end, with: "***")
+        }
+        return result
     }
 }
