@@ -9,16 +9,19 @@ struct PoolCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a pool over existing disks; refused if one server down could lose data.",
+            abstract: "Create a pool over existing disks; refused if one failure domain down could lose data.",
             discussion: """
+                Each stripe is spread over the failure domains (hosts, or racks) so that losing one loses at most m \
+                shards: k+m over D domains puts up to ceil((k+m)/D) shards on one, which must not exceed m.
                 Examples:
                   ksanctl pool create wide --ec 4+2 --disks osd1-d1,osd2-d1,osd3-d1,osd4-d1,osd5-d1,osd6-d1
                   ksanctl pool create copies --replicas 3 --disks osd1-d2,osd2-d2,osd3-d2 --default
+                  ksanctl pool create racked --ec 4+2 --failure-domain rack --disks osd1-d1,osd2-d1,osd3-d1,osd4-d1
                 """)
         @Argument(help: "The pool id.") var id: String
         @Option(help: "Erasure coding, K+M (4+2, 8+4).") var ec: String?
         @Option(help: "Replication: N copies.") var replicas: Int?
-        @Option(help: "What one lost stripe share may not exceed: host (rack is not recorded yet).")
+        @Option(help: "host or rack: what the pool survives losing one of (racks: ksanctl server set-rack).")
         var failureDomain = "host"
         @Option(help: "The disks, comma-separated.") var disks: String
         @Flag(help: "Make it the default pool of new buckets.") var `default` = false
@@ -66,8 +69,8 @@ struct PoolCommand: AsyncParsableCommand {
 
     static var columns: [(String, (PoolView) -> String)] {
         [
-            ("ID", \.id), ("SCHEME", PoolCommand.scheme), ("DEFAULT", { $0.isDefault ? "yes" : "" }),
-            ("DISKS", { $0.disks.joined(separator: ",") }),
+            ("ID", \.id), ("SCHEME", PoolCommand.scheme), ("DOMAIN", \.failureDomain),
+            ("DEFAULT", { $0.isDefault ? "yes" : "" }), ("DISKS", { $0.disks.joined(separator: ",") }),
         ]
     }
 
@@ -103,8 +106,8 @@ struct PoolCommand: AsyncParsableCommand {
                 try Output.show(
                     pool, json: options.json,
                     fields: [
-                        ("id", \.id), ("scheme", PoolCommand.scheme), ("default", { $0.isDefault ? "yes" : "no" }),
-                        ("disks", { $0.disks.joined(separator: ", ") }),
+                        ("id", \.id), ("scheme", PoolCommand.scheme), ("domain", \.failureDomain),
+                        ("default", { $0.isDefault ? "yes" : "no" }), ("disks", { $0.disks.joined(separator: ", ") }),
                     ])
             }
         }

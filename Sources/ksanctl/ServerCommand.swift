@@ -4,24 +4,67 @@ import KSANPortal
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server", abstract: "The cluster's servers (hosts).",
-        subcommands: [Add.self, List.self, Get.self, Remove.self])
+        subcommands: [Add.self, List.self, Get.self, SetRack.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a server: its OSD's endpoint. Then add its disks (ksanctl disk add).",
-            discussion: "Example: ksanctl server add osd4 --endpoint http://10.0.0.14:9101")
+            discussion: """
+                Examples:
+                  ksanctl server add osd4 --endpoint http://10.0.0.14:9101
+                  ksanctl server add osd5 --endpoint http://10.0.1.15:9101 --rack r2
+                """)
         @Argument(help: "The server id (letters, digits, '.', '_', '-').") var id: String
         @Option(help: "The base URL of the server's ksan-osd.") var endpoint: String
+        @Option(help: "The rack it is in, for pools whose failure domain is the rack (letters, digits, '.', '_', '-').")
+        var rack: String?
         @OptionGroup var options: PortalOptions
 
         func run() async throws {
             let client = try options.client()
             try await Output.run {
                 let server: ServerView = try await client.post(
-                    "/servers", CreateServerRequest(id: id, endpoint: endpoint))
-                try Output.show(server, json: options.json, fields: [("id", \.id), ("endpoint", \.endpoint)])
+                    "/servers", CreateServerRequest(id: id, endpoint: endpoint, rack: rack))
+                try Output.show(server, json: options.json, fields: ServerCommand.fields)
             }
         }
+    }
+
+    struct SetRack: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-rack",
+            abstract: "Move a server to a rack, or out of any (--none).",
+            discussion: """
+                Refused while a pool whose failure domain is the rack could then lose data with one rack down, or \
+                lists a disk of the server and it would be in no rack. Data already written keeps its placement.
+                Examples:
+                  ksanctl server set-rack osd4 r2
+                  ksanctl server set-rack osd4 --none
+                """)
+        @Argument(help: "The server id.") var id: String
+        @Argument(help: "The rack id.") var rack: String?
+        @Flag(help: "Out of any rack.") var none = false
+        @OptionGroup var options: PortalOptions
+
+        func validate() throws {
+            guard (rack != nil) != none else { throw ValidationError("give a rack or --none, not both") }
+        }
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let server: ServerView = try await client.patch(
+                    "/servers/" + PortalClient.segment(id), UpdateServerRequest(rack: rack ?? ""))
+                try Output.show(server, json: options.json, fields: ServerCommand.fields)
+            }
+        }
+    }
+
+    static var fields: [(String, (ServerView) -> String)] {
+        [
+            ("id", \.id), ("endpoint", \.endpoint), ("rack", { $0.rack ?? "" }),
+            ("disks", { $0.disks.joined(separator: ", ") }),
+        ]
     }
 
     struct Remove: AsyncParsableCommand {
@@ -46,7 +89,10 @@ struct ServerCommand: AsyncParsableCommand {
                 let servers: ItemList<ServerView> = try await client.get("/servers")
                 try Output.show(
                     servers.items, json: options.json,
-                    columns: [("ID", \.id), ("ENDPOINT", \.endpoint), ("DISKS", { $0.disks.joined(separator: ",") })])
+                    columns: [
+                        ("ID", \.id), ("ENDPOINT", \.endpoint), ("RACK", { $0.rack ?? "" }),
+                        ("DISKS", { $0.disks.joined(separator: ",") }),
+                    ])
             }
         }
     }
@@ -61,9 +107,7 @@ struct ServerCommand: AsyncParsableCommand {
             let client = try options.client()
             try await Output.run {
                 let server: ServerView = try await client.get("/servers/" + PortalClient.segment(id))
-                try Output.show(
-                    server, json: options.json,
-                    fields: [("id", \.id), ("endpoint", \.endpoint), ("disks", { $0.disks.joined(separator: ", ") })])
+                try Output.show(server, json: options.json, fields: ServerCommand.fields)
             }
         }
     }

@@ -40,7 +40,7 @@ struct LiveTopologyTests {
             let rack = try ctl([
                 "pool", "create", "r", "--ec", "4+2", "--failure-domain", "rack", "--disks", all.joined(separator: ","),
             ])
-            #expect(rack.status == 1 && rack.error.contains("rack"))
+            #expect(rack.status == 1 && rack.error.contains("is in no rack"), "\(rack.error)")
             #expect(try ctl(["pool", "create", "ghost", "--replicas", "2", "--disks", "osd1-d1,nope"]).status == 1)
             #expect(try ctl(["pool", "list"]).output.contains("narrow") == false)
 
@@ -104,6 +104,70 @@ struct LiveTopologyTests {
             #expect(try ctl(["server", "get", "osd9"]).status == 1)
             // Every object is still whole.
             for index in 0..<8 { #expect(try await cluster.s3("GET", "/fresh/ro\(index)").status == 200) }
+
+            try await racks(cluster, ctl, disks: all)
         }
+    }
+
+    /// Racks: osd1 and osd2 in r1, osd3 in r2, and a 2+2 pool whose failure domain is the rack puts two shards of
+    /// every stripe in each rack (one on each of r1's hosts); a move that would leave the pool unsafe is refused.
+    func racks(
+        _ cluster: TestCluster, _ ctl: ([String]) throws -> PortalTests.Run, disks all: [String]
+    ) async throws {
+        #expect(try ctl(["server", "set-rack", "osd1", "r1"]).output.contains("r1"))
+        #expect(try ctl(["server", "set-rack", "osd2", "r1"]).status == 0)
+        // A 2+2 pool over racks r1 and r2: refused while osd3 is in no rack.
+        let unracked = try ctl([
+            "pool", "create", "racked", "--ec", "2+2", "--failure-domain", "rack", "--disks",
+            all.joined(separator: ","),
+        ])
+        #expect(unracked.status == 1 && unracked.error.contains("host osd3 of disk osd3-d1 is in no rack"))
+        #expect(try ctl(["server", "set-rack", "osd3", "r2"]).status == 0)
+        // 4+2 over two racks puts 3 shards on one: refused, naming the rack.
+        let narrow = try ctl([
+            "pool", "create", "narrow", "--ec", "4+2", "--failure-domain", "rack", "--disks",
+            all.joined(separator: ","),
+        ])
+        #expect(narrow.status == 1 && narrow.error.contains("losing that rack would lose data"), "\(narrow.error)")
+        let created = try ctl([
+            "pool", "create", "racked", "--ec", "2+2", "--failure-domain", "rack", "--disks",
+            all.joined(separator: ","),
+        ])
+        #expect(created.status == 0 && created.output.contains("rack"), "\(created.error)")
+        let listed = try ctl(["server", "list"])
+        #expect(listed.output.contains("RACK") && listed.output.contains("r2"))
+        let json = try PortalTests.json(try ctl(["pool", "get", "racked", "--json"])) as? [String: Any]
+        #expect(json?["failureDomain"] as? String == "rack")
+
+        // Moves that would leave the pool unable to survive a rack are refused and change nothing.
+        let together = try ctl(["server", "set-rack", "osd3", "r1"])
+        #expect(
+            together.status == 1 && together.error.contains("losing that rack would lose data"), "\(together.error)")
+        let none = try ctl(["server", "set-rack", "osd1", "--none"])
+        #expect(none.status == 1 && none.error.contains("in no rack"))
+        #expect(try ctl(["server", "set-rack", "osd1", "bad rack"]).status == 1)
+        #expect(try ctl(["server", "set-rack", "osd1"]).status != 0)  // neither a rack nor --none
+        #expect(try ctl(["server", "set-rack", "nope", "r1"]).status == 1)
+        #expect(try ctl(["server", "get", "osd3"]).output.contains("r2"))
+
+        // New buckets in the rack pool: each stripe's 4 shards are 2 in r1 (osd1, osd2) and 2 in r2 (osd3).
+        let hostDisks = cluster.osds.map(\.disks)
+        let files = { hostDisks.map { $0.reduce(0) { $0 + cluster.shardFiles(onDisk: $1).count } } }
+        #expect(try ctl(["pool", "set-default", "racked"]).status == 0)
+        var bucket = ""
+        try await PortalTests.eventually("a new bucket lands in the rack pool") {
+            bucket = "racked-\(UUID().uuidString.prefix(6).lowercased())"
+            guard try await cluster.s3("PUT", "/\(bucket)").status == 200 else { return false }
+            return try ctl(["bucket", "info", bucket]).output.contains("pool     racked")
+        }
+        let before = files()
+        for index in 0..<6 {
+            #expect(
+                try await cluster.s3("PUT", "/\(bucket)/o\(index)", body: ClusterTests.random(1 << 20)).status == 200)
+        }
+        let added = zip(files(), before).map { $0 - $1 }
+        #expect(added[2] > 0 && added[0] + added[1] == added[2], "shards added per host: \(added)")
+        #expect(added[0] == added[1], "r1's two hosts take its shards in turn: \(added)")
+        for index in 0..<6 { #expect(try await cluster.s3("GET", "/\(bucket)/o\(index)").status == 200) }
     }
 }

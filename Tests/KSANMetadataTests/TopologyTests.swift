@@ -26,6 +26,41 @@ struct TopologyTests {
         }
     }
 
+    /// Racks and failure domains are kept: from a file (a load) and from the portal's changes; a move that would
+    /// leave a rack pool unsafe changes nothing.
+    @Test func racksAndFailureDomainsAreKept() async throws {
+        try await TestDatabase.withStore { store in
+            var next = TestFixtures.topology
+            for index in next.hosts.indices { next.hosts[index].rack = "rack\(index + 1)" }
+            next.pools.append(
+                Topology.Pool(
+                    id: "racked", k: 2, m: 1, disks: next.hosts.map { $0.disks[1] }, failureDomain: .rack))
+            try await store.loadTopology(next)
+            #expect(try await store.topology() == next)
+
+            // Two hosts in one rack: 2+1 over 2 racks puts 2 shards in one, more than m.
+            let unsafe = await TestFixtures.errorCode { try await store.setServerRack(id: "osd2", rack: "rack1") }
+            #expect(unsafe == .invalidTopology)
+            #expect(
+                await TestFixtures.errorCode { try await store.setServerRack(id: "osd2", rack: nil) }
+                    == .invalidTopology)
+            #expect(await TestFixtures.errorCode { try await store.setServerRack(id: "nope", rack: "r") } == .notFound)
+            #expect(
+                await TestFixtures.errorCode { try await store.setServerRack(id: "osd2", rack: "a/b") }
+                    == .invalidArgument)
+            #expect(try await store.topology() == next)
+            try await store.setServerRack(id: "osd2", rack: "rack9")
+            try await store.addServer(id: "osd4", endpoint: "http://127.0.0.1:9104", rack: "rack4")
+            let topology = try await store.topology()
+            #expect(topology.hosts.map(\.rack) == ["rack1", "rack9", "rack3", "rack4"])
+            #expect(topology.pools.map(\.domain) == [.host, .host, .rack])
+            // A pool created through the portal keeps its domain.
+            try await store.createPool(
+                Topology.Pool(id: "r2", replicas: 3, disks: next.hosts.map { $0.disks[0] }, failureDomain: .rack))
+            #expect(try await store.topology().pools.last?.failureDomain == .rack)
+        }
+    }
+
     /// A topology file seeds a new cluster only: a restart with it must not undo what the portal changed since.
     @Test func aFileSeedsOnlyAClusterWithoutATopology() async throws {
         try await TestDatabase.withStore(topology: nil) { store in
@@ -85,5 +120,21 @@ struct TopologyTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try Topology.load(contentsOf: path) == TestFixtures.topology)
         #expect(throws: MetadataError.self) { try Topology.load(contentsOf: path + ".missing") }
+
+        // Racks and a pool whose failure domain is the rack, as docs/operations.md shows them.
+        let racked = json.replacingOccurrences(
+            of: #""endpoint":"http://127.0.0.1:9101","#, with: #""endpoint":"http://127.0.0.1:9101","rack":"a","#
+        )
+        .replacingOccurrences(
+            of: #""endpoint":"http://127.0.0.1:9102","#, with: #""endpoint":"http://127.0.0.1:9102","rack":"b","#
+        )
+        .replacingOccurrences(
+            of: #""endpoint":"http://127.0.0.1:9103","#, with: #""endpoint":"http://127.0.0.1:9103","rack":"c","#
+        )
+        .replacingOccurrences(
+            of: #"{"id":"rep3","replicas":3,"#, with: #"{"id":"rep3","replicas":3,"failureDomain":"rack","#)
+        try Data(racked.utf8).write(to: URL(fileURLWithPath: path))
+        let loaded = try Topology.load(contentsOf: path)
+        #expect(loaded.hosts.map(\.rack) == ["a", "b", "c"] && loaded.pools.map(\.domain) == [.host, .rack])
     }
 }

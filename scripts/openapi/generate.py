@@ -225,7 +225,7 @@ SCHEMAS = {
             "default": BOOLEAN,
             "disks": {"items": {"type": "string"}, "minItems": 1, "type": "array"},
             "ec": {"pattern": f"^{BYTE}\\+{BYTE}$", "type": "string"},
-            "failureDomain": {"enum": ["host"], "type": "string"},
+            "failureDomain": {"enum": ["host", "rack"], "type": "string"},
             "id": NEW_ID,
             "replicas": {"maximum": 255, "minimum": 1, "type": "integer"},
         },
@@ -237,6 +237,7 @@ SCHEMAS = {
         "properties": {
             "endpoint": {"pattern": f"^https?://[A-Za-z0-9.-]+(:{PORT})?/?$", "type": "string"},
             "id": NEW_ID,
+            "rack": NEW_ID,
         },
         "required": ["id", "endpoint"],
         "type": "object",
@@ -296,6 +297,7 @@ SCHEMAS = {
         "additionalProperties": False,
         "properties": {
             "disks": STRINGS,
+            "failureDomain": {"enum": ["host", "rack"], "type": "string"},
             "id": STRING,
             "isDefault": BOOLEAN,
             "k": INT64,
@@ -303,7 +305,7 @@ SCHEMAS = {
             "m": INT64,
             "replicas": INT64,
         },
-        "required": ["kind", "id", "isDefault", "disks"],
+        "required": ["kind", "id", "isDefault", "failureDomain", "disks"],
         "type": "object",
     },
     "Queues": {
@@ -323,7 +325,7 @@ SCHEMAS = {
     },
     "Server": {
         "additionalProperties": False,
-        "properties": {"disks": STRINGS, "endpoint": STRING, "id": STRING, "services": STRINGS},
+        "properties": {"disks": STRINGS, "endpoint": STRING, "id": STRING, "rack": STRING, "services": STRINGS},
         "required": ["id", "endpoint", "disks", "services"],
         "type": "object",
     },
@@ -392,6 +394,14 @@ SCHEMAS = {
         "additionalProperties": False,
         "minProperties": 1,
         "properties": {"mode": DISK_MODE, "state": DISK_STATE},
+        "type": "object",
+    },
+    "UpdateServer": {
+        "additionalProperties": False,
+        "properties": {
+            "rack": {"maxLength": 64, "pattern": "^[A-Za-z0-9._-]*$", "type": "string"},
+        },
+        "required": ["rack"],
         "type": "object",
     },
     "UpdatePool": {
@@ -558,6 +568,10 @@ PATHS = {
     },
     "/servers/{id}": {
         "get": get_op("getServer", "A server", "Server", "id"),
+        "patch": update_op(
+            "updateServer", "Move a server to a rack (\"\": out of any)", "id", "UpdateServer", "Server",
+            errs=("NotFound", "Conflict"),
+        ),
         "delete": delete_op("deleteServer", "Remove a server without disks", "id"),
     },
     # Disks
@@ -574,7 +588,7 @@ PATHS = {
     "/pools": {
         "get": list_op("listPools", "List disk pools", "Pool"),
         "post": create_op(
-            "createPool", "Create a pool (refused if it could lose data with one server down)", "CreatePool", "Pool"
+            "createPool", "Create a pool (refused if it could lose data with one failure domain down)", "CreatePool", "Pool"
         ),
     },
     "/pools/{id}": {

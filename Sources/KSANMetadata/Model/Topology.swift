@@ -8,12 +8,15 @@ public struct Topology: Codable, Sendable, Hashable {
         public var endpoint: String
         /// The ids of the disks this host serves.
         public var disks: [String]
+        /// The rack the host is in, for pools whose failure domain is the rack; nil: none recorded.
+        public var rack: String?
 
         /// Creates a host.
-        public init(id: String, endpoint: String, disks: [String]) {
+        public init(id: String, endpoint: String, disks: [String], rack: String? = nil) {
             self.id = id
             self.endpoint = endpoint
             self.disks = disks
+            self.rack = rack
         }
     }
 
@@ -31,10 +34,13 @@ public struct Topology: Codable, Sendable, Hashable {
         public var disks: [String]
         /// Whether new buckets use this pool.
         public var `default`: Bool?
+        /// The failure domain: losing one of them may cost at most `m` shards of a stripe; nil: the host.
+        public var failureDomain: FailureDomain?
 
         /// Creates a pool.
         public init(
-            id: String, k: Int? = nil, m: Int? = nil, replicas: Int? = nil, disks: [String], default: Bool? = nil
+            id: String, k: Int? = nil, m: Int? = nil, replicas: Int? = nil, disks: [String], default: Bool? = nil,
+            failureDomain: FailureDomain? = nil
         ) {
             self.id = id
             self.k = k
@@ -42,7 +48,11 @@ public struct Topology: Codable, Sendable, Hashable {
             self.replicas = replicas
             self.disks = disks
             self.default = `default`
+            self.failureDomain = failureDomain
         }
+
+        /// The failure domain, the host when none is given.
+        public var domain: FailureDomain { failureDomain ?? .host }
 
         /// Data shards per stripe (1 for a replicated pool).
         public var dataShards: Int { replicas != nil ? 1 : (k ?? 4) }

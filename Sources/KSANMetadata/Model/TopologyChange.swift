@@ -6,7 +6,7 @@ public struct TopologyChange: Codable, Sendable, Hashable {
     /// The exchange (`BusExchange.control`).
     public static let exchange = "ksan.control"
 
-    /// `server.added`, `server.removed`, `disk.added`, `disk.updated`, `disk.removed`, `pool.created`,
+    /// `server.added`, `server.updated`, `server.removed`, `disk.added`, `disk.updated`, `disk.removed`, `pool.created`,
     /// `pool.updated`, `pool.removed`.
     public var change: String
     /// The id of the server, disk or pool.

@@ -1,13 +1,21 @@
 /// Deterministic placement of a stripe's shards on a pool's disks.
 ///
-/// Hosts are ranked by rendezvous (highest-random-weight) hashing of the data id, and the `k + m` shards are dealt
-/// round-robin over the ranked hosts, so every host of the pool gets either `⌊(k+m)/H⌋` or `⌈(k+m)/H⌉` shards; within
-/// a host, disks are ranked by rendezvous hashing too. Losing any one host therefore loses at most `⌈(k+m)/H⌉`
-/// shards, and ``validate(pool:topology:)`` refuses a pool where that exceeds `m`. Adding or removing a disk moves
-/// only the data ids that ranked it, and the chosen disks are recorded in metadata, so placement never has to be
-/// recomputed to find data.
+/// The pool's failure domains (its hosts, or the racks of its hosts: ``FailureDomain``) are ranked by rendezvous
+/// (highest-random-weight) hashing of the data id, and the `k + m` shards are dealt round-robin over the ranked
+/// domains, so every domain of the pool gets either `⌊(k+m)/D⌋` or `⌈(k+m)/D⌉` shards. Within a rack, its hosts are
+/// ranked the same way and take its shards in turn; within a host, so are its disks. Losing any one domain therefore
+/// loses at most `⌈(k+m)/D⌉` shards, and ``validate(pool:topology:)`` refuses a pool where that exceeds `m`. Adding or
+/// removing a disk moves only the data ids that ranked it, and the chosen disks are recorded in metadata, so placement
+/// never has to be recomputed to find data. A pool whose domain is the host places exactly as before racks existed.
 public enum PoolPlacement {
-    /// Checks that a pool can place every stripe so that losing one host loses at most `m` shards.
+    /// A failure domain of a pool: its id (a host's or a rack's) and its disks, by host.
+    struct Domain {
+        var id: String
+        var hosts: [(id: String, disks: [String])]
+        var diskCount: Int { hosts.reduce(0) { $0 + $1.disks.count } }
+    }
+
+    /// Checks that a pool can place every stripe so that losing one failure domain loses at most `m` shards.
     /// - Throws: ``MetadataError`` `.invalidTopology` with a message naming the problem.
     public static func validate(pool: Topology.Pool, topology: Topology) throws {
         if let replicas = pool.replicas {
@@ -21,21 +29,22 @@ public enum PoolPlacement {
         // Computed only now that the numbers are known to be small.
         let k = pool.dataShards
         let m = pool.parityShards
-        let hosts = try hostsOf(pool: pool, topology: topology)
+        let domains = try domainsOf(pool: pool, topology: topology)
+        let kind = pool.domain.rawValue
         let width = k + m
-        let perHost = (width + hosts.count - 1) / hosts.count
-        if m >= 1 && perHost > m && pool.replicas.map({ $0 > 1 }) ?? true {
+        let perDomain = (width + domains.count - 1) / domains.count
+        if m >= 1 && perDomain > m && pool.replicas.map({ $0 > 1 }) ?? true {
             throw invalid(
                 pool,
-                "\(k)+\(m) over \(hosts.count) host(s) puts up to \(perHost) shards of a stripe on one host, "
-                    + "more than m = \(m): losing that host would lose data; add hosts or lower k"
+                "\(k)+\(m) over \(domains.count) \(kind)(s) puts up to \(perDomain) shards of a stripe on one \(kind), "
+                    + "more than m = \(m): losing that \(kind) would lose data; add \(kind)s or lower k"
             )
         }
-        for (host, disks) in hosts where disks.count < perHost {
+        for domain in domains where domain.diskCount < perDomain {
             throw invalid(
                 pool,
-                "host \(host) has \(disks.count) disk(s) in the pool but must hold \(perHost) shards of a stripe on "
-                    + "distinct disks"
+                "\(kind) \(domain.id) has \(domain.diskCount) disk(s) in the pool but must hold \(perDomain) shards of "
+                    + "a stripe on distinct disks"
             )
         }
     }
@@ -44,7 +53,7 @@ public enum PoolPlacement {
     /// - Throws: ``MetadataError`` `.invalidTopology` if the pool cannot place a stripe.
     ///
     /// Only disks that accept new shards (``DiskSettings/acceptsNewShards``) are candidates. If excluding the others
-    /// leaves a pool that could lose data with one host down, or too few disks, nothing is placed
+    /// leaves a pool that could lose data with one failure domain down, or too few disks, nothing is placed
     /// (`.unavailable`): a write is refused rather than stored with less redundancy than the pool promises.
     public static func place(dataId: String, pool fullPool: Topology.Pool, topology: Topology) throws -> [String] {
         var pool = fullPool
@@ -62,20 +71,18 @@ public enum PoolPlacement {
             }
         }
         let width = pool.dataShards + pool.parityShards
-        let hosts = try hostsOf(pool: pool, topology: topology)
-            .map { (host: $0.0, disks: $0.1, weight: weight(dataId, $0.0)) }
+        let domains = try domainsOf(pool: pool, topology: topology)
+            .map { (domain: $0, weight: weight(dataId, $0.id)) }
             .sorted { $0.weight > $1.weight }
-        var disksByHost = hosts.map { host in
-            host.disks.sorted { weight(dataId, $0) > weight(dataId, $1) }[...]
-        }
+        var disksByDomain = domains.map { ranked(dataId, $0.domain)[...] }
         var result: [String] = []
         result.reserveCapacity(width)
         var index = 0
         while result.count < width {
-            let h = index % hosts.count
-            if let disk = disksByHost[h].popFirst() {
+            let d = index % domains.count
+            if let disk = disksByDomain[d].popFirst() {
                 result.append(disk)
-            } else if disksByHost.allSatisfy(\.isEmpty) {
+            } else if disksByDomain.allSatisfy(\.isEmpty) {
                 throw invalid(pool, "pool has fewer disks than k + m = \(width)")
             }
             index += 1
@@ -83,19 +90,52 @@ public enum PoolPlacement {
         return result
     }
 
-    /// The pool's disks grouped by host, in the order hosts appear in the topology.
-    static func hostsOf(pool: Topology.Pool, topology: Topology) throws -> [(String, [String])] {
-        var result: [(String, [String])] = []
+    /// A domain's disks in the order it takes shards: its hosts ranked for the data id take turns, each giving its
+    /// own disks in their rank order.
+    static func ranked(_ dataId: String, _ domain: Domain) -> [String] {
+        var hosts = domain.hosts
+            .sorted { weight(dataId, $0.id) > weight(dataId, $1.id) }
+            .map { $0.disks.sorted { weight(dataId, $0) > weight(dataId, $1) }[...] }
+        var result: [String] = []
+        result.reserveCapacity(domain.diskCount)
+        while result.count < domain.diskCount {
+            for h in hosts.indices {
+                if let disk = hosts[h].popFirst() { result.append(disk) }
+            }
+        }
+        return result
+    }
+
+    /// The pool's disks grouped by failure domain (in the order their first disk appears in the pool), each
+    /// domain's by host. A pool whose domain is the rack needs every host of its disks in a rack.
+    static func domainsOf(pool: Topology.Pool, topology: Topology) throws -> [Domain] {
+        var result: [Domain] = []
         var seen = Set<String>()
         for disk in pool.disks {
             guard seen.insert(disk).inserted else { throw invalid(pool, "disk \(disk) is listed twice") }
             guard let host = topology.host(ofDisk: disk) else {
                 throw invalid(pool, "disk \(disk) belongs to no host")
             }
-            if let i = result.firstIndex(where: { $0.0 == host.id }) {
-                result[i].1.append(disk)
+            let domainId: String
+            switch pool.domain {
+            case .host: domainId = host.id
+            case .rack:
+                guard let rack = host.rack else {
+                    throw invalid(
+                        pool,
+                        "host \(host.id) of disk \(disk) is in no rack, and the pool's failure domain is the rack "
+                            + "(ksanctl server set-rack)")
+                }
+                domainId = rack
+            }
+            if let d = result.firstIndex(where: { $0.id == domainId }) {
+                if let h = result[d].hosts.firstIndex(where: { $0.id == host.id }) {
+                    result[d].hosts[h].disks.append(disk)
+                } else {
+                    result[d].hosts.append((host.id, [disk]))
+                }
             } else {
-                result.append((host.id, [disk]))
+                result.append(Domain(id: domainId, hosts: [(host.id, [disk])]))
             }
         }
         guard !result.isEmpty else { throw invalid(pool, "pool has no disks") }

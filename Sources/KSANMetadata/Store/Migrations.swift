@@ -351,6 +351,18 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 12,
+            name: "racks and failure domains",
+            statements: [
+                // The rack of a host (NULL: none recorded), and what a pool spreads its stripes over.
+                "ALTER TABLE hosts ADD COLUMN rack text",
+                """
+                ALTER TABLE pools ADD COLUMN failure_domain text NOT NULL DEFAULT 'host'
+                    CHECK (failure_domain IN ('host', 'rack'))
+                """,
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

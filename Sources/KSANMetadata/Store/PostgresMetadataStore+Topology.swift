@@ -14,27 +14,30 @@ extension PostgresMetadataStore {
         var hosts: [Topology.Host] = []
         let hostRows = try await connection.query(
             """
-            SELECT h.id, h.endpoint,
+            SELECT h.id, h.endpoint, h.rack,
                    COALESCE(ARRAY(SELECT d.id FROM disks d WHERE d.host_id = h.id ORDER BY d.position, d.id),
                             '{}'::text[])
             FROM hosts h ORDER BY h.position, h.id
             """,
             logger: logger
         )
-        for try await (id, endpoint, disks) in hostRows.decode((String, String, [String]).self) {
-            hosts.append(Topology.Host(id: id, endpoint: endpoint, disks: disks))
+        for try await (id, endpoint, rack, disks) in hostRows.decode((String, String, String?, [String]).self) {
+            hosts.append(Topology.Host(id: id, endpoint: endpoint, disks: disks, rack: rack))
         }
         var pools: [Topology.Pool] = []
         let poolRows = try await connection.query(
-            "SELECT id, k, m, replicas, is_default, disk_ids FROM pools ORDER BY position, id",
+            "SELECT id, k, m, replicas, is_default, disk_ids, failure_domain FROM pools ORDER BY position, id",
             logger: logger
         )
-        for try await (id, k, m, replicas, isDefault, disks) in poolRows.decode(
-            (String, Int?, Int?, Int?, Bool, [String]).self
+        for try await (id, k, m, replicas, isDefault, disks, domain) in poolRows.decode(
+            (String, Int?, Int?, Int?, Bool, [String], String).self
         ) {
+            // The host is recorded as nil, as a topology file leaves it out.
+            let failureDomain = FailureDomain(rawValue: domain).flatMap { $0 == .host ? nil : $0 }
             pools.append(
-                Topology.Pool(id: id, k: k, m: m, replicas: replicas, disks: disks, default: isDefault ? true : nil)
-            )
+                Topology.Pool(
+                    id: id, k: k, m: m, replicas: replicas, disks: disks, default: isDefault ? true : nil,
+                    failureDomain: failureDomain))
         }
         var settings: [String: DiskSettings] = [:]
         let diskRows = try await connection.query(
@@ -65,6 +68,10 @@ extension PostgresMetadataStore {
             }
             guard URL(string: host.endpoint)?.host != nil else {
                 throw MetadataError(.invalidTopology, "host \(host.id) has an invalid endpoint \(host.endpoint)")
+            }
+            if let rack = host.rack, !isValidResourceId(rack) {
+                throw MetadataError(
+                    .invalidTopology, "host \(host.id): a rack id is 1 to 64 letters, digits, '.', '_' or '-'")
             }
             for disk in host.disks {
                 guard diskIds.insert(disk).inserted else {
@@ -133,8 +140,10 @@ extension PostgresMetadataStore {
             for (position, host) in topology.hosts.enumerated() {
                 try await connection.query(
                     """
-                    INSERT INTO hosts (id, endpoint, position) VALUES (\(host.id), \(host.endpoint), \(position))
-                    ON CONFLICT (id) DO UPDATE SET endpoint = EXCLUDED.endpoint, position = EXCLUDED.position
+                    INSERT INTO hosts (id, endpoint, rack, position)
+                    VALUES (\(host.id), \(host.endpoint), \(host.rack), \(position))
+                    ON CONFLICT (id) DO UPDATE
+                    SET endpoint = EXCLUDED.endpoint, rack = EXCLUDED.rack, position = EXCLUDED.position
                     """,
                     logger: logger
                 )
@@ -167,9 +176,9 @@ extension PostgresMetadataStore {
                 let kind = pool.isReplicated ? "replicated" : "erasure"
                 try await connection.query(
                     """
-                    INSERT INTO pools (id, kind, k, m, replicas, is_default, disk_ids, position)
+                    INSERT INTO pools (id, kind, k, m, replicas, is_default, disk_ids, failure_domain, position)
                     VALUES (\(pool.id), \(kind), \(pool.k), \(pool.m), \(pool.replicas), \(pool.default ?? false),
-                            \(pool.disks), \(position))
+                            \(pool.disks), \(pool.domain.rawValue), \(position))
                     """,
                     logger: logger
                 )

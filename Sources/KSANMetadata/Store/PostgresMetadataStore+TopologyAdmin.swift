@@ -4,21 +4,41 @@ import PostgresNIO
 /// Changes of the topology one resource at a time, as the portal makes them. Each runs under the topology lock,
 /// checks the whole topology it would leave, and records a `topology.changed` event in its transaction.
 extension PostgresMetadataStore {
-    /// Adds a server. Throws `.conflict` if the id exists, `.invalidArgument` for a bad id or endpoint.
-    public func addServer(id: String, endpoint: String) async throws {
+    /// Adds a server, in `rack` if given. Throws `.conflict` if the id exists, `.invalidArgument` for a bad id,
+    /// rack or endpoint.
+    public func addServer(id: String, endpoint: String, rack: String? = nil) async throws {
         try Self.checkResourceId(id, "server")
+        if let rack { try Self.checkResourceId(rack, "rack") }
         guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw MetadataError(.invalidArgument, "The endpoint must be an http:// or https:// URL with a host")
         }
         try await topologyChange(TopologyChange(change: "server.added", id: id)) { connection in
             let inserted = try await connection.query(
                 """
-                INSERT INTO hosts (id, endpoint, position)
-                VALUES (\(id), \(endpoint), (SELECT COALESCE(max(position) + 1, 0) FROM hosts))
+                INSERT INTO hosts (id, endpoint, rack, position)
+                VALUES (\(id), \(endpoint), \(rack), (SELECT COALESCE(max(position) + 1, 0) FROM hosts))
                 ON CONFLICT (id) DO NOTHING RETURNING id
                 """,
                 logger: logger)
             guard try await !inserted.collect().isEmpty else { throw MetadataError(.conflict, "Server \(id) exists") }
+        }
+    }
+
+    /// Moves a server to `rack`, or out of any rack (nil). Refused (`.invalidTopology`) if a pool whose failure
+    /// domain is the rack would then be unable to place its stripes safely; data already written keeps its recorded
+    /// placement.
+    public func setServerRack(id: String, rack: String?) async throws {
+        if let rack { try Self.checkResourceId(rack, "rack") }
+        try await topologyChange(TopologyChange(change: "server.updated", id: id)) { connection in
+            var topology = try await topology(on: connection)
+            guard let index = topology.hosts.firstIndex(where: { $0.id == id }) else {
+                throw MetadataError(.notFound, "No such server")
+            }
+            topology.hosts[index].rack = rack
+            for pool in topology.pools where pool.domain == .rack {
+                try PoolPlacement.validate(pool: pool, topology: topology)
+            }
+            try await connection.query("UPDATE hosts SET rack = \(rack) WHERE id = \(id)", logger: logger)
         }
     }
 
@@ -87,7 +107,7 @@ extension PostgresMetadataStore {
         }
     }
 
-    /// Creates a pool over existing disks; refused if it could lose data with one server down.
+    /// Creates a pool over existing disks; refused if it could lose data with one of its failure domains down.
     public func createPool(_ pool: Topology.Pool) async throws {
         try Self.checkResourceId(pool.id, "pool")
         if pool.replicas != nil && (pool.k != nil || pool.m != nil) {
@@ -106,9 +126,9 @@ extension PostgresMetadataStore {
             }
             try await connection.query(
                 """
-                INSERT INTO pools (id, kind, k, m, replicas, is_default, disk_ids, position)
+                INSERT INTO pools (id, kind, k, m, replicas, is_default, disk_ids, failure_domain, position)
                 VALUES (\(pool.id), \(kind), \(pool.k), \(pool.m), \(pool.replicas), \(pool.default ?? false),
-                        \(pool.disks), (SELECT COALESCE(max(position) + 1, 0) FROM pools))
+                        \(pool.disks), \(pool.domain.rawValue), (SELECT COALESCE(max(position) + 1, 0) FROM pools))
                 """,
                 logger: logger)
         }

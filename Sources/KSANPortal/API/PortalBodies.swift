@@ -22,14 +22,24 @@ public struct CreateAPIKeyRequest: PortalRequestBody, Hashable {
 
 /// `POST /api/v1/servers`.
 public struct CreateServerRequest: PortalRequestBody, Hashable {
-    public static let fields: Set<String> = ["id", "endpoint"]
+    public static let fields: Set<String> = ["id", "endpoint", "rack"]
     public var id: String
     /// The base URL of the server's OSD (`http://10.0.0.5:9101`).
     public var endpoint: String
-    public init(id: String, endpoint: String) {
+    /// The rack it is in, for pools whose failure domain is the rack.
+    public var rack: String?
+    public init(id: String, endpoint: String, rack: String? = nil) {
         self.id = id
         self.endpoint = endpoint
+        self.rack = rack
     }
+}
+
+/// `PATCH /api/v1/servers/{id}`: `{"rack": "r2"}` moves the server to rack r2, `{"rack": ""}` out of any rack.
+public struct UpdateServerRequest: PortalRequestBody, Hashable {
+    public static let fields: Set<String> = ["rack"]
+    public var rack: String
+    public init(rack: String) { self.rack = rack }
 }
 
 /// `POST /api/v1/disks`.
@@ -62,7 +72,7 @@ public struct CreatePoolRequest: PortalRequestBody, Hashable {
     public var id: String
     public var ec: String?
     public var replicas: Int?
-    /// `host` (the default); `rack` is refused until servers have racks.
+    /// `host` (the default) or `rack` (every server of the disks then has a rack).
     public var failureDomain: String?
     public var disks: [String]
     public var `default`: Bool?

@@ -90,6 +90,8 @@ public struct StorageClassView: Codable, Sendable, Hashable {
 public struct ServerView: Codable, Sendable, Hashable {
     public var id: String
     public var endpoint: String
+    /// Its rack; absent: none recorded.
+    public var rack: String?
     public var disks: [String]
     /// Ids of the services that name this server or run at its address.
     public var services: [String]
@@ -132,6 +134,8 @@ public struct PoolView: Codable, Sendable, Hashable {
     public var m: Int?
     public var replicas: Int?
     public var isDefault: Bool
+    /// `host` or `rack`: losing one of them loses at most m shards of a stripe.
+    public var failureDomain: String
     public var disks: [String]
 }
 
@@ -199,7 +203,7 @@ extension PoolView {
             kind: pool.isReplicated ? "replicated" : "erasure", id: pool.id,
             k: pool.isReplicated ? nil : pool.dataShards,
             m: pool.isReplicated ? nil : pool.parityShards, replicas: pool.replicas, isDefault: isDefault,
-            disks: pool.disks)
+            failureDomain: pool.domain.rawValue, disks: pool.disks)
     }
 }
 

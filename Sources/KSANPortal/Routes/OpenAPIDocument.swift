@@ -306,7 +306,8 @@ public enum OpenAPIDocument {
              },
              "failureDomain": {
               "enum": [
-               "host"
+               "host",
+               "rack"
               ],
               "type": "string"
              },
@@ -336,6 +337,12 @@ public enum OpenAPIDocument {
               "type": "string"
              },
              "id": {
+              "maxLength": 64,
+              "minLength": 1,
+              "pattern": "^[A-Za-z0-9._-]+$",
+              "type": "string"
+             },
+             "rack": {
               "maxLength": 64,
               "minLength": 1,
               "pattern": "^[A-Za-z0-9._-]+$",
@@ -657,6 +664,13 @@ public enum OpenAPIDocument {
               },
               "type": "array"
              },
+             "failureDomain": {
+              "enum": [
+               "host",
+               "rack"
+              ],
+              "type": "string"
+             },
              "id": {
               "type": "string"
              },
@@ -687,6 +701,7 @@ public enum OpenAPIDocument {
              "kind",
              "id",
              "isDefault",
+             "failureDomain",
              "disks"
             ],
             "type": "object"
@@ -754,6 +769,9 @@ public enum OpenAPIDocument {
               "type": "string"
              },
              "id": {
+              "type": "string"
+             },
+             "rack": {
               "type": "string"
              },
              "services": {
@@ -1070,6 +1088,20 @@ public enum OpenAPIDocument {
             },
             "required": [
              "default"
+            ],
+            "type": "object"
+           },
+           "UpdateServer": {
+            "additionalProperties": false,
+            "properties": {
+             "rack": {
+              "maxLength": 64,
+              "pattern": "^[A-Za-z0-9._-]*$",
+              "type": "string"
+             }
+            },
+            "required": [
+             "rack"
             ],
             "type": "object"
            },
@@ -1997,7 +2029,7 @@ public enum OpenAPIDocument {
               "$ref": "#/components/responses/BadRequest"
              }
             },
-            "summary": "Create a pool (refused if it could lose data with one server down)"
+            "summary": "Create a pool (refused if it could lose data with one failure domain down)"
            }
           },
           "/pools/{id}": {
@@ -2216,6 +2248,52 @@ public enum OpenAPIDocument {
              }
             },
             "summary": "A server"
+           },
+           "patch": {
+            "operationId": "updateServer",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "requestBody": {
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/UpdateServer"
+               }
+              }
+             },
+             "required": true
+            },
+            "responses": {
+             "200": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Server"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "400": {
+              "$ref": "#/components/responses/BadRequest"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
+             "413": {
+              "$ref": "#/components/responses/BadRequest"
+             }
+            },
+            "summary": "Move a server to a rack (\"\": out of any)"
            }
           },
           "/services": {

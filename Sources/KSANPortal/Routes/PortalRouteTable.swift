@@ -9,7 +9,7 @@ public enum PortalRouteTable {
         ("/api/v1/keys", ["GET"]),
         ("/api/v1/keys/:key", ["GET", "PATCH", "DELETE"]), ("/api/v1/api-keys", ["GET", "POST"]),
         ("/api/v1/api-keys/:id", ["DELETE"]), ("/api/v1/servers", ["GET", "POST"]),
-        ("/api/v1/servers/:id", ["GET", "DELETE"]),
+        ("/api/v1/servers/:id", ["GET", "PATCH", "DELETE"]),
         ("/api/v1/disks", ["GET", "POST"]), ("/api/v1/disks/:id", ["GET", "PATCH", "DELETE"]),
         ("/api/v1/pools", ["GET", "POST"]),
         ("/api/v1/pools/:id", ["GET", "PATCH", "DELETE"]), ("/api/v1/buckets", ["GET"]),

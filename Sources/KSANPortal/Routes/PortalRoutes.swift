@@ -109,8 +109,14 @@ public struct PortalRoutes: Sendable {
         api.get("servers") { _, _ in try PortalJSON.response(ItemList(try await Self.servers(store))) }
         api.post("servers") { request, _ in
             let body = try await PortalJSON.body(CreateServerRequest.self, of: request)
-            try await store.addServer(id: body.id, endpoint: body.endpoint)
+            try await store.addServer(id: body.id, endpoint: body.endpoint, rack: body.rack)
             return try PortalJSON.response(try await Self.server(body.id, store), status: .created)
+        }
+        api.patch("servers/:id") { request, context in
+            let id = try Self.parameter("id", context)
+            let body = try await PortalJSON.body(UpdateServerRequest.self, of: request)
+            try await store.setServerRack(id: id, rack: body.rack.isEmpty ? nil : body.rack)
+            return try PortalJSON.response(try await Self.server(id, store))
         }
         api.delete("servers/:id") { _, context in
             try await store.removeServer(id: Self.parameter("id", context))
@@ -328,14 +334,12 @@ public struct PortalRoutes: Sendable {
         return pool
     }
 
-    /// The pool a creation asks for: `ec` "K+M" or `replicas` N, failure domain host.
+    /// The pool a creation asks for: `ec` "K+M" or `replicas` N, failure domain host (the default) or rack.
     static func pool(from body: CreatePoolRequest) throws -> Topology.Pool {
-        switch body.failureDomain ?? "host" {
-        case "host": break
-        case "rack":
-            throw PortalError.badRequest("failureDomain rack needs servers with racks, which KSAN does not record yet")
-        default: throw PortalError.badRequest("failureDomain must be host or rack")
+        guard let domain = FailureDomain(rawValue: body.failureDomain ?? "host") else {
+            throw PortalError.badRequest("failureDomain must be host or rack")
         }
+        let failureDomain = domain == .host ? nil : domain
         switch (body.ec, body.replicas) {
         case (let ec?, nil):
             let parts = ec.split(separator: "+", omittingEmptySubsequences: false)
@@ -344,10 +348,13 @@ public struct PortalRoutes: Sendable {
             else {
                 throw PortalError.badRequest("ec must look like 4+2 (k data and m parity shards, each 1 to 255)")
             }
-            return Topology.Pool(id: body.id, k: k, m: m, replicas: nil, disks: body.disks, default: body.default)
+            return Topology.Pool(
+                id: body.id, k: k, m: m, replicas: nil, disks: body.disks, default: body.default,
+                failureDomain: failureDomain)
         case (nil, let replicas?):
             guard (1...255).contains(replicas) else { throw PortalError.badRequest("replicas must be 1 to 255") }
-            return Topology.Pool(id: body.id, replicas: replicas, disks: body.disks, default: body.default)
+            return Topology.Pool(
+                id: body.id, replicas: replicas, disks: body.disks, default: body.default, failureDomain: failureDomain)
         default:
             throw PortalError.badRequest("Give either ec (\"4+2\") or replicas (3), not both and not neither")
         }
@@ -384,7 +391,7 @@ public struct PortalRoutes: Sendable {
         }
         return hosts.map { host in
             ServerView(
-                id: host.id, endpoint: host.endpoint, disks: host.disks,
+                id: host.id, endpoint: host.endpoint, rack: host.rack, disks: host.disks,
                 services: services.filter { service in
                     if let serverId = service.serverId { return serverId == host.id }
                     return Self.host(of: service.endpoint).flatMap { byAddress[$0] } == [host.id]
