@@ -194,11 +194,13 @@ fi
 
 # ---------------------------------------------------------------------------------------------------- 2c. install
 if wants install; then
-    say "install: cluster/install.sh into a scratch prefix (layout, secrets, ksan.toml, systemd-analyze verify); docker/"
+    say "install: cluster/install.sh into a scratch prefix and into / (namespaces, overlays); docker/"
     start=$SECONDS
     status=FAIL
     if ! KSAN_BIN=$BIN "${TIMEOUT[@]}" 300 bash "$REPO/tests/install/test_install.sh"; then
         echo "test.sh: FAILED: tests/install/test_install.sh"
+    elif ! KSAN_BIN=$BIN "${TIMEOUT[@]}" 300 bash "$REPO/tests/install/test_system.sh"; then
+        echo "test.sh: FAILED: tests/install/test_system.sh (install.sh into / in mount and network namespaces)"
     elif ! command -v docker-compose >/dev/null; then
         echo "test.sh: FAILED: docker-compose is missing (apt-get install docker-compose)"
     elif ! KSAN_BIN=$BIN "${TIMEOUT[@]}" 120 python3 "$REPO/tests/install/test_docker.py"; then

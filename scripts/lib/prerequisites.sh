@@ -5,8 +5,8 @@
 
 # Debian packages: C libraries the Swift targets link, PostgreSQL for the metadata service and tests, RabbitMQ for
 # events, the S3 clients and tools the tests use, docker-compose and python3-yaml (the install stage checks docker/),
-# iproute2, util-linux (network namespaces, flock), systemd (systemd-analyze verify of the installer's units) and
-# shellcheck.
+# iproute2, util-linux (network namespaces, overlays, flock), systemd (systemd-analyze verify of the installer's
+# units) and the shell linter.
 TEST_APT_PACKAGES=(
     postgresql libisal-dev liblz4-dev librabbitmq-dev rabbitmq-server libssl-dev pkg-config
     s3cmd rclone curl ca-certificates python3 python3-venv util-linux docker-compose python3-yaml iproute2 systemd
