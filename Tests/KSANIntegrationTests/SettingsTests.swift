@@ -64,6 +64,39 @@ extension OperationsTests {
                 }
                 #expect(try PortalTests.json(try ctl(["config", "get", "osd", "--json"])) as? [String: Any] != nil)
 
+                // The OSDs' scrub (every 2 s at start, "scrub pass done" at info) stops and starts again live.
+                let passes = { Self.lines(cluster, "osd1", containing: "scrub pass done") }
+                try await PortalTests.eventually("the OSD scrubs every 2 s") {
+                    let before = passes()
+                    try await Task.sleep(for: .seconds(3))
+                    return passes() > before
+                }
+                let paused = try ctl(["config", "set", "osd", "log-level=info", "scrub-interval=0", "scrub-rate=8"])
+                #expect(paused.status == 0 && paused.output.contains("scrub-interval = 0"), "\(paused.error)")
+                try await PortalTests.eventually("the OSD stops scrubbing") {
+                    let before = passes()
+                    try await Task.sleep(for: .seconds(5))
+                    return passes() == before
+                }
+                #expect(try ctl(["config", "set", "osd", "log-level=info", "scrub-interval=1"]).status == 0)
+                try await PortalTests.eventually("the OSD scrubs again, every second") {
+                    let before = passes()
+                    try await Task.sleep(for: .seconds(3))
+                    return passes() >= before + 2
+                }
+                let osdKeys = try #require(
+                    try PortalTests.json(try ctl(["config", "get", "osd", "--json"])) as? [String: Any])
+                #expect(
+                    (osdKeys["liveKeys"] as? [String: Any]).map { Set($0.keys) } == [
+                        "log-level", "scrub-interval", "scrub-rate",
+                    ])
+                let slow = try ctl(["config", "set", "osd", "scrub-rate=0"])
+                #expect(slow.status == 1 && slow.error.contains("scrub-rate must be"), "\(slow.error)")
+                let never = try ctl(["config", "set", "osd", "scrub-interval=-1"])
+                #expect(never.status == 1 && never.error.contains("scrub-interval must be"), "\(never.error)")
+                let gatewayScrub = try ctl(["config", "set", "gateway", "scrub-rate=8"])
+                #expect(gatewayScrub.status == 1 && gatewayScrub.error.contains("not applied live by gateway"))
+
                 // Refused, and nothing changes.
                 let unknown = try ctl(["config", "set", "gateway", "block-size=1"])
                 #expect(unknown.status == 1 && unknown.error.contains("not applied live"), "\(unknown.error)")

@@ -15,16 +15,16 @@ public struct ConfigListener: Service {
     let logger: Logger
 
     /// - Parameters:
-    ///   - defaults: the live settings the process started with (its flags or file; by default those it runs now),
-    ///     restored for a key a version leaves out.
+    ///   - defaults: the live settings the process started with (its flags or file; by default those of `kind` it
+    ///     runs now), restored for a key a version leaves out.
     ///   - fetch: the current version of `kind`, or nil if none was ever set.
     public init(
-        bus: any MessageBus, kind: ServiceKind, defaults: [String: String] = LiveSettings.current(), logger: Logger,
+        bus: any MessageBus, kind: ServiceKind, defaults: [String: String]? = nil, logger: Logger,
         fetch: @escaping @Sendable () async throws -> ServiceSettings?
     ) {
         self.bus = bus
         self.kind = kind
-        self.defaults = defaults
+        self.defaults = defaults ?? LiveSettings.current(for: kind)
         self.fetch = fetch
         self.logger = logger
     }

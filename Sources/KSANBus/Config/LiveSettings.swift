@@ -3,10 +3,25 @@ import Logging
 
 /// The settings a service applies while it runs, pushed by the portal (``ServiceSettings``). Any other option is
 /// the configuration file's, read at start: the portal refuses to keep a key that no running service would apply.
+///
+/// - every kind: `log-level`;
+/// - OSDs: `scrub-interval` (seconds between scrub passes, 0: none) and `scrub-rate` (MB per second a pass reads),
+///   the options of the same names, read by the scrubber at each wait and each shard (``scrubInterval``,
+///   ``scrubRate``).
 public enum LiveSettings {
+    /// Seconds between the end of a scrub pass and the next (0: no scrubbing), from `--scrub-interval` at start.
+    public static let scrubInterval = LiveValue<Double>(86_400)
+    /// MB per second a scrub pass reads at most, from `--scrub-rate` at start.
+    public static let scrubRate = LiveValue<Int>(64)
+
     /// The keys each kind applies live, with what they do.
     public static func keys(for kind: ServiceKind) -> [String: String] {
-        ["log-level": "trace, debug, info, notice, warning, error or critical: the level of every logger"]
+        var keys = ["log-level": "trace, debug, info, notice, warning, error or critical: the level of every logger"]
+        if kind == .osd {
+            keys["scrub-interval"] = "seconds from the end of a scrub pass to the next, 0 to 31536000 (0: no scrubbing)"
+            keys["scrub-rate"] = "MB per second a scrub pass reads at most, 1 to 100000"
+        }
+        return keys
     }
 
     /// Why `settings` cannot be kept for `kind`, or nil if they can.
@@ -19,20 +34,43 @@ public enum LiveSettings {
         if let level = settings["log-level"], Logger.Level(rawValue: level) == nil {
             return "log-level must be one of trace, debug, info, notice, warning, error, critical"
         }
+        if let text = settings["scrub-interval"], interval(text) == nil {
+            return "scrub-interval must be a number of seconds from 0 to 31536000"
+        }
+        if let text = settings["scrub-rate"], rate(text) == nil {
+            return "scrub-rate must be a whole number of MB per second from 1 to 100000"
+        }
         return nil
     }
 
-    /// The live settings as the process runs them now (before any version is applied: its flags or file).
-    public static func current() -> [String: String] {
-        ["log-level": LiveLogLevel.shared.current.rawValue]
+    /// The live settings of `kind` as the process runs them now (before any version is applied: its flags or file).
+    public static func current(for kind: ServiceKind) -> [String: String] {
+        var settings = ["log-level": LiveLogLevel.shared.current.rawValue]
+        if kind == .osd {
+            settings["scrub-interval"] = String(scrubInterval.value)
+            settings["scrub-rate"] = String(scrubRate.value)
+        }
+        return settings
     }
 
     /// Applies `settings` over `defaults` (what the process started with): a key the version leaves out returns to
-    /// its default.
+    /// its default. A value that is not valid (checked by the portal already) is left as it is.
     public static func apply(_ settings: [String: String], defaults: [String: String]) {
         let effective = defaults.merging(settings) { $1 }
         if let text = effective["log-level"], let level = Logger.Level(rawValue: text) {
             LiveLogLevel.shared.current = level
         }
+        if let seconds = effective["scrub-interval"].flatMap(interval) { scrubInterval.value = seconds }
+        if let megabytes = effective["scrub-rate"].flatMap(rate) { scrubRate.value = megabytes }
+    }
+
+    static func interval(_ text: String) -> Double? {
+        guard let seconds = Double(text), seconds.isFinite, (0...31_536_000).contains(seconds) else { return nil }
+        return seconds
+    }
+
+    static func rate(_ text: String) -> Int? {
+        guard let megabytes = Int(text), (1...100_000).contains(megabytes) else { return nil }
+        return megabytes
     }
 }

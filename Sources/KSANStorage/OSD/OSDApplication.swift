@@ -4,7 +4,8 @@ import KSANCore
 import Logging
 
 /// Builds the OSD's HTTP application: opens every disk and serves ``OSDProtocol``, with a ``Scrubber`` service
-/// when `configuration.scrubInterval` is set.
+/// that passes every `configuration.scrubInterval` (none while it is nil), or as the live settings say since
+/// (``LiveSettings/scrubInterval``, ``LiveSettings/scrubRate``).
 ///
 /// The `ksan-osd` executable and the tests both call this.
 /// - Parameter catalog: metadata's view of the disks, against which the scrubber checks them and to which it reports
@@ -37,12 +38,20 @@ public func buildOSDApplication(
             serverName: "ksan-osd"),
         logger: logger
     )
-    if let interval = configuration.scrubInterval {
-        app.addServices(
-            Scrubber(
-                stores: stores, interval: interval, rate: configuration.scrubRate, catalog: catalog,
-                orphanAge: configuration.orphanAge, logger: logger))
-    }
+    // The scrub's interval and rate start from the configuration and follow the live settings pushed since.
+    LiveSettings.scrubInterval.value =
+        configuration.scrubInterval.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+        ?? 0
+    LiveSettings.scrubRate.value = max(configuration.scrubRate >> 20, 1)
+    app.addServices(
+        Scrubber(
+            stores: stores,
+            interval: {
+                let seconds = LiveSettings.scrubInterval.value
+                return seconds > 0 ? .seconds(seconds) : nil
+            },
+            rate: { LiveSettings.scrubRate.value << 20 }, catalog: catalog, orphanAge: configuration.orphanAge,
+            logger: logger))
     if let busConfiguration = configuration.bus {
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(

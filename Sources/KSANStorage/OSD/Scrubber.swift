@@ -32,8 +32,10 @@ public struct Scrubber: Service {
     }
 
     let stores: [DiskStore]
-    let interval: Duration
-    let rate: Int
+    /// The pause from the end of a pass to the next; nil: no scrubbing (for now). Read again every second.
+    let interval: @Sendable () -> Duration?
+    /// Bytes per second to read, at most; read at each shard.
+    let rate: @Sendable () -> Int
     let threadPool: NIOThreadPool
     let catalog: (any ShardCatalog)?
     let orphanAge: Duration?
@@ -48,18 +50,51 @@ public struct Scrubber: Service {
         stores: [DiskStore], interval: Duration, rate: Int, threadPool: NIOThreadPool = .singleton,
         catalog: (any ShardCatalog)?, orphanAge: Duration? = .seconds(86_400), logger: Logger
     ) {
+        self.init(
+            stores: stores, interval: { interval }, rate: { rate }, threadPool: threadPool, catalog: catalog,
+            orphanAge: orphanAge, logger: logger)
+    }
+
+    /// Creates a scrubber whose interval and rate may change while it runs (``LiveSettings``).
+    /// - Parameters:
+    ///   - interval: the pause from the end of a pass to the next; nil: no scrubbing until it returns one.
+    ///   - rate: bytes per second to read, at most.
+    public init(
+        stores: [DiskStore], interval: @escaping @Sendable () -> Duration?, rate: @escaping @Sendable () -> Int,
+        threadPool: NIOThreadPool = .singleton, catalog: (any ShardCatalog)?, orphanAge: Duration? = .seconds(86_400),
+        logger: Logger
+    ) {
         self.stores = stores
         self.interval = interval
-        self.rate = max(rate, 1)
+        self.rate = { max(rate(), 1) }
         self.threadPool = threadPool
         self.catalog = catalog
         self.orphanAge = orphanAge
         self.logger = logger
     }
 
+    /// Passes, each `interval()` after the end of the last (the first one after the start), until shutdown. The
+    /// interval is read again every second, so that a change applies without waiting out the old one.
     public func run() async throws {
-        await Periodic.run(every: interval, pauseFirst: true, name: "scrub", logger: logger) {
-            try await scrub()
+        var lastEnd = ContinuousClock.now
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let pause: Duration
+            if let interval = interval() {
+                let due = lastEnd + interval
+                if ContinuousClock.now >= due {
+                    do {
+                        try await scrub()
+                    } catch {
+                        logger.warning("scrub pass failed", metadata: ["error": "\(error)"])
+                    }
+                    lastEnd = .now
+                    continue
+                }
+                pause = min(due - .now, .seconds(1))
+            } else {
+                pause = .seconds(1)
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 
@@ -101,7 +136,7 @@ public struct Scrubber: Service {
                     }
                     newest = max(newest, modified)
                     findings.verified += 1
-                    let due = Duration.seconds(Double(bytes) / Double(rate))
+                    let due = Duration.seconds(Double(bytes) / Double(rate()))
                     let spent = ContinuousClock.now - started
                     if spent < due { try await Task.sleep(for: due - spent) }
                 } catch let error as StorageError where error.code == .corrupt {
