@@ -1,0 +1,190 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KSANCore
+import KSANMetadata
+
+/// PutObject: the body streamed to the data plane, its checks, and the commit that makes the version current.
+extension S3Gateway {
+    /// Standard headers stored with an object and returned on GET/HEAD.
+    static let storedHeaders: [HTTPField.Name] = [
+        .contentEncoding, .contentDisposition, .cacheControl, .contentLanguage, .expires,
+    ]
+
+    func putObject(_ request: Request, _ context: S3Context) async throws -> Response {
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        let (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        let condition = try Preconditions.writeCondition(context.request)
+        if !condition.isEmpty {
+            // Fail fast before moving any data; the commit checks again atomically.
+            try condition.check(currentETag: try await metadata.object(bucket: BucketRef(bucket), key: key)?.etag)
+        }
+        let (poolId, storageClass) = try await placement(
+            storageClass: context.request.headers[HTTPField.Name(StorageClassName.header)!], bucket: bucket)
+        let written = try await receiveBody(request, context, poolId: poolId)
+        var stored = Self.storing(storageClass, in: headers)
+        if let (name, value) = written.checksumHeader { stored[name] = value }
+        let version = ObjectVersion(
+            bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
+            lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: stored,
+            ownerId: bucket.ownerId, segments: [written.segment])
+        try await commit(version, in: bucket, written: [written.segment], condition: condition)
+        var responseHeaders = HTTPFields()
+        responseHeaders[.eTag] = "\"\(version.etag)\""
+        if let (name, value) = written.checksumHeader, let field = HTTPField.Name(name) {
+            responseHeaders[field] = value
+        }
+        return Response(status: .ok, headers: responseHeaders)
+    }
+
+    /// Commits a version of `bucket`. If metadata refuses the commit, the data just written is discarded; if the
+    /// outcome is unknown, it is kept (see ``discardIfRefused(_:_:reason:)``).
+    func commit(
+        _ version: ObjectVersion, in bucket: BucketRecord, written: [ObjectSegment],
+        condition: WriteCondition = WriteCondition()
+    ) async throws {
+        do {
+            _ = try await metadata.putObject(version, in: BucketRef(bucket), condition: condition)
+        } catch {
+            discardIfRefused(error, written, reason: "commit refused")
+            throw error
+        }
+    }
+
+    /// Deletes the data of a failed commit, but only when metadata definitely refused it. A timeout, a lost
+    /// connection, a cancelled request or a metadata service that answered "unavailable" may hide a commit that
+    /// landed: deleting its shards would lose an object that is current. Such data keeps its write intent, which
+    /// the commit deleted if it landed; if it did not, garbage collection deletes the data once the intent ages out.
+    func discardIfRefused(_ error: any Error, _ written: [ObjectSegment], reason: String) {
+        guard Self.isDefiniteRefusal(error) else {
+            data.logger.warning(
+                "commit outcome unknown: its data is kept, and collected later if the commit did not land",
+                metadata: ["ksan.data": "\(written.compactMap(\.layout?.dataId))", "error": "\(error)"])
+            return
+        }
+        for layout in written.compactMap(\.layout) { data.discard(layout, reason: reason) }
+    }
+
+    /// Whether metadata answered, and its answer was no: an error it sent that is neither "unavailable" nor
+    /// "internal".
+    static func isDefiniteRefusal(_ error: any Error) -> Bool {
+        guard let error = error as? MetadataError else { return false }
+        return error.code != .unavailable && error.code != .internal
+    }
+
+    /// Streams a PUT or UploadPart body into storage and checks Content-MD5, the signed payload hash and the
+    /// additional checksum. Plain bodies are framed by Content-Length; `aws-chunked` streaming bodies by
+    /// `x-amz-decoded-content-length`, with every chunk signature (and the trailer) verified on the way.
+    /// - Parameter uploadChecksum: the algorithm of a multipart upload: computed even when the request names none,
+    ///   and a request naming another one is InvalidRequest.
+    func receiveBody(
+        _ request: Request, _ context: S3Context, poolId: String, uploadChecksum: ChecksumAlgorithm? = nil
+    ) async throws -> WrittenData {
+        var checksum = try ChecksumRequest.from(context.request)
+        if let uploadChecksum {
+            if let given = checksum?.algorithm, given != uploadChecksum {
+                throw S3Error(
+                    .invalidRequest,
+                    "Checksum Type mismatch occurred, expected checksum Type: \(uploadChecksum.rawValue.lowercased()), "
+                        + "actual checksum Type: \(given.rawValue.lowercased())")
+            }
+            if checksum == nil { checksum = ChecksumRequest(algorithm: uploadChecksum, expected: nil) }
+        }
+        let expectedMD5 = try contentMD5(context)
+        let trailer = AWSChunkedTrailerSink()
+        let written: WrittenData
+        var expectedSHA: [UInt8]?
+        if let mode = context.streaming {
+            guard let text = context.request.headers[.amzDecodedContentLength] else {
+                throw S3Error(.missingContentLength, "You must provide the x-amz-decoded-content-length header.")
+            }
+            let length = try Self.length(text)
+            let trailerNames =
+                context.request.header("x-amz-trailer")?.split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? []
+            let body = AWSChunkedDecoder(
+                base: RequestBodyStream(base: request.body), mode: mode, decodedLength: length,
+                expectsTrailer: AWSChunkedMode.expectsTrailer(payloadHash: context.payloadHash ?? ""),
+                trailerNames: trailerNames, trailerSink: trailer)
+            written = try await data.write(
+                body: body, length: length, poolId: poolId, sha256: false, checksum: checksum?.algorithm)
+        } else {
+            expectedSHA = signedPayloadSHA256(context)
+            written = try await data.write(
+                body: RequestBodyStream(base: request.body), length: try Self.bodyLength(request), poolId: poolId,
+                sha256: expectedSHA != nil, checksum: checksum?.algorithm)
+        }
+        do {
+            if let expectedSHA, written.sha256 != expectedSHA { throw S3Error(.xAmzContentSHA256Mismatch) }
+            if let expectedMD5, written.md5 != expectedMD5 { throw S3Error(.badDigest) }
+            if let checksum, let computed = written.checksum {
+                try checksum.verify(computed: computed, trailer: trailer.trailers[checksum.algorithm.headerName])
+            }
+        } catch {
+            discard(written, reason: "digest mismatch")
+            throw error
+        }
+        return written
+    }
+
+    /// The length of a plain body: its Content-Length, or nil for a body sent with `Transfer-Encoding: chunked`
+    /// (streamed up to the single-upload limit, EntityTooLarge past it). Neither is MissingContentLength.
+    static func bodyLength(_ request: Request) throws -> Int64? {
+        if let text = request.headers[.contentLength] { return try length(text) }
+        let codings = request.headers[values: .transferEncoding].flatMap { $0.split(separator: ",") }
+        guard codings.contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "chunked" }) else {
+            throw S3Error(.missingContentLength)
+        }
+        return nil
+    }
+
+    /// A body length header, checked against the single-upload limit.
+    static func length(_ text: String) throws -> Int64 {
+        guard let length = Int64(text), length >= 0 else {
+            throw S3Error(.invalidArgument, "The body length is not a valid length.")
+        }
+        guard length <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
+        return length
+    }
+
+    /// Deletes the shards of data that will not be committed.
+    func discard(_ written: WrittenData, reason: String) {
+        if let layout = written.segment.layout { data.discard(layout, reason: reason) }
+    }
+
+    /// MetadataTooLarge when user metadata (names and values, in UTF-8) is over S3's 2 KB.
+    static func checkUserMetadataSize(_ metadata: [String: String]) throws {
+        let size = metadata.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        guard size <= S3Limits.maxUserMetadataBytes else {
+            throw S3Error(
+                .metadataTooLarge, "Your metadata headers exceed the maximum allowed metadata size.",
+                details: [
+                    S3Error.Detail("Size", String(size)),
+                    S3Error.Detail("MaxSizeAllowed", String(S3Limits.maxUserMetadataBytes)),
+                ])
+        }
+    }
+
+    /// Content-Type, `x-amz-meta-*` and stored standard headers of a request.
+    func objectMetadata(_ request: S3Request) throws -> (String, [String: String], [String: String]) {
+        var user: [String: String] = [:]
+        for field in request.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
+            let name = String(field.name.canonicalName.dropFirst("x-amz-meta-".count))
+            user[name] = user[name].map { $0 + "," + field.value } ?? field.value
+        }
+        try Self.checkUserMetadataSize(user)
+        var headers: [String: String] = [:]
+        for name in Self.storedHeaders {
+            if let value = request.headers[name] { headers[name.canonicalName] = value }
+        }
+        if let encoding = headers["content-encoding"] {
+            // aws-chunked describes the transfer, not the object.
+            let kept = encoding.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && $0.lowercased() != "aws-chunked" }
+            headers["content-encoding"] = kept.isEmpty ? nil : kept.joined(separator: ",")
+        }
+        return (request.headers[.contentType] ?? "binary/octet-stream", user, headers)
+    }
+}
