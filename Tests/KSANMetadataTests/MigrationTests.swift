@@ -45,9 +45,8 @@ struct MigrationTests {
             for try await table in rows.decode(String.self) { tables.append(table) }
             #expect(
                 tables == [
-                    "access_keys", "api_keys", "buckets", "completed_uploads", "disks", "gc_queue", "hosts",
-                    "join_tokens",
-                    "multipart_parts",
+                    "access_keys", "api_keys", "bucket_configs", "buckets", "completed_uploads", "disks", "gc_queue",
+                    "hosts", "join_tokens", "multipart_parts",
                     "multipart_uploads", "objects", "outbox", "placement", "pools", "repair_queue", "schema_migrations",
                     "service_settings", "services", "storage_classes", "user_tokens", "users", "write_intents", "zones",
                 ]

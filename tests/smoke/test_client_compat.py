@@ -120,18 +120,18 @@ def test_s3cmd_with_its_default_configuration(tmp_path, s3):
 
 
 def test_a_refused_sub_resource_call_is_named_by_its_operation(s3, bucket, cluster):
-    """NotImplemented names the operation (GetBucketTagging), and so does the gateway's request log line."""
+    """NotImplemented names the operation (GetBucketCors), and so does the gateway's request log line."""
     with s3_error("NotImplemented", 501) as info:
-        s3.get_bucket_tagging(Bucket=bucket)
+        s3.get_bucket_cors(Bucket=bucket)
     error = info.value.response["Error"]
-    assert "GetBucketTagging" in error["Message"]
+    assert "GetBucketCors" in error["Message"]
     request_id = info.value.response["ResponseMetadata"]["RequestId"]
     with s3_error("NotImplemented", 501):
         s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
     log = pathlib.Path(cluster["home"], "logs", "gateway.log")
     lines = [line for line in log.read_text(errors="replace").splitlines() if f"ksan.request_id={request_id}" in line]
     assert lines, f"no log line for request {request_id}"
-    assert any("ksan.operation=GetBucketTagging" in line for line in lines), lines
+    assert any("ksan.operation=GetBucketCors" in line for line in lines), lines
     assert not any("ksan.operation=Unknown" in line for line in lines), lines
 
 

@@ -131,6 +131,20 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).garbage
     }
 
+    public func bucketConfig(_ bucket: BucketRef, kind: BucketConfigKind) async throws -> String? {
+        try await call(
+            MetadataAPI.Path.bucketConfig, MetadataAPI.BucketConfigRequest(bucket: bucket, kind: kind),
+            as: MetadataAPI.BucketConfigResponse.self
+        ).document
+    }
+
+    public func setBucketConfig(_ bucket: BucketRef, kind: BucketConfigKind, document: String?) async throws {
+        _ = try await call(
+            MetadataAPI.Path.setBucketConfig,
+            MetadataAPI.BucketConfigRequest(bucket: bucket, kind: kind, document: document),
+            as: MetadataAPI.Empty.self)
+    }
+
     public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
         try await call(
             MetadataAPI.Path.object, MetadataAPI.ObjectRequest(bucket: bucket, key: key),

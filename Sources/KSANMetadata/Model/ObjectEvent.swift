@@ -1,7 +1,7 @@
 import Foundation
 
 /// The body of an object or bucket event on the bus's ``objects`` exchange (routing keys ``created``, ``removed``,
-/// ``bucketCreated``, ``bucketRemoved``), for the worker and for notifications. Names follow S3's event records.
+/// ``bucketCreated``, ``bucketRemoved``, ``bucketConfigChanged``), for the worker and for notifications. Names follow S3's event records.
 public struct ObjectEvent: Codable, Sendable, Hashable {
     /// The routing key of a new object version.
     public static let created = "object.created"
@@ -11,11 +11,13 @@ public struct ObjectEvent: Codable, Sendable, Hashable {
     public static let bucketCreated = "bucket.created"
     /// The routing key of a removed bucket.
     public static let bucketRemoved = "bucket.removed"
+    /// The routing key of a changed bucket configuration (``BucketConfigKind``; the event's `key` names the kind).
+    public static let bucketConfigChanged = "bucket.config.changed"
     /// The exchange of these events (`BusExchange.objects`).
     public static let exchange = "ksan.objects"
 
     /// S3's event name: `ObjectCreated:Put`, `ObjectCreated:CompleteMultipartUpload`, `ObjectRemoved:Delete`,
-    /// `BucketCreated`, `BucketRemoved`.
+    /// `BucketCreated`, `BucketRemoved`, `BucketConfigChanged`.
     public var eventName: String
     public var bucket: String
     /// The object's key (absent for bucket events).

@@ -16,6 +16,8 @@ enum MetadataAPI {
         static let createBucket = "/v1/buckets/create"
         static let bucket = "/v1/buckets/get"
         static let deleteBucket = "/v1/buckets/delete"
+        static let bucketConfig = "/v1/bucket-configs/get"
+        static let setBucketConfig = "/v1/bucket-configs/put"
         static let object = "/v1/objects/get"
         static let putObject = "/v1/objects/put"
         static let deleteObject = "/v1/objects/delete"
@@ -57,6 +59,13 @@ enum MetadataAPI {
         var id: String?
     }
     struct BucketResponse: Codable, Sendable { var bucket: BucketRecord? }
+    struct BucketConfigRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var kind: BucketConfigKind
+        /// For a put: the document, nil to delete.
+        var document: String?
+    }
+    struct BucketConfigResponse: Codable, Sendable { var document: String? }
 
     /// The data an operation unreferenced.
     struct GarbageResponse: Codable, Sendable { var garbage: [DataLayout] }

@@ -59,6 +59,14 @@ public struct MetadataRoutes: Sendable {
             MetadataAPI.GarbageResponse(
                 garbage: try await store.deleteBucket(BucketRef(name: request.name, id: request.id)))
         }
+        post(router, MetadataAPI.Path.bucketConfig) { (request: MetadataAPI.BucketConfigRequest) in
+            MetadataAPI.BucketConfigResponse(
+                document: try await store.bucketConfig(request.bucket, kind: request.kind))
+        }
+        post(router, MetadataAPI.Path.setBucketConfig) { (request: MetadataAPI.BucketConfigRequest) in
+            try await store.setBucketConfig(request.bucket, kind: request.kind, document: request.document)
+            return MetadataAPI.Empty()
+        }
         post(router, MetadataAPI.Path.object) { (request: MetadataAPI.ObjectRequest) in
             MetadataAPI.ObjectResponse(object: try await store.object(bucket: request.bucket, key: request.key))
         }

@@ -24,6 +24,11 @@ public protocol MetadataStore: Sendable {
     func bucket(name: String) async throws -> BucketRecord?
     /// Deletes an empty bucket; throws `noSuchBucket` or `bucketNotEmpty`. Uploads in progress are aborted.
     func deleteBucket(_ bucket: BucketRef) async throws -> [DataLayout]
+    /// A configuration of a bucket, as it was stored, or nil if it has none of that kind. Throws `noSuchBucket`.
+    func bucketConfig(_ bucket: BucketRef, kind: BucketConfigKind) async throws -> String?
+    /// Stores a configuration of a bucket, replacing the one of that kind, or deletes it (`document` nil); the
+    /// change is a `bucket.config.changed` event (outbox) in the same transaction. Throws `noSuchBucket`.
+    func setBucketConfig(_ bucket: BucketRef, kind: BucketConfigKind, document: String?) async throws
 
     /// The current version of an object, or nil. Throws `noSuchBucket`.
     func object(bucket: BucketRef, key: String) async throws -> ObjectVersion?

@@ -363,6 +363,23 @@ public enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 13,
+            name: "bucket configurations",
+            statements: [
+                // One document per bucket and kind (BucketConfigKind), the gateway's model as JSON; gone with the
+                // bucket (its id, so that a re-created bucket of the same name starts with none).
+                """
+                CREATE TABLE bucket_configs (
+                    bucket_id text NOT NULL REFERENCES buckets (id) ON DELETE CASCADE,
+                    kind text NOT NULL,
+                    document text NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (bucket_id, kind)
+                )
+                """
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

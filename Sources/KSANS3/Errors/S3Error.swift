@@ -43,6 +43,7 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let invalidRange = Code("InvalidRange", .rangeNotSatisfiable)
         public static let invalidRequest = Code("InvalidRequest", .badRequest)
         public static let invalidStorageClass = Code("InvalidStorageClass", .badRequest)
+        public static let invalidTag = Code("InvalidTag", .badRequest)
         public static let invalidToken = Code("InvalidToken", .badRequest)
         public static let invalidURI = Code("InvalidURI", .badRequest)
         public static let noSuchPool = Code("InternalError", .internalServerError)
@@ -54,6 +55,7 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let missingSecurityHeader = Code("MissingSecurityHeader", .badRequest)
         public static let noSuchBucket = Code("NoSuchBucket", .notFound)
         public static let noSuchKey = Code("NoSuchKey", .notFound)
+        public static let noSuchTagSet = Code("NoSuchTagSet", .notFound)
         public static let noSuchUpload = Code("NoSuchUpload", .notFound)
         public static let notImplemented = Code("NotImplemented", .notImplemented)
         public static let preconditionFailed = Code("PreconditionFailed", .preconditionFailed)
@@ -140,6 +142,7 @@ public struct S3Error: Error, Sendable, Equatable {
         case "MissingContentLength": "You must provide the Content-Length HTTP header."
         case "NoSuchBucket": "The specified bucket does not exist"
         case "NoSuchKey": "The specified key does not exist."
+        case "NoSuchTagSet": "The TagSet does not exist"
         case "NoSuchUpload":
             "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
         case "NotImplemented": "A header you provided implies functionality that is not implemented"

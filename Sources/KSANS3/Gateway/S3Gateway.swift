@@ -76,6 +76,11 @@ public struct S3Gateway: Sendable {
         case .completeMultipartUpload: return try await completeMultipartUpload(request, context)
         case .abortMultipartUpload: return try await abortMultipartUpload(context)
         case .listParts: return try await listParts(context)
+        case .getBucketTagging: return try await getBucketTagging(context)
+        case .putBucketTagging: return try await putBucketTagging(request, context)
+        case .deleteBucketTagging: return try await deleteBucketTagging(context)
+        case .getBucketRequestPayment: return try await getBucketRequestPayment(context)
+        case .putBucketRequestPayment: return try await putBucketRequestPayment(request, context)
         }
     }
 

@@ -23,7 +23,6 @@ extension S3Operation {
             .get: "GetBucketLifecycleConfiguration", .put: "PutBucketLifecycleConfiguration",
             .delete: "DeleteBucketLifecycle",
         ],
-        "tagging": [.get: "GetBucketTagging", .put: "PutBucketTagging", .delete: "DeleteBucketTagging"],
         "website": [.get: "GetBucketWebsite", .put: "PutBucketWebsite", .delete: "DeleteBucketWebsite"],
         "encryption": [.get: "GetBucketEncryption", .put: "PutBucketEncryption", .delete: "DeleteBucketEncryption"],
         "replication": [
@@ -37,7 +36,6 @@ extension S3Operation {
         "notification": [
             .get: "GetBucketNotificationConfiguration", .put: "PutBucketNotificationConfiguration",
         ],
-        "requestPayment": [.get: "GetBucketRequestPayment", .put: "PutBucketRequestPayment"],
         "accelerate": [.get: "GetBucketAccelerateConfiguration", .put: "PutBucketAccelerateConfiguration"],
         "ownershipControls": [
             .get: "GetBucketOwnershipControls", .put: "PutBucketOwnershipControls",

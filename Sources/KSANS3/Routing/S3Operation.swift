@@ -26,6 +26,11 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case completeMultipartUpload = "CompleteMultipartUpload"
     case abortMultipartUpload = "AbortMultipartUpload"
     case listParts = "ListParts"
+    case getBucketTagging = "GetBucketTagging"
+    case putBucketTagging = "PutBucketTagging"
+    case deleteBucketTagging = "DeleteBucketTagging"
+    case getBucketRequestPayment = "GetBucketRequestPayment"
+    case putBucketRequestPayment = "PutBucketRequestPayment"
 
     /// Resolves the operation of a request.
     /// - Throws: `NotImplemented` for a sub-resource not implemented yet (``refused(_:)``: the message names the
@@ -42,6 +47,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
             throw S3Error(.methodNotAllowed)
         }
         if request.key == nil {
+            if let operation = try bucketConfiguration(request) { return operation }
             switch request.method {
             case .get:
                 if request.hasQuery("location") { return .getBucketLocation }
@@ -80,6 +86,28 @@ public enum S3Operation: String, Sendable, CaseIterable {
             throw S3Error(.notImplemented)
         default: throw S3Error(.methodNotAllowed)
         }
+    }
+}
+
+extension S3Operation {
+    /// The operations on a bucket's configurations (`?tagging`, `?requestPayment`); nil for none of them.
+    static func bucketConfiguration(_ request: S3Request) throws -> S3Operation? {
+        if request.hasQuery("tagging") {
+            switch request.method {
+            case .get: return .getBucketTagging
+            case .put: return .putBucketTagging
+            case .delete: return .deleteBucketTagging
+            default: throw S3Error(.methodNotAllowed)
+            }
+        }
+        if request.hasQuery("requestPayment") {
+            switch request.method {
+            case .get: return .getBucketRequestPayment
+            case .put: return .putBucketRequestPayment
+            default: throw S3Error(.methodNotAllowed)
+            }
+        }
+        return nil
     }
 }
 

@@ -1,0 +1,8 @@
+/// A configuration of a bucket that the gateway stores as a document of its own (its S3 model as JSON), one per
+/// kind: the tag set, the request payment setting, and, with later issues, lifecycle, replication and notifications.
+public enum BucketConfigKind: String, Codable, Sendable, Hashable, CaseIterable {
+    /// `PutBucketTagging`: the bucket's tag set.
+    case tagging
+    /// `PutBucketRequestPayment`: who pays for requests (BucketOwner or Requester).
+    case requestPayment
+}
