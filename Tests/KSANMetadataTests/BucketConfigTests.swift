@@ -42,3 +42,31 @@ struct BucketConfigTests {
         }
     }
 }
+
+/// An object's tag set set in place on its current version (kept among its headers), with an event; NoSuchKey
+/// without one.
+@Suite("Object tagging in the store", .enabled(if: TestEnvironment.postgresEnabled))
+struct ObjectTaggingStoreTests {
+    @Test func setInPlaceRemovedAndRefusedWithoutAnObject() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("t"))
+            var version = TestFixtures.version(bucket: "t", key: "k", inline: Data("v".utf8))
+            version.headers["content-language"] = "ko"
+            _ = try await store.putObject(version)
+            let events = try await store.outboxBacklog().pending
+            try await store.setObjectTagging(bucket: .unchecked("t"), key: "k", tagging: "a=1&b=2")
+            var stored = try #require(try await store.object(bucket: .unchecked("t"), key: "k"))
+            #expect(stored.headers["x-amz-tagging"] == "a=1&b=2" && stored.headers["content-language"] == "ko")
+            #expect(stored.etag == version.etag && stored.size == version.size)
+            try await store.setObjectTagging(bucket: .unchecked("t"), key: "k", tagging: nil)
+            stored = try #require(try await store.object(bucket: .unchecked("t"), key: "k"))
+            #expect(stored.headers["x-amz-tagging"] == nil && stored.headers["content-language"] == "ko")
+            #expect(try await store.outboxBacklog().pending == events + 2)
+            #expect(
+                await TestFixtures.errorCode {
+                    try await store.setObjectTagging(bucket: .unchecked("t"), key: "missing", tagging: "a=1")
+                } == .noSuchKey)
+            #expect(try await store.outboxBacklog().pending == events + 2)
+        }
+    }
+}

@@ -69,12 +69,17 @@ struct S3RequestTests {
         #expect(try op(.head, "/b/k") == .headObject)
         #expect(try op(.get, "/b/k", "attributes") == .getObjectAttributes)
         #expect(throws: S3Error.self) { try op(.get, "/b", "acl") }
-        #expect(throws: S3Error.self) { try op(.put, "/b/k", "tagging") }
+        #expect(try op(.put, "/b/k", "tagging") == .putObjectTagging)
+        #expect(try op(.delete, "/b/k", "tagging") == .deleteObjectTagging)
+        #expect(try op(.get, "/b", "tagging") == .getBucketTagging)
+        #expect(try op(.put, "/b", "requestPayment") == .putBucketRequestPayment)
+        #expect(throws: S3Error.self) { try op(.get, "/b/k", "retention") }
         #expect(try op(.get, "/b", "versioning") == .getBucketVersioning)
         #expect(try op(.get, "/b", "versions&prefix=a") == .listObjectVersions)
         #expect(try op(.get, "/b/k", "versionId=null") == .getObject)
         #expect(try op(.delete, "/b/k", "versionId=null") == .deleteObject)
-        #expect(throws: S3Error.self) { try op(.get, "/b/k", "versionId=null&tagging") }
+        #expect(try op(.get, "/b/k", "versionId=null&tagging") == .getObjectTagging)
+        #expect(throws: S3Error.self) { try op(.get, "/b/k", "versionId=null&acl") }
         #expect(throws: S3Error.self) { try op(.put, "/b/k", "versionId=null") }
         #expect(throws: S3Error.self) { try op(.put, "/b", "versions") }  // not a CreateBucket
         #expect(throws: S3Error.self) { try op(.delete, "/b", "versions") }

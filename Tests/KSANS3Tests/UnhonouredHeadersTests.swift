@@ -27,7 +27,6 @@ struct UnhonouredHeadersTests {
             ("x-amz-server-side-encryption", "AES256", "NotImplemented"),
             ("x-amz-server-side-encryption", "aws:kms", "NotImplemented"),
             ("x-amz-server-side-encryption-customer-algorithm", "AES256", "NotImplemented"),
-            ("x-amz-tagging", "a=b", "NotImplemented"),
             ("x-amz-acl", "public-read", "NotImplemented"),
             ("x-amz-acl", "authenticated-read", "NotImplemented"),
             ("x-amz-acl", "world-writable", "InvalidArgument"),

@@ -145,6 +145,12 @@ public final class MetadataClient: MetadataStore, Sendable {
             as: MetadataAPI.Empty.self)
     }
 
+    public func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws {
+        _ = try await call(
+            MetadataAPI.Path.setObjectTagging,
+            MetadataAPI.ObjectTaggingRequest(bucket: bucket, key: key, tagging: tagging), as: MetadataAPI.Empty.self)
+    }
+
     public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
         try await call(
             MetadataAPI.Path.object, MetadataAPI.ObjectRequest(bucket: bucket, key: key),

@@ -21,6 +21,7 @@ enum MetadataAPI {
         static let object = "/v1/objects/get"
         static let putObject = "/v1/objects/put"
         static let deleteObject = "/v1/objects/delete"
+        static let setObjectTagging = "/v1/objects/set-tagging"
         static let listObjects = "/v1/objects/list"
         static let registerIntent = "/v1/intents/register"
         static let dropIntent = "/v1/intents/drop"
@@ -75,6 +76,11 @@ enum MetadataAPI {
         var key: String
     }
     struct ObjectResponse: Codable, Sendable { var object: ObjectVersion? }
+    struct ObjectTaggingRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var key: String
+        var tagging: String?
+    }
     struct ListObjectsRequest: Codable, Sendable {
         var bucket: BucketRef
         var query: ListObjectsQuery

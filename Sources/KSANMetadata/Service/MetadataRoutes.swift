@@ -67,6 +67,10 @@ public struct MetadataRoutes: Sendable {
             try await store.setBucketConfig(request.bucket, kind: request.kind, document: request.document)
             return MetadataAPI.Empty()
         }
+        post(router, MetadataAPI.Path.setObjectTagging) { (request: MetadataAPI.ObjectTaggingRequest) in
+            try await store.setObjectTagging(bucket: request.bucket, key: request.key, tagging: request.tagging)
+            return MetadataAPI.Empty()
+        }
         post(router, MetadataAPI.Path.object) { (request: MetadataAPI.ObjectRequest) in
             MetadataAPI.ObjectResponse(object: try await store.object(bucket: request.bucket, key: request.key))
         }

@@ -41,6 +41,10 @@ public protocol MetadataStore: Sendable {
         -> [DataLayout]
     /// Deletes the current version of an object (no error if absent; `noSuchBucket` if the bucket is missing).
     func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout]
+    /// Replaces the tag set of the current version of an object, kept among its headers as `x-amz-tagging` (the
+    /// URL-encoded form), or removes it (`tagging` nil); an `ObjectTagging:Put` or `ObjectTagging:Delete` event.
+    /// The version is not otherwise changed. Throws `noSuchBucket`, `noSuchKey`.
+    func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws
     /// Lists objects in byte order of keys. Throws `noSuchBucket`.
     func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult
 

@@ -64,6 +64,30 @@ extension PostgresMetadataStore {
         }
     }
 
+    public func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws {
+        try await transaction { connection in
+            try await lockBucket(bucket, on: connection)
+            try await lockKey(bucket: bucket.name, key: key, on: connection)
+            let rows = try await connection.query(
+                """
+                UPDATE objects
+                SET headers = CASE WHEN \(tagging)::text IS NULL THEN headers - 'x-amz-tagging'
+                                   ELSE jsonb_set(headers, '{x-amz-tagging}', to_jsonb(\(tagging)::text)) END
+                WHERE bucket = \(bucket.name) AND key = \(key) AND is_latest
+                RETURNING version_id
+                """,
+                logger: logger)
+            var versionId: String?
+            for try await id in rows.decode(String.self) { versionId = id }
+            guard let versionId else { throw MetadataError(.noSuchKey, "The specified key does not exist.") }
+            try await recordEvent(
+                ObjectEvent(
+                    eventName: tagging == nil ? "ObjectTagging:Delete" : "ObjectTagging:Put", bucket: bucket.name,
+                    key: key, versionId: versionId),
+                routingKey: ObjectEvent.tagging, on: connection)
+        }
+    }
+
     /// Makes `version` the current version of its key: removes the previous one, records the new layouts and
     /// releases the displaced ones. The caller holds the bucket lock.
     /// - Returns: The displaced data, and the modification time as stored (at the database's precision).

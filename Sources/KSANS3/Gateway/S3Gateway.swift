@@ -37,7 +37,8 @@ public struct S3Gateway: Sendable {
         try await authenticate(&context, request: request)
         try UnhonouredHeaders.check(context.request, operation: context.operation)
         switch context.operation {
-        case .getObject, .headObject, .getObjectAttributes, .deleteObject:
+        case .getObject, .headObject, .getObjectAttributes, .deleteObject, .getObjectTagging, .putObjectTagging,
+            .deleteObjectTagging:
             try Self.checkVersionId(context.request.query("versionId"))
         default:
             break
@@ -81,6 +82,9 @@ public struct S3Gateway: Sendable {
         case .deleteBucketTagging: return try await deleteBucketTagging(context)
         case .getBucketRequestPayment: return try await getBucketRequestPayment(context)
         case .putBucketRequestPayment: return try await putBucketRequestPayment(request, context)
+        case .getObjectTagging: return try await getObjectTagging(context)
+        case .putObjectTagging: return try await putObjectTagging(request, context)
+        case .deleteObjectTagging: return try await deleteObjectTagging(context)
         }
     }
 

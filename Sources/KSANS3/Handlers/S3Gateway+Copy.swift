@@ -24,6 +24,15 @@ extension S3Gateway {
         }
         var (contentType, userMetadata, headers) = (source.contentType, source.userMetadata, source.headers)
         if directive == "REPLACE" { (contentType, userMetadata, headers) = try objectMetadata(context.request) }
+        // The tag set follows x-amz-tagging-directive, not the metadata directive: the source's (COPY, the
+        // default), or the request's x-amz-tagging (REPLACE; none given: none).
+        if context.request.header("x-amz-tagging-directive") == "REPLACE" {
+            let given = context.request.header(TagSet.storedHeader) ?? ""
+            let tags = given.isEmpty ? TagSet(tags: []) : try TagSet(header: given, limit: TagSet.objectLimit)
+            headers[TagSet.storedHeader] = tags.tags.isEmpty ? nil : tags.header
+        } else {
+            headers[TagSet.storedHeader] = source.headers[TagSet.storedHeader]
+        }
         // As in S3, a copy is STANDARD unless it asks for another class: the source's is not copied.
         let (poolId, storageClass) = try await placement(storageClass: requestedClass, bucket: bucket)
         headers = Self.storing(storageClass, in: headers)

@@ -39,6 +39,13 @@ extension S3Gateway {
         let checksumMode = request.header("x-amz-checksum-mode")?.uppercased() == "ENABLED"
         let wholeObject = request.headers[.range] == nil && request.query("partNumber") == nil
         for (name, value) in version.headers {
+            if name == TagSet.storedHeader {
+                // The tag set itself is GetObjectTagging's; GET and HEAD say how many tags there are.
+                if let tags = try? TagSet(header: value, limit: Int.max), !tags.tags.isEmpty {
+                    headers[HTTPField.Name("x-amz-tagging-count")!] = String(tags.tags.count)
+                }
+                continue
+            }
             if name.hasPrefix("x-amz-checksum-") {
                 // Only the checksum values and their type are answered, and only when asked for the whole object.
                 let answered = ChecksumAlgorithm(headerName: name) != nil || name == MultipartChecksum.typeKey

@@ -167,7 +167,8 @@ extension S3Gateway {
         }
     }
 
-    /// Content-Type, `x-amz-meta-*` and stored standard headers of a request.
+    /// Content-Type, `x-amz-meta-*` and stored standard headers of a request, with its tag set (`x-amz-tagging`,
+    /// validated) among the headers.
     func objectMetadata(_ request: S3Request) throws -> (String, [String: String], [String: String]) {
         var user: [String: String] = [:]
         for field in request.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
@@ -178,6 +179,10 @@ extension S3Gateway {
         var headers: [String: String] = [:]
         for name in Self.storedHeaders {
             if let value = request.headers[name] { headers[name.canonicalName] = value }
+        }
+        if let tagging = request.header(TagSet.storedHeader), !tagging.isEmpty {
+            let tags = try TagSet(header: tagging, limit: TagSet.objectLimit)
+            if !tags.tags.isEmpty { headers[TagSet.storedHeader] = tags.header }
         }
         if let encoding = headers["content-encoding"] {
             // aws-chunked describes the transfer, not the object.

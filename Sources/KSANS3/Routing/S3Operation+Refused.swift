@@ -68,7 +68,6 @@ extension S3Operation {
     /// The sub-resources of objects not implemented yet, with the operation name of each method.
     static let refusedObjectOperations: [String: [HTTPRequest.Method: String]] = [
         "acl": [.get: "GetObjectAcl", .put: "PutObjectAcl"],
-        "tagging": [.get: "GetObjectTagging", .put: "PutObjectTagging", .delete: "DeleteObjectTagging"],
         "retention": [.get: "GetObjectRetention", .put: "PutObjectRetention"],
         "legal-hold": [.get: "GetObjectLegalHold", .put: "PutObjectLegalHold"],
         "restore": [.post: "RestoreObject"],
@@ -83,9 +82,12 @@ extension S3Operation {
     public static func refused(_ request: S3Request) -> Refused? {
         let table = request.key == nil ? refusedBucketOperations : refusedObjectOperations
         let method = request.method.rawValue
+        // The tagging calls of an object name a version (`null`, until versioning exists) as GET, HEAD and DELETE do.
+        let namesVersion = request.key != nil && request.hasQuery("tagging")
         guard
             let name = request.queryItems.first(where: {
                 table[$0.name] != nil && !supported.contains("\(method) \($0.name)")
+                    && !(namesVersion && $0.name == "versionId")
             })?.name
         else { return nil }
         return Refused(subresource: name, operation: table[name]?[request.method] ?? "\(method) ?\(name)")

@@ -31,6 +31,9 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case deleteBucketTagging = "DeleteBucketTagging"
     case getBucketRequestPayment = "GetBucketRequestPayment"
     case putBucketRequestPayment = "PutBucketRequestPayment"
+    case getObjectTagging = "GetObjectTagging"
+    case putObjectTagging = "PutObjectTagging"
+    case deleteObjectTagging = "DeleteObjectTagging"
 
     /// Resolves the operation of a request.
     /// - Throws: `NotImplemented` for a sub-resource not implemented yet (``refused(_:)``: the message names the
@@ -65,6 +68,14 @@ public enum S3Operation: String, Sendable, CaseIterable {
                     return .postObject
                 }
                 throw S3Error(.invalidRequest, "POST to a bucket needs multipart/form-data (POST Object) or ?delete.")
+            default: throw S3Error(.methodNotAllowed)
+            }
+        }
+        if request.hasQuery("tagging") {
+            switch request.method {
+            case .get: return .getObjectTagging
+            case .put: return .putObjectTagging
+            case .delete: return .deleteObjectTagging
             default: throw S3Error(.methodNotAllowed)
             }
         }

@@ -49,7 +49,7 @@ public enum UnhonouredHeaders {
     ]
 
     /// Checks the headers of a request for what the gateway does not honour.
-    /// - Throws: `NotImplemented` (encryption, grants, tags, ACLs other than the owner's, ...),
+    /// - Throws: `NotImplemented` (encryption, grants, ACLs other than the owner's, ...),
     ///   `InvalidStorageClass` (a name S3 does not know), `InvalidArgument` (an unknown canned ACL or tagging
     ///   directive), `InvalidRequest` (object lock on a bucket without it), `InvalidToken` (a session token: there
     ///   are no temporary credentials).
@@ -88,9 +88,11 @@ public enum UnhonouredHeaders {
     /// Checks the fields of a POST Object form, which carry what the headers of a PutObject would.
     public static func checkForm(fields: [String: String]) throws(S3Error) {
         try checkEverywhere({ fields[$0] }, inForm: true)
-        // A form names the ACL `acl` and the tag set `tagging` (an XML document).
-        try checkObjectWrite { name in
-            fields[name == "x-amz-acl" ? "acl" : name == "x-amz-tagging" ? "tagging" : name]
+        // A form names the ACL `acl`.
+        try checkObjectWrite { name in fields[name == "x-amz-acl" ? "acl" : name] }
+        // Its tag set is a field `tagging` holding a Tagging document, which POST Object does not read yet.
+        if let tagging = fields["tagging"], !tagging.isEmpty {
+            throw S3Error(.notImplemented, "Object tagging in a POST form (form field tagging) is not implemented.")
         }
     }
 
@@ -114,9 +116,6 @@ public enum UnhonouredHeaders {
             throw S3Error(.invalidStorageClass, "The storage class you specified is not valid")
         }
         if let acl = value("x-amz-acl") { try checkACL(acl) }
-        if let tagging = value("x-amz-tagging"), !tagging.isEmpty {
-            throw S3Error(.notImplemented, "Object tagging (x-amz-tagging) is not implemented.")
-        }
         for name in objectLockHeaders where value(name) != nil {
             throw S3Error(.invalidRequest, "Bucket is missing Object Lock Configuration")
         }

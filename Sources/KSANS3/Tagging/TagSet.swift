@@ -60,6 +60,35 @@ struct TagSet: Codable, Sendable, Hashable {
         }
     }
 
+    /// The name under which an object's tag set is kept among its stored headers (``header``), never answered as
+    /// a header itself: GET and HEAD answer `x-amz-tagging-count`.
+    static let storedHeader = "x-amz-tagging"
+
+    /// Parses and validates `x-amz-tagging` (`k1=v1&k2=v2`, URL-encoded: `+` is a space).
+    init(header: String, limit: Int) throws {
+        var tags: [Tag] = []
+        for pair in header.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = Percent.decode(parts[0], plusAsSpace: true),
+                let value = Percent.decode(parts.count == 2 ? parts[1] : "", plusAsSpace: true)
+            else {
+                throw S3Error(
+                    .invalidArgument,
+                    "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without "
+                        + "tag name duplicates.",
+                    details: [S3Error.Detail("ArgumentName", "x-amz-tagging")])
+            }
+            tags.append(Tag(key: key, value: value))
+        }
+        self.tags = tags
+        try validate(limit: limit)
+    }
+
+    /// The URL-encoded form (`x-amz-tagging`), as an object keeps it among its stored headers.
+    var header: String {
+        tags.map { Percent.encode($0.key) + "=" + Percent.encode($0.value) }.joined(separator: "&")
+    }
+
     /// The `Tagging` document of GetBucketTagging and GetObjectTagging.
     var xml: XMLWriter {
         var xml = XMLWriter()
