@@ -56,6 +56,7 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let noSuchBucket = Code("NoSuchBucket", .notFound)
         public static let noSuchKey = Code("NoSuchKey", .notFound)
         public static let noSuchTagSet = Code("NoSuchTagSet", .notFound)
+        public static let noSuchLifecycleConfiguration = Code("NoSuchLifecycleConfiguration", .notFound)
         public static let noSuchUpload = Code("NoSuchUpload", .notFound)
         public static let notImplemented = Code("NotImplemented", .notImplemented)
         public static let preconditionFailed = Code("PreconditionFailed", .preconditionFailed)
@@ -143,6 +144,7 @@ public struct S3Error: Error, Sendable, Equatable {
         case "NoSuchBucket": "The specified bucket does not exist"
         case "NoSuchKey": "The specified key does not exist."
         case "NoSuchTagSet": "The TagSet does not exist"
+        case "NoSuchLifecycleConfiguration": "The lifecycle configuration does not exist"
         case "NoSuchUpload":
             "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."
         case "NotImplemented": "A header you provided implies functionality that is not implemented"

@@ -6,6 +6,11 @@ import KSANMetadata
 /// stored) or `Requester`, stored as the bucket's ``BucketConfigKind/requestPayment`` configuration. Only a
 /// bucket's owner can reach it today, so requests are the owner's either way; `x-amz-request-payer` is accepted.
 extension S3Gateway {
+    /// The stored form of a payer other than the default: `{"payer": "Requester"}`.
+    struct RequestPayment: StoredDocument {
+        var payer: String
+    }
+
     static let payers = ["BucketOwner", "Requester"]
 
     func putBucketRequestPayment(_ request: Request, _ context: S3Context) async throws -> Response {
@@ -16,8 +21,7 @@ extension S3Gateway {
         else { throw S3Error(.malformedXML) }
         try await metadata.setBucketConfig(
             BucketRef(bucket), kind: .requestPayment,
-            document: payer == "BucketOwner"
-                ? nil : String(decoding: try JSONEncoder().encode(["payer": payer]), as: UTF8.self))
+            document: payer == "BucketOwner" ? nil : try RequestPayment(payer: payer).document())
         return Response(status: .ok)
     }
 
@@ -25,10 +29,8 @@ extension S3Gateway {
         let bucket = try await requireBucket(context)
         var payer = "BucketOwner"
         if let document = try await metadata.bucketConfig(BucketRef(bucket), kind: .requestPayment) {
-            guard let stored = try? JSONDecoder().decode([String: String].self, from: Data(document.utf8)),
-                let value = stored["payer"], Self.payers.contains(value)
-            else { throw S3Error(.internalError, "The stored request payment configuration cannot be read.") }
-            payer = value
+            payer = try RequestPayment(document: document).payer
+            guard Self.payers.contains(payer) else { throw S3Error(.internalError, "A stored payer is not valid.") }
         }
         var xml = XMLWriter()
         xml.open("RequestPaymentConfiguration", namespace: true)

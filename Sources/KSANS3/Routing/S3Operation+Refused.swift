@@ -19,10 +19,6 @@ extension S3Operation {
         "versioning": [.put: "PutBucketVersioning"],
         // GET lists versions; nothing else may treat the sub-resource as absent (PUT would create the bucket).
         "versions": [:],
-        "lifecycle": [
-            .get: "GetBucketLifecycleConfiguration", .put: "PutBucketLifecycleConfiguration",
-            .delete: "DeleteBucketLifecycle",
-        ],
         "website": [.get: "GetBucketWebsite", .put: "PutBucketWebsite", .delete: "DeleteBucketWebsite"],
         "encryption": [.get: "GetBucketEncryption", .put: "PutBucketEncryption", .delete: "DeleteBucketEncryption"],
         "replication": [

@@ -31,6 +31,9 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case deleteBucketTagging = "DeleteBucketTagging"
     case getBucketRequestPayment = "GetBucketRequestPayment"
     case putBucketRequestPayment = "PutBucketRequestPayment"
+    case getBucketLifecycle = "GetBucketLifecycleConfiguration"
+    case putBucketLifecycle = "PutBucketLifecycleConfiguration"
+    case deleteBucketLifecycle = "DeleteBucketLifecycle"
     case getObjectTagging = "GetObjectTagging"
     case putObjectTagging = "PutObjectTagging"
     case deleteObjectTagging = "DeleteObjectTagging"
@@ -50,7 +53,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
             throw S3Error(.methodNotAllowed)
         }
         if request.key == nil {
-            if let operation = try bucketConfiguration(request) { return operation }
+            if let operation = try subresourceOperation(request, bucketSubresources) { return operation }
             switch request.method {
             case .get:
                 if request.hasQuery("location") { return .getBucketLocation }
@@ -71,14 +74,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
             default: throw S3Error(.methodNotAllowed)
             }
         }
-        if request.hasQuery("tagging") {
-            switch request.method {
-            case .get: return .getObjectTagging
-            case .put: return .putObjectTagging
-            case .delete: return .deleteObjectTagging
-            default: throw S3Error(.methodNotAllowed)
-            }
-        }
+        if let operation = try subresourceOperation(request, objectSubresources) { return operation }
         switch request.method {
         case .get:
             if request.hasQuery("attributes") { return .getObjectAttributes }
@@ -101,24 +97,25 @@ public enum S3Operation: String, Sendable, CaseIterable {
 }
 
 extension S3Operation {
-    /// The operations on a bucket's configurations (`?tagging`, `?requestPayment`); nil for none of them.
-    static func bucketConfiguration(_ request: S3Request) throws -> S3Operation? {
-        if request.hasQuery("tagging") {
-            switch request.method {
-            case .get: return .getBucketTagging
-            case .put: return .putBucketTagging
-            case .delete: return .deleteBucketTagging
-            default: throw S3Error(.methodNotAllowed)
-            }
-        }
-        if request.hasQuery("requestPayment") {
-            switch request.method {
-            case .get: return .getBucketRequestPayment
-            case .put: return .putBucketRequestPayment
-            default: throw S3Error(.methodNotAllowed)
-            }
-        }
-        return nil
+    /// The sub-resources of a bucket's configurations and their operations by method.
+    static let bucketSubresources: [String: [HTTPRequest.Method: S3Operation]] = [
+        "tagging": [.get: .getBucketTagging, .put: .putBucketTagging, .delete: .deleteBucketTagging],
+        "lifecycle": [.get: .getBucketLifecycle, .put: .putBucketLifecycle, .delete: .deleteBucketLifecycle],
+        "requestPayment": [.get: .getBucketRequestPayment, .put: .putBucketRequestPayment],
+    ]
+    /// The sub-resources of an object and their operations by method.
+    static let objectSubresources: [String: [HTTPRequest.Method: S3Operation]] = [
+        "tagging": [.get: .getObjectTagging, .put: .putObjectTagging, .delete: .deleteObjectTagging]
+    ]
+
+    /// The operation of the first sub-resource of `table` the request names; MethodNotAllowed for a method it has no
+    /// operation for; nil when it names none.
+    static func subresourceOperation(
+        _ request: S3Request, _ table: [String: [HTTPRequest.Method: S3Operation]]
+    ) throws -> S3Operation? {
+        guard let methods = request.queryItems.lazy.compactMap({ table[$0.name] }).first else { return nil }
+        guard let operation = methods[request.method] else { throw S3Error(.methodNotAllowed) }
+        return operation
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// of up to 256 (Unicode characters), each key once, no key of the reserved `aws:` prefix, and at most
 /// ``bucketLimit`` (50) tags on a bucket or ``objectLimit`` (10) on an object. Anything else is `InvalidTag`, and a
 /// document that is not a `Tagging` with a `TagSet` of `Tag`s with a `Key` and a `Value` is `MalformedXML`.
-struct TagSet: Codable, Sendable, Hashable {
+struct TagSet: StoredDocument, Sendable, Hashable {
     struct Tag: Codable, Sendable, Hashable {
         var key: String
         var value: String
@@ -103,19 +103,5 @@ struct TagSet: Codable, Sendable, Hashable {
         }
         xml.close("Tagging")
         return xml
-    }
-
-    /// The stored form (``BucketConfigKind/tagging``): JSON.
-    func document() throws -> String {
-        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
-    }
-
-    /// The stored form read back; a document that does not decode is an internal error, never an empty set.
-    init(document: String) throws {
-        do {
-            self = try JSONDecoder().decode(TagSet.self, from: Data(document.utf8))
-        } catch {
-            throw S3Error(.internalError, "The stored tag set cannot be read.")
-        }
     }
 }
