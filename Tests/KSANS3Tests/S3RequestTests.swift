@@ -83,12 +83,10 @@ struct S3RequestTests {
         #expect(throws: S3Error.self) { try op(.put, "/b/k", "versionId=null") }
         #expect(throws: S3Error.self) { try op(.put, "/b", "versions") }  // not a CreateBucket
         #expect(throws: S3Error.self) { try op(.delete, "/b", "versions") }
-        do {
-            _ = try op(.put, "/b", "versioning")
-            Issue.record("PUT ?versioning resolved")
-        } catch let error as S3Error {
-            #expect(error.code == .notImplemented)
-        }
+        #expect(try op(.put, "/b", "versioning") == .putBucketVersioning)
+        #expect(throws: S3Error.self) { try op(.delete, "/b", "versioning") }  // MethodNotAllowed
+        #expect(try op(.put, "/b/k", "versionId=3&tagging") == .putObjectTagging)
+        #expect(try op(.head, "/b/k", "versionId=3") == .headObject)
     }
 
     @Test("a refused sub-resource call is named by its AWS operation, in the error and the log")

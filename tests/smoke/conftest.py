@@ -126,8 +126,10 @@ def empty_and_delete_bucket(s3, name: str):
         for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=name):
             for upload in page.get("Uploads", []):
                 s3.abort_multipart_upload(Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"])
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        # Every version and delete marker (a bucket never versioned lists each object as its `null` version).
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+            entries = page.get("Versions", []) + page.get("DeleteMarkers", [])
+            keys = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in entries]
             if keys:
                 s3.delete_objects(Bucket=name, Delete={"Objects": keys, "Quiet": True})
         s3.delete_bucket(Bucket=name)

@@ -145,38 +145,49 @@ public final class MetadataClient: MetadataStore, Sendable {
             as: MetadataAPI.Empty.self)
     }
 
-    public func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws {
+    public func setVersioning(_ bucket: BucketRef, status: VersioningStatus) async throws {
         _ = try await call(
-            MetadataAPI.Path.setObjectTagging,
-            MetadataAPI.ObjectTaggingRequest(bucket: bucket, key: key, tagging: tagging), as: MetadataAPI.Empty.self)
+            MetadataAPI.Path.setVersioning, MetadataAPI.VersioningRequest(bucket: bucket, status: status),
+            as: MetadataAPI.Empty.self)
     }
 
-    public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
+    public func setObjectTagging(bucket: BucketRef, key: String, versionId: String?, tagging: String?) async throws
+        -> String
+    {
         try await call(
-            MetadataAPI.Path.object, MetadataAPI.ObjectRequest(bucket: bucket, key: key),
+            MetadataAPI.Path.setObjectTagging,
+            MetadataAPI.ObjectTaggingRequest(bucket: bucket, key: key, versionId: versionId, tagging: tagging),
+            as: MetadataAPI.VersionIdResponse.self
+        ).versionId
+    }
+
+    public func object(bucket: BucketRef, key: String, versionId: String?) async throws -> ObjectVersion? {
+        try await call(
+            MetadataAPI.Path.object, MetadataAPI.ObjectRequest(bucket: bucket, key: key, versionId: versionId),
             as: MetadataAPI.ObjectResponse.self
         ).object
     }
 
-    public func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
-        -> [DataLayout]
+    public func commitObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> CommittedVersion
     {
         try await call(
             MetadataAPI.Path.putObject,
-            MetadataAPI.PutObjectRequest(version: version, bucket: bucket, condition: condition),
-            as: MetadataAPI.GarbageResponse.self
-        ).garbage
+            MetadataAPI.PutObjectRequest(version: version, bucket: bucket, condition: condition))
     }
 
-    public func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout] {
+    public func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion {
         try await call(
-            MetadataAPI.Path.deleteObject, MetadataAPI.ObjectRequest(bucket: bucket, key: key),
-            as: MetadataAPI.GarbageResponse.self
-        ).garbage
+            MetadataAPI.Path.deleteObject, MetadataAPI.ObjectRequest(bucket: bucket, key: key, versionId: versionId))
     }
 
     public func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {
         try await call(MetadataAPI.Path.listObjects, MetadataAPI.ListObjectsRequest(bucket: bucket, query: query))
+    }
+
+    public func listObjectVersions(bucket: BucketRef, query: ListVersionsQuery) async throws -> ListVersionsResult {
+        try await call(
+            MetadataAPI.Path.listObjectVersions, MetadataAPI.ListVersionsRequest(bucket: bucket, query: query))
     }
 
     public func registerIntent(_ intent: WriteIntent) async throws {

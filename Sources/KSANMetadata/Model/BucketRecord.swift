@@ -18,12 +18,14 @@ public struct BucketRecord: Codable, Sendable, Hashable {
     public var poolId: String
     /// When the bucket was created.
     public var createdAt: Date
+    /// The bucket's versioning state (PutBucketVersioning).
+    public var versioning: VersioningStatus
 
     /// Creates a record.
     /// - Parameter id: the bucket id; by default a new random one.
     public init(
         name: String, id: String = BucketRecord.newId(), ownerId: String, ownerDisplayName: String, region: String,
-        poolId: String, createdAt: Date
+        poolId: String, createdAt: Date, versioning: VersioningStatus = .unversioned
     ) {
         self.name = name
         self.id = id
@@ -32,6 +34,7 @@ public struct BucketRecord: Codable, Sendable, Hashable {
         self.region = region
         self.poolId = poolId
         self.createdAt = createdAt
+        self.versioning = versioning
     }
 
     /// A new random bucket id: 32 hex digits.

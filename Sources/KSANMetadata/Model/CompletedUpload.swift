@@ -18,6 +18,8 @@ public struct CompletedUpload: Codable, Sendable, Equatable {
     public var responseElements: [String: String]
     /// When the upload was completed (the database's clock).
     public var completedAt: Date
+    /// The version id the object was given (nil for `null`, and for completions recorded before versioning).
+    public var versionId: String?
 
     /// How long a completion is remembered, in seconds (a day).
     public static let retention: Double = 86_400
@@ -25,7 +27,7 @@ public struct CompletedUpload: Codable, Sendable, Equatable {
     /// Creates a record.
     public init(
         uploadId: String, key: String, etag: String, partsDigest: String, responseElements: [String: String],
-        completedAt: Date
+        completedAt: Date, versionId: String? = nil
     ) {
         self.uploadId = uploadId
         self.key = key
@@ -33,6 +35,7 @@ public struct CompletedUpload: Codable, Sendable, Equatable {
         self.partsDigest = partsDigest
         self.responseElements = responseElements
         self.completedAt = completedAt
+        self.versionId = versionId
     }
 
     /// The hex SHA-256 of a completion's part list: part numbers and ETags (without quotes, lower case), in order.

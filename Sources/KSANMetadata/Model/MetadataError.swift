@@ -13,6 +13,10 @@ public struct MetadataError: Error, Codable, Sendable, Hashable, CustomStringCon
         public static let bucketNotEmpty = Code(rawValue: "BucketNotEmpty")
         public static let noSuchKey = Code(rawValue: "NoSuchKey")
         public static let noSuchUpload = Code(rawValue: "NoSuchUpload")
+        /// No version of the key has the version id asked for.
+        public static let noSuchVersion = Code(rawValue: "NoSuchVersion")
+        /// The operation does not apply to the version named (a delete marker).
+        public static let methodNotAllowed = Code(rawValue: "MethodNotAllowed")
         public static let invalidPart = Code(rawValue: "InvalidPart")
         public static let invalidPartOrder = Code(rawValue: "InvalidPartOrder")
         public static let entityTooSmall = Code(rawValue: "EntityTooSmall")

@@ -6,8 +6,11 @@ public struct ObjectVersion: Codable, Sendable, Hashable {
     public var bucket: String
     /// The key.
     public var key: String
-    /// The version id (`"null"` while versioning is not enabled).
+    /// The version id: `"null"` for a version written while the bucket's versioning was not enabled, otherwise the
+    /// id the store gave it at commit (the gateway's value is ignored: ``MetadataStore/commitObject(_:in:condition:)``).
     public var versionId: String
+    /// Whether this version is a delete marker: no data, and GET of the key answers 404 while it is current.
+    public var isDeleteMarker: Bool
     /// Total size in bytes.
     public var size: Int64
     /// The ETag without quotes: MD5 hex, or `md5-of-md5s-N` for multipart.
@@ -32,7 +35,7 @@ public struct ObjectVersion: Codable, Sendable, Hashable {
     public init(
         bucket: String, key: String, versionId: String = "null", size: Int64, etag: String, lastModified: Date,
         contentType: String, userMetadata: [String: String], headers: [String: String], ownerId: String,
-        segments: [ObjectSegment], partCount: Int? = nil
+        segments: [ObjectSegment], partCount: Int? = nil, isDeleteMarker: Bool = false
     ) {
         self.bucket = bucket
         self.key = key
@@ -46,6 +49,7 @@ public struct ObjectVersion: Codable, Sendable, Hashable {
         self.ownerId = ownerId
         self.segments = segments
         self.partCount = partCount
+        self.isDeleteMarker = isDeleteMarker
     }
 
     /// The data layouts of every segment stored on OSDs.

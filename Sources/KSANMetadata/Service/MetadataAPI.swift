@@ -18,11 +18,13 @@ enum MetadataAPI {
         static let deleteBucket = "/v1/buckets/delete"
         static let bucketConfig = "/v1/bucket-configs/get"
         static let setBucketConfig = "/v1/bucket-configs/put"
+        static let setVersioning = "/v1/buckets/set-versioning"
         static let object = "/v1/objects/get"
         static let putObject = "/v1/objects/put"
         static let deleteObject = "/v1/objects/delete"
         static let setObjectTagging = "/v1/objects/set-tagging"
         static let listObjects = "/v1/objects/list"
+        static let listObjectVersions = "/v1/objects/list-versions"
         static let registerIntent = "/v1/intents/register"
         static let dropIntent = "/v1/intents/drop"
         static let touchIntent = "/v1/intents/touch"
@@ -74,11 +76,23 @@ enum MetadataAPI {
     struct ObjectRequest: Codable, Sendable {
         var bucket: BucketRef
         var key: String
+        /// A version by id; nil: the current one.
+        var versionId: String?
     }
+    struct VersioningRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var status: VersioningStatus
+    }
+    struct ListVersionsRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var query: ListVersionsQuery
+    }
+    struct VersionIdResponse: Codable, Sendable { var versionId: String }
     struct ObjectResponse: Codable, Sendable { var object: ObjectVersion? }
     struct ObjectTaggingRequest: Codable, Sendable {
         var bucket: BucketRef
         var key: String
+        var versionId: String?
         var tagging: String?
     }
     struct ListObjectsRequest: Codable, Sendable {

@@ -4,7 +4,8 @@ extension MetadataError {
     /// The HTTP status the metadata API answers this error with.
     public var httpStatus: HTTPResponse.Status {
         switch code {
-        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchPool, .notFound: .notFound
+        case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchVersion, .noSuchPool, .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .dataExpired, .conflict: .conflict
         case .preconditionFailed: .preconditionFailed
         case .invalidPart, .invalidPartOrder, .entityTooSmall, .invalidArgument, .invalidTopology: .badRequest

@@ -67,24 +67,31 @@ public struct MetadataRoutes: Sendable {
             try await store.setBucketConfig(request.bucket, kind: request.kind, document: request.document)
             return MetadataAPI.Empty()
         }
-        post(router, MetadataAPI.Path.setObjectTagging) { (request: MetadataAPI.ObjectTaggingRequest) in
-            try await store.setObjectTagging(bucket: request.bucket, key: request.key, tagging: request.tagging)
+        post(router, MetadataAPI.Path.setVersioning) { (request: MetadataAPI.VersioningRequest) in
+            try await store.setVersioning(request.bucket, status: request.status)
             return MetadataAPI.Empty()
         }
+        post(router, MetadataAPI.Path.setObjectTagging) { (request: MetadataAPI.ObjectTaggingRequest) in
+            MetadataAPI.VersionIdResponse(
+                versionId: try await store.setObjectTagging(
+                    bucket: request.bucket, key: request.key, versionId: request.versionId, tagging: request.tagging))
+        }
         post(router, MetadataAPI.Path.object) { (request: MetadataAPI.ObjectRequest) in
-            MetadataAPI.ObjectResponse(object: try await store.object(bucket: request.bucket, key: request.key))
+            MetadataAPI.ObjectResponse(
+                object: try await store.object(bucket: request.bucket, key: request.key, versionId: request.versionId))
         }
         post(router, MetadataAPI.Path.putObject) { (request: MetadataAPI.PutObjectRequest) in
-            MetadataAPI.GarbageResponse(
-                garbage: try await store.putObject(
-                    request.version, in: request.bucket, condition: request.condition ?? WriteCondition())
-            )
+            try await store.commitObject(
+                request.version, in: request.bucket, condition: request.condition ?? WriteCondition())
         }
         post(router, MetadataAPI.Path.deleteObject) { (request: MetadataAPI.ObjectRequest) in
-            MetadataAPI.GarbageResponse(garbage: try await store.deleteObject(bucket: request.bucket, key: request.key))
+            try await store.deleteObject(bucket: request.bucket, key: request.key, versionId: request.versionId)
         }
         post(router, MetadataAPI.Path.listObjects) { (request: MetadataAPI.ListObjectsRequest) in
             try await store.listObjects(bucket: request.bucket, query: request.query)
+        }
+        post(router, MetadataAPI.Path.listObjectVersions) { (request: MetadataAPI.ListVersionsRequest) in
+            try await store.listObjectVersions(bucket: request.bucket, query: request.query)
         }
         post(router, MetadataAPI.Path.registerIntent) { (intent: WriteIntent) in
             try await store.registerIntent(intent)

@@ -30,21 +30,36 @@ public protocol MetadataStore: Sendable {
     /// change is a `bucket.config.changed` event (outbox) in the same transaction. Throws `noSuchBucket`.
     func setBucketConfig(_ bucket: BucketRef, kind: BucketConfigKind, document: String?) async throws
 
-    /// The current version of an object, or nil. Throws `noSuchBucket`.
-    func object(bucket: BucketRef, key: String) async throws -> ObjectVersion?
-    /// Makes `version` (of `bucket`, whose name it carries) the current version of its key, atomically; drops the
-    /// write intents of its layouts. The condition is checked against the current version in the same transaction.
-    /// Returns the displaced data. Throws `noSuchBucket`, `preconditionFailed`, `noSuchKey` (If-Match on no
+    /// Sets a bucket's versioning to enabled or suspended (never back to unversioned: `invalidArgument`); a
+    /// `bucket.config.changed` event (key `versioning`). Throws `noSuchBucket`.
+    func setVersioning(_ bucket: BucketRef, status: VersioningStatus) async throws
+
+    /// A version of an object, or nil: the current one (`versionId` nil), which may be a delete marker, or the one
+    /// with that id. Throws `noSuchBucket`.
+    func object(bucket: BucketRef, key: String, versionId: String?) async throws -> ObjectVersion?
+    /// Makes `version` (of `bucket`, whose name it carries) the current version of its key, atomically, as the
+    /// bucket's versioning says (``VersioningStatus``): with a new version id when versioning is enabled, as the
+    /// `null` version (replacing the previous one) otherwise; the id the version carries is ignored. Drops the
+    /// write intents of its layouts. The condition is checked against the current version in the same transaction
+    /// (a delete marker is no version). Throws `noSuchBucket`, `preconditionFailed`, `noSuchKey` (If-Match on no
     /// object), and `dataExpired` when a layout has neither a write intent nor a placement (garbage collection judged
     /// its write abandoned: the caller must write it again).
-    func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
-        -> [DataLayout]
-    /// Deletes the current version of an object (no error if absent; `noSuchBucket` if the bucket is missing).
-    func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout]
-    /// Replaces the tag set of the current version of an object, kept among its headers as `x-amz-tagging` (the
-    /// URL-encoded form), or removes it (`tagging` nil); an `ObjectTagging:Put` or `ObjectTagging:Delete` event.
-    /// The version is not otherwise changed. Throws `noSuchBucket`, `noSuchKey`.
-    func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws
+    func commitObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> CommittedVersion
+    /// Deletes as S3's DeleteObject: with a version id, that version for good (no error if there is none), the
+    /// next newest becoming current if it was; without one, the `null` version of a bucket never versioned, or a
+    /// new delete marker made current (a new id when enabled, `null` when suspended). `noSuchBucket` if the bucket
+    /// is missing.
+    func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion
+    /// Replaces the tag set of a version of an object (the current one when `versionId` is nil), kept among its
+    /// headers as `x-amz-tagging` (the URL-encoded form), or removes it (`tagging` nil); an `ObjectTagging:Put` or
+    /// `ObjectTagging:Delete` event. The version is not otherwise changed. Returns its id. Throws `noSuchBucket`,
+    /// `noSuchKey` (no current version, or a delete marker), `noSuchVersion`, `methodNotAllowed` (a delete
+    /// marker named by id).
+    func setObjectTagging(bucket: BucketRef, key: String, versionId: String?, tagging: String?) async throws
+        -> String
+    /// Lists versions and delete markers in byte order of keys, newest first within a key. Throws `noSuchBucket`.
+    func listObjectVersions(bucket: BucketRef, query: ListVersionsQuery) async throws -> ListVersionsResult
     /// Lists objects in byte order of keys. Throws `noSuchBucket`.
     func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult
 
@@ -122,6 +137,30 @@ public protocol MetadataStore: Sendable {
 }
 
 extension MetadataStore {
+    /// The current version of an object, or nil if there is none or it is a delete marker.
+    public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
+        guard let version = try await object(bucket: bucket, key: key, versionId: nil), !version.isDeleteMarker
+        else { return nil }
+        return version
+    }
+
+    /// Commits a version as ``commitObject(_:in:condition:)`` and returns only the displaced data.
+    public func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> [DataLayout]
+    {
+        try await commitObject(version, in: bucket, condition: condition).displaced
+    }
+
+    /// Deletes as ``deleteObject(bucket:key:versionId:)`` without a version id; returns the data that became garbage.
+    public func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout] {
+        try await deleteObject(bucket: bucket, key: key, versionId: nil).garbage
+    }
+
+    /// Sets the tag set of the current version (``setObjectTagging(bucket:key:versionId:tagging:)``).
+    public func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws {
+        _ = try await setObjectTagging(bucket: bucket, key: key, versionId: nil, tagging: tagging)
+    }
+
     /// Completes an upload whose response has no further elements (no object checksum).
     public func completeUpload(
         bucket: BucketRef, key: String, uploadId: String, parts: [CompletedPart], condition: WriteCondition,

@@ -380,6 +380,28 @@ public enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 14,
+            name: "versioning",
+            statements: [
+                // The order of every version ever written, across gateways: a key's versions list newest first by
+                // it, and version ids begin with it (VersionID).
+                "CREATE SEQUENCE object_versions_seq",
+                """
+                ALTER TABLE buckets ADD COLUMN versioning text NOT NULL DEFAULT 'Unversioned'
+                    CHECK (versioning IN ('Unversioned', 'Enabled', 'Suspended'))
+                """,
+                // Existing versions get their numbers in table order (each key has one, `null`, so any order is
+                // right); this rewrites the table once.
+                "ALTER TABLE objects ADD COLUMN seq bigint NOT NULL DEFAULT nextval('object_versions_seq')",
+                "ALTER TABLE objects ADD COLUMN is_delete_marker bool NOT NULL DEFAULT false",
+                // ListObjectVersions and the promotion of the next version: a key's versions, newest first.
+                "CREATE INDEX objects_versions_idx ON objects (bucket, key, seq DESC)",
+                // ListObjects: the current versions that are not delete markers, in key order.
+                "CREATE UNIQUE INDEX objects_visible_idx ON objects (bucket, key) WHERE is_latest AND NOT is_delete_marker",
+                "ALTER TABLE completed_uploads ADD COLUMN version_id text",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -227,24 +227,27 @@ extension PostgresMetadataStore {
             let rows = try await connection.query(
                 """
                 SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
-                       b.created_at, COALESCE(o.objects, 0)::int8, COALESCE(o.bytes, 0)::int8
+                       b.created_at, b.versioning, COALESCE(o.objects, 0)::int8, COALESCE(o.bytes, 0)::int8
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 LEFT JOIN LATERAL (
-                    SELECT count(*) AS objects, sum(size) AS bytes FROM objects WHERE bucket = b.name AND is_latest
+                    -- Objects: the current versions; bytes: every version kept (noncurrent ones too).
+                    SELECT count(*) FILTER (WHERE is_latest AND NOT is_delete_marker) AS objects, sum(size) AS bytes
+                    FROM objects WHERE bucket = b.name
                 ) o ON true
                 WHERE \(name)::text IS NULL OR b.name = \(name)
                 ORDER BY b.name
                 """,
                 logger: logger)
             var result: [BucketUsage] = []
-            for try await (name, id, owner, display, region, pool, created, objects, bytes) in rows.decode(
-                (String, String, String, String, String, String, Date, Int64, Int64).self
-            ) {
+            for try await (name, id, owner, display, region, pool, created, versioning, objects, bytes)
+                in rows.decode((String, String, String, String, String, String, Date, String, Int64, Int64).self)
+            {
                 result.append(
                     BucketUsage(
                         bucket: BucketRecord(
                             name: name, id: id, ownerId: owner, ownerDisplayName: display, region: region,
-                            poolId: pool, createdAt: created),
+                            poolId: pool, createdAt: created,
+                            versioning: VersioningStatus(rawValue: versioning) ?? .unversioned),
                         objectCount: objects, bytes: bytes))
             }
             return result
@@ -260,8 +263,9 @@ extension PostgresMetadataStore {
                        (SELECT count(*) FROM pools)::int8, (SELECT id FROM pools WHERE is_default LIMIT 1),
                        (SELECT count(*) FROM users)::int8, (SELECT count(*) FROM buckets)::int8,
                        o.objects, o.bytes, d.capacity, d.used
-                FROM (SELECT count(*)::int8 AS objects, COALESCE(sum(size), 0)::int8 AS bytes
-                      FROM objects WHERE is_latest) o,
+                FROM (SELECT (count(*) FILTER (WHERE is_latest AND NOT is_delete_marker))::int8 AS objects,
+                             COALESCE(sum(size), 0)::int8 AS bytes
+                      FROM objects) o,
                      (SELECT COALESCE(sum(capacity_bytes), 0)::int8 AS capacity,
                              COALESCE(sum(used_bytes), 0)::int8 AS used FROM disks) d
                 """,

@@ -77,7 +77,7 @@ extension PostgresMetadataStore {
             let rows = try await connection.query(
                 """
                 SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
-                       b.created_at
+                       b.created_at, b.versioning
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 WHERE b.owner_id = \(ownerId)
                 ORDER BY b.name
@@ -101,9 +101,9 @@ extension PostgresMetadataStore {
             }
             let inserted = try await connection.query(
                 """
-                INSERT INTO buckets (name, id, owner_id, owner_display_name, region, pool_id, created_at)
+                INSERT INTO buckets (name, id, owner_id, owner_display_name, region, pool_id, created_at, versioning)
                 VALUES (\(bucket.name), \(bucket.id), \(bucket.ownerId), \(bucket.ownerDisplayName), \(bucket.region),
-                        \(bucket.poolId), \(bucket.createdAt))
+                        \(bucket.poolId), \(bucket.createdAt), \(bucket.versioning.rawValue))
                 ON CONFLICT (name) DO NOTHING
                 RETURNING name
                 """,
@@ -137,7 +137,7 @@ extension PostgresMetadataStore {
             let rows = try await connection.query(
                 """
                 SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
-                       b.created_at
+                       b.created_at, b.versioning
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 WHERE b.name = \(name)
                 """,
@@ -194,13 +194,13 @@ extension PostgresMetadataStore {
 
     static func buckets(from rows: PostgresRowSequence) async throws -> [BucketRecord] {
         var result: [BucketRecord] = []
-        for try await (name, id, owner, display, region, pool, created) in rows.decode(
-            (String, String, String, String, String, String, Date).self
+        for try await (name, id, owner, display, region, pool, created, versioning) in rows.decode(
+            (String, String, String, String, String, String, Date, String).self
         ) {
             result.append(
                 BucketRecord(
                     name: name, id: id, ownerId: owner, ownerDisplayName: display, region: region, poolId: pool,
-                    createdAt: created
+                    createdAt: created, versioning: VersioningStatus(rawValue: versioning) ?? .unversioned
                 )
             )
         }

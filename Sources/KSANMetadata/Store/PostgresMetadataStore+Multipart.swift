@@ -128,7 +128,7 @@ extension PostgresMetadataStore {
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let lastModified = Date()
         return try await transaction { connection in
-            try await lockBucket(bucket, on: connection)
+            let versioning = try await lockBucket(bucket, on: connection)
             guard
                 let upload = try await findUpload(
                     bucket: bucket, key: key, uploadId: uploadId, lock: "FOR UPDATE", on: connection
@@ -151,9 +151,13 @@ extension PostgresMetadataStore {
                 contentType: upload.contentType, userMetadata: upload.userMetadata, headers: headers ?? upload.headers,
                 ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
             )
-            var (garbage, storedLastModified) = try await commit(
-                version, condition: condition, eventName: "ObjectCreated:CompleteMultipartUpload", on: connection)
-            version.lastModified = storedLastModified
+            let committed = try await commit(
+                version, versioning: versioning, condition: condition,
+                eventName: "ObjectCreated:CompleteMultipartUpload", on: connection)
+            var garbage = committed.displaced
+            version.lastModified = committed.lastModified
+            version.versionId = committed.versionId
+            let recordedVersion: String? = committed.versionId == VersionID.null ? nil : committed.versionId
             try await connection.query("DELETE FROM multipart_parts WHERE upload_id = \(uploadId)", logger: logger)
             try await connection.query("DELETE FROM multipart_uploads WHERE upload_id = \(uploadId)", logger: logger)
             // Remembered for retries of this completion, in the bucket it was made in.
@@ -161,8 +165,10 @@ extension PostgresMetadataStore {
             let response = try MetadataJSON.string(responseElements)
             try await connection.query(
                 """
-                INSERT INTO completed_uploads (upload_id, bucket, bucket_id, key, etag, parts_digest, response)
-                SELECT \(uploadId), name, id, \(key), \(version.etag), \(digest), \(response)::jsonb
+                INSERT INTO completed_uploads (upload_id, bucket, bucket_id, key, etag, parts_digest, response,
+                                               version_id)
+                SELECT \(uploadId), name, id, \(key), \(version.etag), \(digest), \(response)::jsonb,
+                       \(recordedVersion)
                 FROM buckets WHERE name = \(bucket.name)
                 ON CONFLICT (upload_id) DO NOTHING
                 """,
@@ -179,7 +185,7 @@ extension PostgresMetadataStore {
             // One statement: the bucket row (checked by id) and the completion made in that bucket, if any.
             let rows = try await connection.query(
                 """
-                SELECT c.etag, c.parts_digest, c.response::text, c.completed_at
+                SELECT c.etag, c.parts_digest, c.response::text, c.completed_at, c.version_id
                 FROM buckets b LEFT JOIN completed_uploads c
                   ON c.bucket = b.name AND c.bucket_id = b.id AND c.upload_id = \(uploadId) AND c.key = \(key)
                   AND c.completed_at > now() - make_interval(secs => \(CompletedUpload.retention))
@@ -189,15 +195,15 @@ extension PostgresMetadataStore {
             )
             var bucketFound = false
             var record: CompletedUpload?
-            for try await (etag, digest, response, completedAt) in rows.decode(
-                (String?, String?, String?, Date?).self)
+            for try await (etag, digest, response, completedAt, versionId) in rows.decode(
+                (String?, String?, String?, Date?, String?).self)
             {
                 bucketFound = true
                 if let etag, let digest, let response, let completedAt {
                     record = CompletedUpload(
                         uploadId: uploadId, key: key, etag: etag, partsDigest: digest,
                         responseElements: try MetadataJSON.decode([String: String].self, from: response),
-                        completedAt: completedAt)
+                        completedAt: completedAt, versionId: versionId)
                 }
             }
             guard bucketFound else { throw Self.noSuchBucket }

@@ -2,18 +2,34 @@ import Foundation
 import PostgresNIO
 
 extension PostgresMetadataStore {
-    public func object(bucket: BucketRef, key: String) async throws -> ObjectVersion? {
+    public func object(bucket: BucketRef, key: String, versionId: String?) async throws -> ObjectVersion? {
         try await read { connection in
-            // One statement: the bucket row (checked by id) and, if there is one, the object.
-            let rows = try await connection.query(
+            // One statement: the bucket row (checked by id) and, if there is one, the version.
+            let columns = """
+                o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
+                o.user_metadata::text, o.headers::text, o.owner_id, o.segments::text, o.part_count, o.is_delete_marker
                 """
-                SELECT o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
-                       o.user_metadata::text, o.headers::text, o.owner_id, o.segments::text, o.part_count
-                FROM buckets b LEFT JOIN objects o ON o.bucket = b.name AND o.key = \(key) AND o.is_latest
-                WHERE b.name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR b.id = \(bucket.id))
-                """,
-                logger: logger
-            )
+            let rows: PostgresRowSequence
+            if let versionId {
+                rows = try await connection.query(
+                    """
+                    SELECT \(unescaped: columns)
+                    FROM buckets b LEFT JOIN objects o ON o.bucket = b.name AND o.key = \(key)
+                        AND o.version_id = \(versionId)
+                    WHERE b.name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR b.id = \(bucket.id))
+                    """,
+                    logger: logger
+                )
+            } else {
+                rows = try await connection.query(
+                    """
+                    SELECT \(unescaped: columns)
+                    FROM buckets b LEFT JOIN objects o ON o.bucket = b.name AND o.key = \(key) AND o.is_latest
+                    WHERE b.name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR b.id = \(bucket.id))
+                    """,
+                    logger: logger
+                )
+            }
             var bucketFound = false
             for try await row in rows {
                 bucketFound = true
@@ -24,47 +40,89 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func putObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
-        -> [DataLayout]
+    public func commitObject(_ version: ObjectVersion, in bucket: BucketRef, condition: WriteCondition) async throws
+        -> CommittedVersion
     {
         try Self.validate(key: version.key)
         try version.validate()
         guard version.bucket == bucket.name else {
             throw MetadataError(.invalidArgument, "The version belongs to another bucket")
         }
+        guard !version.isDeleteMarker else {
+            throw MetadataError(.invalidArgument, "A delete marker is made by a delete, not put")
+        }
         return try await transaction { connection in
-            try await lockBucket(bucket, on: connection)
-            return try await commit(version, condition: condition, on: connection).displaced
+            let versioning = try await lockBucket(bucket, on: connection)
+            let committed = try await commit(version, versioning: versioning, condition: condition, on: connection)
+            return CommittedVersion(versionId: committed.versionId, displaced: committed.displaced)
         }
     }
 
-    public func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout] {
+    public func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion {
         try await transaction { connection in
-            try await lockBucket(bucket, on: connection)
+            let versioning = try await lockBucket(bucket, on: connection)
             try await lockKey(bucket: bucket.name, key: key, on: connection)
-            let rows = try await connection.query(
-                """
-                DELETE FROM objects WHERE bucket = \(bucket.name) AND key = \(key) AND is_latest
-                RETURNING segments::text
-                """,
-                logger: logger
-            )
-            var layouts: [DataLayout] = []
-            var removed = false
-            for try await json in rows.decode(String.self) {
-                layouts += try Self.layouts(ofSegments: json)
-                removed = true
+            if let versionId {
+                return try await deleteVersion(bucket: bucket.name, key: key, versionId: versionId, on: connection)
             }
-            if removed {
-                try await recordEvent(
-                    ObjectEvent(eventName: "ObjectRemoved:Delete", bucket: bucket.name, key: key, versionId: "null"),
-                    routingKey: ObjectEvent.removed, on: connection)
+            guard versioning != .unversioned else {
+                // The one version, `null`, goes.
+                var deleted = try await deleteVersion(
+                    bucket: bucket.name, key: key, versionId: VersionID.null, on: connection)
+                deleted.versionId = nil
+                return deleted
             }
-            return try await release(layouts, on: connection)
+            // Versioned: a delete marker becomes the current version (with a new id, or as the `null` version),
+            // owned as the bucket's objects are.
+            let owners = try await connection.query(
+                "SELECT owner_id FROM buckets WHERE name = \(bucket.name)", logger: logger)
+            var owner = ""
+            for try await id in owners.decode(String.self) { owner = id }
+            let marker = ObjectVersion(
+                bucket: bucket.name, key: key, size: 0, etag: "", lastModified: Date(), contentType: "",
+                userMetadata: [:], headers: [:], ownerId: owner, segments: [], isDeleteMarker: true)
+            let committed = try await commit(
+                marker, versioning: versioning, condition: WriteCondition(),
+                eventName: "ObjectRemoved:DeleteMarkerCreated", on: connection)
+            return DeletedVersion(versionId: committed.versionId, isDeleteMarker: true, garbage: committed.displaced)
         }
     }
 
-    public func setObjectTagging(bucket: BucketRef, key: String, tagging: String?) async throws {
+    /// Removes one version for good, and makes the key's newest remaining version current if it was. The caller
+    /// holds the bucket and key locks. A version that does not exist is no error (S3 answers such a delete with
+    /// success).
+    func deleteVersion(bucket: String, key: String, versionId: String, on connection: PostgresConnection)
+        async throws -> DeletedVersion
+    {
+        let rows = try await connection.query(
+            """
+            DELETE FROM objects WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionId)
+            RETURNING is_latest, is_delete_marker, segments::text
+            """,
+            logger: logger
+        )
+        var removed: (isLatest: Bool, isDeleteMarker: Bool, segments: String)?
+        for try await row in rows.decode((Bool, Bool, String).self) { removed = row }
+        guard let removed else { return DeletedVersion(versionId: versionId, isDeleteMarker: false, garbage: []) }
+        if removed.isLatest {
+            try await connection.query(
+                """
+                UPDATE objects SET is_latest = true
+                WHERE bucket = \(bucket) AND key = \(key) AND seq = (
+                    SELECT seq FROM objects WHERE bucket = \(bucket) AND key = \(key) ORDER BY seq DESC LIMIT 1)
+                """,
+                logger: logger)
+        }
+        try await recordEvent(
+            ObjectEvent(eventName: "ObjectRemoved:Delete", bucket: bucket, key: key, versionId: versionId),
+            routingKey: ObjectEvent.removed, on: connection)
+        let garbage = try await release(try Self.layouts(ofSegments: removed.segments), on: connection)
+        return DeletedVersion(versionId: versionId, isDeleteMarker: removed.isDeleteMarker, garbage: garbage)
+    }
+
+    public func setObjectTagging(bucket: BucketRef, key: String, versionId: String?, tagging: String?) async throws
+        -> String
+    {
         try await transaction { connection in
             try await lockBucket(bucket, on: connection)
             try await lockKey(bucket: bucket.name, key: key, on: connection)
@@ -73,59 +131,102 @@ extension PostgresMetadataStore {
                 UPDATE objects
                 SET headers = CASE WHEN \(tagging)::text IS NULL THEN headers - 'x-amz-tagging'
                                    ELSE jsonb_set(headers, '{x-amz-tagging}', to_jsonb(\(tagging)::text)) END
-                WHERE bucket = \(bucket.name) AND key = \(key) AND is_latest
+                WHERE bucket = \(bucket.name) AND key = \(key)
+                  AND CASE WHEN \(versionId)::text IS NULL THEN is_latest ELSE version_id = \(versionId) END
+                  AND NOT is_delete_marker
                 RETURNING version_id
                 """,
                 logger: logger)
-            var versionId: String?
-            for try await id in rows.decode(String.self) { versionId = id }
-            guard let versionId else { throw MetadataError(.noSuchKey, "The specified key does not exist.") }
+            var updated: String?
+            for try await id in rows.decode(String.self) { updated = id }
+            guard let updated else {
+                // Nothing to tag: no such version, or a delete marker (current, or named).
+                if let versionId {
+                    let marker = try await connection.query(
+                        """
+                        SELECT 1 FROM objects
+                        WHERE bucket = \(bucket.name) AND key = \(key) AND version_id = \(versionId)
+                        """,
+                        logger: logger)
+                    if try await marker.collect().first != nil {
+                        throw MetadataError(.methodNotAllowed, "A delete marker has no tags.")
+                    }
+                    throw MetadataError(.noSuchVersion, "The specified version does not exist.")
+                }
+                throw MetadataError(.noSuchKey, "The specified key does not exist.")
+            }
             try await recordEvent(
                 ObjectEvent(
                     eventName: tagging == nil ? "ObjectTagging:Delete" : "ObjectTagging:Put", bucket: bucket.name,
-                    key: key, versionId: versionId),
+                    key: key, versionId: updated),
                 routingKey: ObjectEvent.tagging, on: connection)
+            return updated
         }
     }
 
-    /// Makes `version` the current version of its key: removes the previous one, records the new layouts and
-    /// releases the displaced ones. The caller holds the bucket lock.
-    /// - Returns: The displaced data, and the modification time as stored (at the database's precision).
+    /// Makes `version` (or a delete marker) the current version of its key as `versioning` says: on a bucket
+    /// with versioning enabled it is added with a new id and the previous current version stays as a noncurrent
+    /// one; otherwise it is the `null` version and replaces the key's `null` version, wherever that is in the
+    /// key's history. Records the new layouts and releases the displaced ones. The caller holds the bucket lock.
+    /// - Returns: The version id given, the displaced data, and the modification time as stored (at the database's
+    ///   precision).
     func commit(
-        _ version: ObjectVersion, condition: WriteCondition, eventName: String = "ObjectCreated:Put",
-        on connection: PostgresConnection
-    ) async throws -> (displaced: [DataLayout], lastModified: Date) {
+        _ version: ObjectVersion, versioning: VersioningStatus, condition: WriteCondition,
+        eventName: String = "ObjectCreated:Put", on connection: PostgresConnection
+    ) async throws -> (versionId: String, displaced: [DataLayout], lastModified: Date) {
         try await lockKey(bucket: version.bucket, key: version.key, on: connection)
         if !condition.isEmpty {
             let current = try await connection.query(
-                "SELECT etag FROM objects WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest",
+                """
+                SELECT etag FROM objects
+                WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest AND NOT is_delete_marker
+                """,
                 logger: logger
             )
             var etag: String?
             for try await value in current.decode(String.self) { etag = value }
             try condition.check(currentETag: etag)
         }
-        let displacedRows = try await connection.query(
-            """
-            DELETE FROM objects WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest
-            RETURNING segments::text
-            """,
-            logger: logger
-        )
         var displaced: [DataLayout] = []
-        for try await json in displacedRows.decode(String.self) {
-            displaced += try Self.layouts(ofSegments: json)
+        if !versioning.makesVersions {
+            let displacedRows = try await connection.query(
+                """
+                DELETE FROM objects
+                WHERE bucket = \(version.bucket) AND key = \(version.key) AND version_id = \(VersionID.null)
+                RETURNING segments::text
+                """,
+                logger: logger
+            )
+            for try await json in displacedRows.decode(String.self) {
+                displaced += try Self.layouts(ofSegments: json)
+            }
         }
+        var sequence: Int64?
+        if versioning != .unversioned {
+            // Versions made while versioned stay, noncurrent (a bucket never versioned has only its `null` ones).
+            try await connection.query(
+                """
+                UPDATE objects SET is_latest = false
+                WHERE bucket = \(version.bucket) AND key = \(version.key) AND is_latest
+                """,
+                logger: logger)
+            if versioning.makesVersions {
+                let next = try await connection.query("SELECT nextval('object_versions_seq')", logger: logger)
+                for try await value in next.decode(Int64.self) { sequence = value }
+            }
+        }
+        let versionId = sequence.map { VersionID.make(sequence: $0) } ?? VersionID.null
         let userMetadata = try MetadataJSON.string(version.userMetadata)
         let headers = try MetadataJSON.string(version.headers)
         let segments = try MetadataJSON.string(version.segments)
         let inserted = try await connection.query(
             """
             INSERT INTO objects (bucket, key, version_id, is_latest, size, etag, last_modified, content_type,
-                                 user_metadata, headers, owner_id, segments, part_count)
-            VALUES (\(version.bucket), \(version.key), \(version.versionId), true, \(version.size), \(version.etag),
+                                 user_metadata, headers, owner_id, segments, part_count, is_delete_marker, seq)
+            VALUES (\(version.bucket), \(version.key), \(versionId), true, \(version.size), \(version.etag),
                     \(version.lastModified), \(version.contentType), \(userMetadata)::jsonb, \(headers)::jsonb,
-                    \(version.ownerId), \(segments)::jsonb, \(version.partCount))
+                    \(version.ownerId), \(segments)::jsonb, \(version.partCount), \(version.isDeleteMarker),
+                    COALESCE(\(sequence), nextval('object_versions_seq')))
             RETURNING last_modified
             """,
             logger: logger
@@ -135,10 +236,10 @@ extension PostgresMetadataStore {
         try await retain(version.layouts, on: connection)
         try await recordEvent(
             ObjectEvent(
-                eventName: eventName, bucket: version.bucket, key: version.key, versionId: version.versionId,
-                size: version.size, etag: version.etag),
-            routingKey: ObjectEvent.created, on: connection)
-        return (try await release(displaced, on: connection), lastModified)
+                eventName: eventName, bucket: version.bucket, key: version.key, versionId: versionId,
+                size: version.isDeleteMarker ? nil : version.size, etag: version.isDeleteMarker ? nil : version.etag),
+            routingKey: version.isDeleteMarker ? ObjectEvent.removed : ObjectEvent.created, on: connection)
+        return (versionId, try await release(displaced, on: connection), lastModified)
     }
 
     /// Serialises writers of one key for the rest of the transaction (a transaction-level advisory lock on a hash of
@@ -157,16 +258,17 @@ extension PostgresMetadataStore {
     static func version(from row: PostgresRow) throws -> ObjectVersion {
         let (
             bucket, key, versionId, size, etag, lastModified, contentType, userMetadata, headers, owner, segments,
-            partCount
+            partCount, isDeleteMarker
         ) = try row.decode(
-            (String, String, String, Int64, String, Date, String, String, String, String, String, Int?).self
+            (String, String, String, Int64, String, Date, String, String, String, String, String, Int?, Bool).self
         )
         return ObjectVersion(
             bucket: bucket, key: key, versionId: versionId, size: size, etag: etag, lastModified: lastModified,
             contentType: contentType,
             userMetadata: try MetadataJSON.decode([String: String].self, from: userMetadata),
             headers: try MetadataJSON.decode([String: String].self, from: headers), ownerId: owner,
-            segments: try MetadataJSON.decode([ObjectSegment].self, from: segments), partCount: partCount
+            segments: try MetadataJSON.decode([ObjectSegment].self, from: segments), partCount: partCount,
+            isDeleteMarker: isDeleteMarker
         )
     }
 
@@ -242,7 +344,7 @@ extension PostgresMetadataStore {
             rows = try await connection.query(
                 """
                 SELECT key, size, etag, last_modified, owner_id, headers ->> 'x-amz-storage-class' FROM objects
-                WHERE bucket = \(bucket) AND is_latest AND key \(unescaped: comparison) \(lower) AND key < \(upper)
+                WHERE bucket = \(bucket) AND is_latest AND NOT is_delete_marker AND key \(unescaped: comparison) \(lower) AND key < \(upper)
                 ORDER BY key LIMIT \(limit)
                 """,
                 logger: logger
@@ -251,7 +353,7 @@ extension PostgresMetadataStore {
             rows = try await connection.query(
                 """
                 SELECT key, size, etag, last_modified, owner_id, headers ->> 'x-amz-storage-class' FROM objects
-                WHERE bucket = \(bucket) AND is_latest AND key \(unescaped: comparison) \(lower)
+                WHERE bucket = \(bucket) AND is_latest AND NOT is_delete_marker AND key \(unescaped: comparison) \(lower)
                 ORDER BY key LIMIT \(limit)
                 """,
                 logger: logger

@@ -149,15 +149,24 @@ public final class PostgresMetadataStore: MetadataStore {
 
     /// Locks a bucket row against deletion for the rest of the transaction; throws `noSuchBucket` if there is no
     /// bucket of that name with the reference's id.
-    func lockBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws {
+    /// - Returns: The bucket's versioning state (a concurrent change of it does not wait for this lock).
+    @discardableResult
+    func lockBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws -> VersioningStatus {
         let rows = try await connection.query(
             """
-            SELECT 1 FROM buckets WHERE name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR id = \(bucket.id))
+            SELECT versioning FROM buckets
+            WHERE name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR id = \(bucket.id))
             FOR KEY SHARE
             """,
             logger: logger
         )
-        guard try await rows.collect().first != nil else { throw Self.noSuchBucket }
+        for try await status in rows.decode(String.self) {
+            guard let versioning = VersioningStatus(rawValue: status) else {
+                throw MetadataError(.internal, "unknown versioning state \(status)")
+            }
+            return versioning
+        }
+        throw Self.noSuchBucket
     }
 
     /// Throws `noSuchBucket` unless a bucket of that name with the reference's id exists (no lock: for reads).

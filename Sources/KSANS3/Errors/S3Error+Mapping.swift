@@ -16,6 +16,9 @@ extension S3Error {
             case .bucketNotEmpty: return S3Error(.bucketNotEmpty)
             case .noSuchKey: return S3Error(.noSuchKey)
             case .noSuchUpload: return S3Error(.noSuchUpload)
+            case .noSuchVersion: return S3Error(.noSuchVersion, "The specified version does not exist.")
+            case .methodNotAllowed:
+                return S3Error(.methodNotAllowed, "The specified method is not allowed against this resource.")
             case .invalidPart: return S3Error(.invalidPart)
             case .invalidPartOrder: return S3Error(.invalidPartOrder)
             case .entityTooSmall: return S3Error(.entityTooSmall)

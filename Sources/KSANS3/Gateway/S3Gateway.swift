@@ -39,7 +39,7 @@ public struct S3Gateway: Sendable {
         switch context.operation {
         case .getObject, .headObject, .getObjectAttributes, .deleteObject, .getObjectTagging, .putObjectTagging,
             .deleteObjectTagging:
-            try Self.checkVersionId(context.request.query("versionId"))
+            _ = try Self.versionIdParameter(context.request)
         default:
             break
         }
@@ -61,6 +61,7 @@ public struct S3Gateway: Sendable {
         case .getBucketLocation: return try await getBucketLocation(context)
         case .listObjects, .listObjectsV2: return try await listObjects(context)
         case .getBucketVersioning: return try await getBucketVersioning(context)
+        case .putBucketVersioning: return try await putBucketVersioning(request, context)
         case .listObjectVersions: return try await listObjectVersions(context)
         case .listMultipartUploads: return try await listMultipartUploads(context)
         case .deleteObjects: return try await deleteObjects(request, context)

@@ -21,9 +21,7 @@ extension S3Gateway {
         guard !wanted.isEmpty, wanted.isSubset(of: known) else {
             throw S3Error(.invalidArgument, "Invalid attribute name specified.")
         }
-        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
-            throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
-        }
+        let version = try await requestedVersion(context, bucket: bucket, key: key)
         let checksum = version.headers.first { ChecksumAlgorithm(headerName: $0.key) != nil }
         var xml = XMLWriter()
         xml.open("GetObjectAttributesResponse", namespace: true)
@@ -67,6 +65,9 @@ extension S3Gateway {
         xml.close("GetObjectAttributesResponse")
         var response = self.xml(xml)
         response.headers[.lastModified] = HTTPDate.format(version.lastModified)
+        if let versionId = Self.versionHeader(version.versionId, bucket: bucket) {
+            response.headers[.amzVersionId] = versionId
+        }
         return response
     }
 }

@@ -10,13 +10,16 @@ extension S3Gateway {
     func copyObject(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        let source = try await copySource(context)
+        let (source, versionNamed) = try await copySource(context)
         let directive = context.request.headers[.amzMetadataDirective] ?? "COPY"
         guard directive == "COPY" || directive == "REPLACE" else {
             throw S3Error(.invalidArgument, "Unknown metadata directive.")
         }
         let requestedClass = context.request.headers[HTTPField.Name(StorageClassName.header)!]
-        if source.bucket == bucket.name && source.key == key && directive == "COPY" && requestedClass == nil {
+        // A copy of a version named by id onto its own key restores it as the current version (S3 allows it).
+        if source.bucket == bucket.name && source.key == key && directive == "COPY" && requestedClass == nil
+            && !versionNamed
+        {
             throw S3Error(
                 .invalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the "
@@ -41,13 +44,16 @@ extension S3Gateway {
             bucket: bucket.name, key: key, size: source.size, etag: Hex.encode(written.md5), lastModified: Date(),
             contentType: contentType, userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId,
             segments: [written.segment])
-        try await commit(version, in: bucket, written: [written.segment])
+        let versionId = try await commit(version, in: bucket, written: [written.segment])
         var xml = XMLWriter()
         xml.open("CopyObjectResult", namespace: true)
         xml.element("LastModified", XMLWriter.timestamp(version.lastModified))
         xml.element("ETag", "\"\(version.etag)\"")
         xml.close("CopyObjectResult")
-        return self.xml(xml)
+        var response = self.xml(xml)
+        if versionId != Self.nullVersionId { response.headers[.amzVersionId] = versionId }
+        Self.describeCopySource(source, versionNamed: versionNamed, in: &response)
+        return response
     }
 
     /// Re-stores a range of a source version into a pool, streaming stripe by stripe.
@@ -60,13 +66,26 @@ extension S3Gateway {
             body: bytes, length: Int64(range.count), poolId: poolId, sha256: false, checksum: checksum)
     }
 
-    /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded), checked readable.
-    func copySource(_ context: S3Context) async throws -> ObjectVersion {
+    /// `x-amz-copy-source-version-id`: the source's version id, when it has one or the request named one.
+    static func describeCopySource(_ source: ObjectVersion, versionNamed: Bool, in response: inout Response) {
+        if versionNamed || source.versionId != nullVersionId {
+            response.headers[HTTPField.Name("x-amz-copy-source-version-id")!] = source.versionId
+        }
+    }
+
+    /// The object named by `x-amz-copy-source` (`bucket/key` or `/bucket/key`, URL-encoded, with `?versionId=`
+    /// for a version other than the current one), checked readable; and whether a version was named.
+    func copySource(_ context: S3Context) async throws -> (version: ObjectVersion, versionNamed: Bool) {
         let user = try requireUser(context)
         guard var text = context.request.headers[.amzCopySource] else { throw S3Error(.invalidArgument) }
+        var versionId: String?
         if let question = text.firstIndex(of: "?") {
             let query = text[text.index(after: question)...]
-            if query.hasPrefix("versionId=") { try Self.checkVersionId(String(query.dropFirst("versionId=".count))) }
+            if query.hasPrefix("versionId=") {
+                let given = String(query.dropFirst("versionId=".count))
+                versionId = Percent.decode(given) ?? given
+                try Self.checkVersionId(versionId ?? "")
+            }
             text = String(text[..<question])
         }
         guard let decoded = Percent.decode(text), !decoded.utf8.contains(0) else {
@@ -87,8 +106,16 @@ extension S3Gateway {
         }
         guard bucket.ownerId == user.userId else { throw S3Error(.accessDenied) }
         try Self.checkExpectedOwner(context.request.header("x-amz-source-expected-bucket-owner"), of: bucket)
-        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
+        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key, versionId: versionId)
+        else {
+            if versionId != nil { throw S3Error(.noSuchVersion, "The specified version does not exist.") }
             throw S3Error(.noSuchKey, resource: "/\(bucketName)/\(key)")
+        }
+        if version.isDeleteMarker {
+            guard versionId != nil else { throw S3Error(.noSuchKey, resource: "/\(bucketName)/\(key)") }
+            throw S3Error(
+                .invalidRequest,
+                "The source of a copy request may not specifically refer to a delete marker by version id.")
         }
         try checkWellFormed(version)
         let request = context.request
@@ -99,6 +126,6 @@ extension S3Gateway {
             ifModifiedSince: request.header("x-amz-copy-source-if-modified-since"),
             ifUnmodifiedSince: request.header("x-amz-copy-source-if-unmodified-since"))
         guard outcome == .proceed else { throw S3Error(.preconditionFailed) }
-        return version
+        return (version, versionId != nil)
     }
 }

@@ -5,13 +5,18 @@ import Hummingbird
 import KSANCore
 import KSANMetadata
 
-/// DeleteObject and DeleteObjects (the multi-object delete with its per-key results).
+/// DeleteObject and DeleteObjects (the multi-object delete with its per-key results): a version for good when one
+/// is named, otherwise the object of a bucket never versioned, or a new delete marker.
 extension S3Gateway {
     func deleteObject(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        _ = try await metadata.deleteObject(bucket: BucketRef(bucket), key: key)
-        return Response(status: .noContent)
+        let deleted = try await metadata.deleteObject(
+            bucket: BucketRef(bucket), key: key, versionId: try Self.versionIdParameter(context.request))
+        var headers = HTTPFields()
+        if let versionId = deleted.versionId { headers[.amzVersionId] = versionId }
+        if deleted.isDeleteMarker { headers[.amzDeleteMarker] = "true" }
+        return Response(status: .noContent, headers: headers)
     }
 
     func deleteObjects(_ request: Request, _ context: S3Context) async throws -> Response {
@@ -31,13 +36,17 @@ extension S3Gateway {
         for (key, versionId) in targets {
             do {
                 guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
-                // Every object's one version is `null` until versioning exists: that one is the object.
                 if let versionId { try Self.checkVersionId(versionId) }
-                _ = try await metadata.deleteObject(bucket: BucketRef(bucket), key: key)
+                let deleted = try await metadata.deleteObject(
+                    bucket: BucketRef(bucket), key: key, versionId: versionId)
                 if !quiet {
                     xml.element("Deleted") {
                         $0.element("Key", key)
                         if let versionId { $0.element("VersionId", versionId) }
+                        if deleted.isDeleteMarker {
+                            $0.element("DeleteMarker", "true")
+                            if let marker = deleted.versionId { $0.element("DeleteMarkerVersionId", marker) }
+                        }
                     }
                 }
             } catch {

@@ -17,13 +17,14 @@ extension S3Gateway {
     func getObject(_ context: S3Context, head: Bool) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
-            throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
-        }
+        let version = try await requestedVersion(context, bucket: bucket, key: key)
         try checkWellFormed(version)
         var headers = HTTPFields()
         headers[.eTag] = "\"\(version.etag)\""
         headers[.lastModified] = HTTPDate.format(version.lastModified)
+        if let versionId = Self.versionHeader(version.versionId, bucket: bucket) {
+            headers[.amzVersionId] = versionId
+        }
         let request = context.request
         switch Preconditions.evaluate(
             etag: version.etag, lastModified: version.lastModified, ifMatch: request.headers[.ifMatch],

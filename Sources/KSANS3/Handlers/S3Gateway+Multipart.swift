@@ -85,7 +85,7 @@ extension S3Gateway {
     func uploadPartCopy(_ context: S3Context) async throws -> Response {
         let number = try partNumber(context)
         let (bucket, upload) = try await requireUpload(context)
-        let source = try await copySource(context)
+        let (source, versionNamed) = try await copySource(context)
         var range: Range<Int64> = 0..<source.size
         if let header = context.request.header("x-amz-copy-source-range") {
             guard let requested = try? ByteRange.parse(header, size: source.size), header.hasPrefix("bytes="),
@@ -107,7 +107,9 @@ extension S3Gateway {
         xml.element("LastModified", XMLWriter.timestamp(Date()))
         xml.element("ETag", "\"\(etag)\"")
         xml.close("CopyPartResult")
-        return self.xml(xml)
+        var response = self.xml(xml)
+        Self.describeCopySource(source, versionNamed: versionNamed, in: &response)
+        return response
     }
 
     func completeMultipartUpload(_ request: Request, _ context: S3Context) async throws -> Response {
@@ -151,7 +153,9 @@ extension S3Gateway {
             // Another copy of this request completed the upload while this one computed.
             return try await retriedCompletion(bucket: bucket, key: key, uploadId: uploadId, parts: requested)
         }
-        return completionResponse(bucket: bucket.name, key: upload.key, etag: version.etag, elements: elements)
+        return completionResponse(
+            bucket: bucket.name, key: upload.key, etag: version.etag, elements: elements,
+            versionId: version.versionId == Self.nullVersionId ? nil : version.versionId)
     }
 
     /// The parts named by a CompleteMultipartUpload document, with the client's checksum of each part when the
@@ -187,10 +191,13 @@ extension S3Gateway {
             completed.partsDigest == CompletedUpload.digest(of: parts)
         else { throw S3Error(.noSuchUpload) }
         return completionResponse(
-            bucket: bucket.name, key: key, etag: completed.etag, elements: completed.responseElements)
+            bucket: bucket.name, key: key, etag: completed.etag, elements: completed.responseElements,
+            versionId: completed.versionId)
     }
 
-    func completionResponse(bucket: String, key: String, etag: String, elements: [String: String]) -> Response {
+    func completionResponse(
+        bucket: String, key: String, etag: String, elements: [String: String], versionId: String?
+    ) -> Response {
         var xml = XMLWriter()
         xml.open("CompleteMultipartUploadResult", namespace: true)
         xml.element("Location", "/\(bucket)/\(Percent.encode(key, keepSlash: true))")
@@ -201,7 +208,9 @@ extension S3Gateway {
         for name in elements.keys.sorted() where name != "ChecksumType" { xml.element(name, elements[name] ?? "") }
         if let type = elements["ChecksumType"] { xml.element("ChecksumType", type) }
         xml.close("CompleteMultipartUploadResult")
-        return self.xml(xml)
+        var response = self.xml(xml)
+        if let versionId { response.headers[.amzVersionId] = versionId }
+        return response
     }
 
     /// The object checksum of a completion from the stored parts' checksums, with each named part's checksum

@@ -1,40 +1,46 @@
+import HTTPTypes
 import Hummingbird
 import KSANMetadata
 
-/// PutObjectTagging, GetObjectTagging and DeleteObjectTagging: the tag set of an object's current version
-/// (``TagSet``, at most 10 tags), kept among its stored headers as `x-amz-tagging`; `versionId=null` names it too.
-/// PutObject, CopyObject (`x-amz-tagging-directive`) and CreateMultipartUpload take `x-amz-tagging`; GET and HEAD
-/// answer `x-amz-tagging-count`.
+/// PutObjectTagging, GetObjectTagging and DeleteObjectTagging: the tag set of a version of an object (the current
+/// one, or the one `versionId` names; ``TagSet``, at most 10 tags), kept among its stored headers as
+/// `x-amz-tagging`. PutObject, CopyObject (`x-amz-tagging-directive`) and CreateMultipartUpload take
+/// `x-amz-tagging`; GET and HEAD answer `x-amz-tagging-count`.
 extension S3Gateway {
     func getObjectTagging(_ context: S3Context) async throws -> Response {
-        let version = try await currentVersion(context)
+        let bucket = try await requireBucket(context)
+        let key = try requireKey(context)
+        let version = try await requestedVersion(context, bucket: bucket, key: key)
         let tags = try version.headers[TagSet.storedHeader].map { try TagSet(header: $0, limit: Int.max) }
-        return self.xml((tags ?? TagSet(tags: [])).xml)
+        var response = self.xml((tags ?? TagSet(tags: [])).xml)
+        if let versionId = Self.versionHeader(version.versionId, bucket: bucket) {
+            response.headers[.amzVersionId] = versionId
+        }
+        return response
     }
 
     func putObjectTagging(_ request: Request, _ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
         let tags = try TagSet(xml: try await readXMLBody(request, context), limit: TagSet.objectLimit)
-        try await metadata.setObjectTagging(
-            bucket: BucketRef(bucket), key: key, tagging: tags.tags.isEmpty ? nil : tags.header)
-        return Response(status: .ok)
+        let versionId = try await metadata.setObjectTagging(
+            bucket: BucketRef(bucket), key: key, versionId: try Self.versionIdParameter(context.request),
+            tagging: tags.tags.isEmpty ? nil : tags.header)
+        return Self.taggingResponse(.ok, versionId: versionId, bucket: bucket)
     }
 
     func deleteObjectTagging(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        try await metadata.setObjectTagging(bucket: BucketRef(bucket), key: key, tagging: nil)
-        return Response(status: .noContent)
+        let versionId = try await metadata.setObjectTagging(
+            bucket: BucketRef(bucket), key: key, versionId: try Self.versionIdParameter(context.request),
+            tagging: nil)
+        return Self.taggingResponse(.noContent, versionId: versionId, bucket: bucket)
     }
 
-    /// The current version of the request's object; NoSuchKey if there is none.
-    func currentVersion(_ context: S3Context) async throws -> ObjectVersion {
-        let bucket = try await requireBucket(context)
-        let key = try requireKey(context)
-        guard let version = try await metadata.object(bucket: BucketRef(bucket), key: key) else {
-            throw S3Error(.noSuchKey, resource: "/\(bucket.name)/\(key)")
-        }
-        return version
+    static func taggingResponse(_ status: HTTPResponse.Status, versionId: String, bucket: BucketRecord) -> Response {
+        var headers = HTTPFields()
+        if let versionId = versionHeader(versionId, bucket: bucket) { headers[.amzVersionId] = versionId }
+        return Response(status: status, headers: headers)
     }
 }

@@ -62,13 +62,14 @@ extension S3Gateway {
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
             lastModified: Date(), contentType: fields["content-type"] ?? "binary/octet-stream",
             userMetadata: userMetadata, headers: headers, ownerId: bucket.ownerId, segments: [written.segment])
-        try await commit(version, in: bucket, written: [written.segment])
+        let versionId = try await commit(version, in: bucket, written: [written.segment])
 
         let etag = "\"\(version.etag)\""
         let location = "/\(bucket.name)/\(Percent.encode(key, keepSlash: true))"
         var responseHeaders = HTTPFields()
         responseHeaders[.eTag] = etag
         responseHeaders[.location] = location
+        if versionId != Self.nullVersionId { responseHeaders[.amzVersionId] = versionId }
         if let redirect = fields["success_action_redirect"] ?? fields["redirect"],
             var components = URLComponents(string: redirect), components.scheme != nil
         {
@@ -97,6 +98,7 @@ extension S3Gateway {
             var response = self.xml(xml, status: .created)
             response.headers[.eTag] = etag
             response.headers[.location] = location
+            response.headers[.amzVersionId] = responseHeaders[.amzVersionId]
             return response
         default:
             return Response(status: .noContent, headers: responseHeaders)

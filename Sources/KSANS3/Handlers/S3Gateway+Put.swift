@@ -30,23 +30,25 @@ extension S3Gateway {
             bucket: bucket.name, key: key, size: written.segment.size, etag: Hex.encode(written.md5),
             lastModified: Date(), contentType: contentType, userMetadata: userMetadata, headers: stored,
             ownerId: bucket.ownerId, segments: [written.segment])
-        try await commit(version, in: bucket, written: [written.segment], condition: condition)
+        let versionId = try await commit(version, in: bucket, written: [written.segment], condition: condition)
         var responseHeaders = HTTPFields()
         responseHeaders[.eTag] = "\"\(version.etag)\""
+        if versionId != Self.nullVersionId { responseHeaders[.amzVersionId] = versionId }
         if let (name, value) = written.checksumHeader, let field = HTTPField.Name(name) {
             responseHeaders[field] = value
         }
         return Response(status: .ok, headers: responseHeaders)
     }
 
-    /// Commits a version of `bucket`. If metadata refuses the commit, the data just written is discarded; if the
+    /// Commits a version of `bucket` and returns the version id metadata gave it (`null` unless the bucket's
+    /// versioning is enabled). If metadata refuses the commit, the data just written is discarded; if the
     /// outcome is unknown, it is kept (see ``discardIfRefused(_:_:reason:)``).
     func commit(
         _ version: ObjectVersion, in bucket: BucketRecord, written: [ObjectSegment],
         condition: WriteCondition = WriteCondition()
-    ) async throws {
+    ) async throws -> String {
         do {
-            _ = try await metadata.putObject(version, in: BucketRef(bucket), condition: condition)
+            return try await metadata.commitObject(version, in: BucketRef(bucket), condition: condition).versionId
         } catch {
             discardIfRefused(error, written, reason: "commit refused")
             throw error

@@ -16,7 +16,6 @@ extension S3Operation {
         "cors": [.get: "GetBucketCors", .put: "PutBucketCors", .delete: "DeleteBucketCors"],
         "policy": [.get: "GetBucketPolicy", .put: "PutBucketPolicy", .delete: "DeleteBucketPolicy"],
         "policyStatus": [.get: "GetBucketPolicyStatus"],
-        "versioning": [.put: "PutBucketVersioning"],
         // GET lists versions; nothing else may treat the sub-resource as absent (PUT would create the bucket).
         "versions": [:],
         "website": [.get: "GetBucketWebsite", .put: "PutBucketWebsite", .delete: "DeleteBucketWebsite"],
@@ -58,7 +57,7 @@ extension S3Operation {
 
     /// Methods of those sub-resources that are implemented: as `METHOD sub-resource`.
     static let supported: Set<String> = [
-        "GET versioning", "GET versions", "GET versionId", "HEAD versionId", "DELETE versionId",
+        "GET versions", "GET versionId", "HEAD versionId", "DELETE versionId",
     ]
 
     /// The sub-resources of objects not implemented yet, with the operation name of each method.
@@ -69,7 +68,7 @@ extension S3Operation {
         "restore": [.post: "RestoreObject"],
         "select": [.post: "SelectObjectContent"],
         "torrent": [.get: "GetObjectTorrent"],
-        // GET, HEAD and DELETE name the version `null` (every object's, until versioning exists).
+        // GET, HEAD and DELETE name a version; PutObject makes one, it does not name one.
         "versionId": [.put: "PutObject", .post: "POST ?versionId"],
     ]
 
@@ -78,7 +77,7 @@ extension S3Operation {
     public static func refused(_ request: S3Request) -> Refused? {
         let table = request.key == nil ? refusedBucketOperations : refusedObjectOperations
         let method = request.method.rawValue
-        // The tagging calls of an object name a version (`null`, until versioning exists) as GET, HEAD and DELETE do.
+        // The tagging calls of an object name a version as GET, HEAD and DELETE do.
         let namesVersion = request.key != nil && request.hasQuery("tagging")
         guard
             let name = request.queryItems.first(where: {

@@ -10,6 +10,7 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case listObjects = "ListObjects"
     case listObjectsV2 = "ListObjectsV2"
     case getBucketVersioning = "GetBucketVersioning"
+    case putBucketVersioning = "PutBucketVersioning"
     case listObjectVersions = "ListObjectVersions"
     case listMultipartUploads = "ListMultipartUploads"
     case deleteObjects = "DeleteObjects"
@@ -57,7 +58,6 @@ public enum S3Operation: String, Sendable, CaseIterable {
             switch request.method {
             case .get:
                 if request.hasQuery("location") { return .getBucketLocation }
-                if request.hasQuery("versioning") { return .getBucketVersioning }
                 if request.hasQuery("versions") { return .listObjectVersions }
                 if request.hasQuery("uploads") { return .listMultipartUploads }
                 if request.query("list-type") == "2" { return .listObjectsV2 }
@@ -102,6 +102,7 @@ extension S3Operation {
         "tagging": [.get: .getBucketTagging, .put: .putBucketTagging, .delete: .deleteBucketTagging],
         "lifecycle": [.get: .getBucketLifecycle, .put: .putBucketLifecycle, .delete: .deleteBucketLifecycle],
         "requestPayment": [.get: .getBucketRequestPayment, .put: .putBucketRequestPayment],
+        "versioning": [.get: .getBucketVersioning, .put: .putBucketVersioning],
     ]
     /// The sub-resources of an object and their operations by method.
     static let objectSubresources: [String: [HTTPRequest.Method: S3Operation]] = [
@@ -126,5 +127,7 @@ extension HTTPField.Name {
     static let amzRequestId = HTTPField.Name("x-amz-request-id")!
     static let amzId2 = HTTPField.Name("x-amz-id-2")!
     static let amzMetadataDirective = HTTPField.Name("x-amz-metadata-directive")!
+    static let amzVersionId = HTTPField.Name("x-amz-version-id")!
+    static let amzDeleteMarker = HTTPField.Name("x-amz-delete-marker")!
     static let contentMD5 = HTTPField.Name("Content-MD5")!
 }
