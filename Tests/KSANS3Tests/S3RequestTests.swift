@@ -73,7 +73,13 @@ struct S3RequestTests {
         #expect(try op(.delete, "/b/k", "tagging") == .deleteObjectTagging)
         #expect(try op(.get, "/b", "tagging") == .getBucketTagging)
         #expect(try op(.put, "/b", "requestPayment") == .putBucketRequestPayment)
-        #expect(throws: S3Error.self) { try op(.get, "/b/k", "retention") }
+        #expect(try op(.get, "/b/k", "retention") == .getObjectRetention)
+        #expect(try op(.put, "/b/k", "legal-hold&versionId=x") == .putObjectLegalHold)
+        #expect(try op(.put, "/b", "object-lock") == .putObjectLockConfiguration)
+        #expect(try op(.delete, "/b", "replication") == .deleteBucketReplication)
+        #expect(try op(.get, "/b", "notification") == .getBucketNotification)
+        #expect(throws: S3Error.self) { try op(.delete, "/b", "notification") }
+        #expect(throws: S3Error.self) { try op(.delete, "/b/k", "retention") }
         #expect(try op(.get, "/b", "versioning") == .getBucketVersioning)
         #expect(try op(.get, "/b", "versions&prefix=a") == .listObjectVersions)
         #expect(try op(.get, "/b/k", "versionId=null") == .getObject)

@@ -34,8 +34,6 @@ struct UnhonouredHeadersTests {
             ("x-amz-storage-class", "FAST", "InvalidStorageClass"),
             ("x-amz-storage-class", "standard", "InvalidStorageClass"),
             ("x-amz-website-redirect-location", "/other", "NotImplemented"),
-            ("x-amz-object-lock-mode", "GOVERNANCE", "InvalidRequest"),
-            ("x-amz-object-lock-legal-hold", "ON", "InvalidRequest"),
             ("x-amz-security-token", "token", "InvalidToken"),
         ])
     func refusedOnWrites(name: String, value: String, code: String) throws {
@@ -82,7 +80,8 @@ struct UnhonouredHeadersTests {
     func createBucket() throws {
         #expect(try check(.put, "/b", [("x-amz-acl", "private")]) == nil)
         #expect(try check(.put, "/b", [("x-amz-acl", "public-read")])?.code == .notImplemented)
-        #expect(try check(.put, "/b", [("x-amz-bucket-object-lock-enabled", "true")])?.code == .notImplemented)
+        #expect(try check(.put, "/b", [("x-amz-bucket-object-lock-enabled", "true")]) == nil)
+        #expect(try check(.put, "/b", [("x-amz-bucket-object-lock-enabled", "yes")])?.code == .invalidArgument)
         #expect(try check(.put, "/b", [("x-amz-bucket-object-lock-enabled", "false")]) == nil)
         #expect(try check(.put, "/b", [("x-amz-object-ownership", "BucketOwnerEnforced")]) == nil)
         #expect(try check(.put, "/b", [("x-amz-object-ownership", "ObjectWriter")])?.code == .notImplemented)

@@ -145,6 +145,12 @@ public final class MetadataClient: MetadataStore, Sendable {
             as: MetadataAPI.Empty.self)
     }
 
+    public func zone(named name: String) async throws -> ZoneRecord? {
+        try await call(
+            MetadataAPI.Path.zone, MetadataAPI.ZoneRequest(name: name), as: MetadataAPI.ZoneResponse.self
+        ).zone
+    }
+
     public func setVersioning(_ bucket: BucketRef, status: VersioningStatus) async throws {
         _ = try await call(
             MetadataAPI.Path.setVersioning, MetadataAPI.VersioningRequest(bucket: bucket, status: status),
@@ -176,9 +182,43 @@ public final class MetadataClient: MetadataStore, Sendable {
             MetadataAPI.PutObjectRequest(version: version, bucket: bucket, condition: condition))
     }
 
-    public func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion {
+    public func deleteObject(bucket: BucketRef, key: String, versionId: String?, bypassGovernance: Bool)
+        async throws -> DeletedVersion
+    {
         try await call(
-            MetadataAPI.Path.deleteObject, MetadataAPI.ObjectRequest(bucket: bucket, key: key, versionId: versionId))
+            MetadataAPI.Path.deleteObject,
+            MetadataAPI.ObjectRequest(
+                bucket: bucket, key: key, versionId: versionId, bypassGovernance: bypassGovernance))
+    }
+
+    public func setObjectLockConfiguration(_ bucket: BucketRef, defaultRetention: DefaultRetention?) async throws {
+        _ = try await call(
+            MetadataAPI.Path.setObjectLock,
+            MetadataAPI.ObjectLockRequest(bucket: bucket, defaultRetention: defaultRetention),
+            as: MetadataAPI.Empty.self)
+    }
+
+    public func setObjectRetention(
+        bucket: BucketRef, key: String, versionId: String?, mode: ObjectLockMode?, retainUntil: Date?,
+        bypassGovernance: Bool
+    ) async throws -> String {
+        try await call(
+            MetadataAPI.Path.setObjectRetention,
+            MetadataAPI.RetentionRequest(
+                bucket: bucket, key: key, versionId: versionId, mode: mode, retainUntil: retainUntil,
+                bypassGovernance: bypassGovernance),
+            as: MetadataAPI.VersionIdResponse.self
+        ).versionId
+    }
+
+    public func setObjectLegalHold(bucket: BucketRef, key: String, versionId: String?, on: Bool) async throws
+        -> String
+    {
+        try await call(
+            MetadataAPI.Path.setObjectLegalHold,
+            MetadataAPI.LegalHoldRequest(bucket: bucket, key: key, versionId: versionId, on: on),
+            as: MetadataAPI.VersionIdResponse.self
+        ).versionId
     }
 
     public func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {

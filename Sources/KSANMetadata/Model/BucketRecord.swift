@@ -20,12 +20,17 @@ public struct BucketRecord: Codable, Sendable, Hashable {
     public var createdAt: Date
     /// The bucket's versioning state (PutBucketVersioning).
     public var versioning: VersioningStatus
+    /// Whether object lock is enabled (at creation, or by PutObjectLockConfiguration); it is never disabled.
+    public var objectLock: Bool
+    /// The default retention of new versions, on a bucket with object lock.
+    public var defaultRetention: DefaultRetention?
 
     /// Creates a record.
     /// - Parameter id: the bucket id; by default a new random one.
     public init(
         name: String, id: String = BucketRecord.newId(), ownerId: String, ownerDisplayName: String, region: String,
-        poolId: String, createdAt: Date, versioning: VersioningStatus = .unversioned
+        poolId: String, createdAt: Date, versioning: VersioningStatus = .unversioned,
+        objectLock: Bool = false, defaultRetention: DefaultRetention? = nil
     ) {
         self.name = name
         self.id = id
@@ -35,6 +40,8 @@ public struct BucketRecord: Codable, Sendable, Hashable {
         self.poolId = poolId
         self.createdAt = createdAt
         self.versioning = versioning
+        self.objectLock = objectLock
+        self.defaultRetention = defaultRetention
     }
 
     /// A new random bucket id: 32 hex digits.

@@ -17,6 +17,12 @@ public struct MetadataError: Error, Codable, Sendable, Hashable, CustomStringCon
         public static let noSuchVersion = Code(rawValue: "NoSuchVersion")
         /// The operation does not apply to the version named (a delete marker).
         public static let methodNotAllowed = Code(rawValue: "MethodNotAllowed")
+        /// Object lock forbids it: a version under retention or legal hold deleted, or its retention shortened.
+        public static let accessDenied = Code(rawValue: "AccessDenied")
+        /// The bucket's state does not allow it (object lock without versioning, versioning suspended under lock).
+        public static let invalidBucketState = Code(rawValue: "InvalidBucketState")
+        /// The request does not apply to this bucket (object lock calls on a bucket without object lock).
+        public static let invalidRequest = Code(rawValue: "InvalidRequest")
         public static let invalidPart = Code(rawValue: "InvalidPart")
         public static let invalidPartOrder = Code(rawValue: "InvalidPartOrder")
         public static let entityTooSmall = Code(rawValue: "EntityTooSmall")

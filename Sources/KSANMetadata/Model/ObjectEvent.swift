@@ -1,7 +1,7 @@
 import Foundation
 
 /// The body of an object or bucket event on the bus's ``objects`` exchange (routing keys ``created``, ``removed``,
-/// ``tagging``, ``bucketCreated``, ``bucketRemoved``, ``bucketConfigChanged``), for the worker and for notifications. Names follow S3's event records.
+/// ``tagging``, ``lock``, ``bucketCreated``, ``bucketRemoved``, ``bucketConfigChanged``), for the worker and for notifications. Names follow S3's event records.
 public struct ObjectEvent: Codable, Sendable, Hashable {
     /// The routing key of a new object version.
     public static let created = "object.created"
@@ -9,6 +9,8 @@ public struct ObjectEvent: Codable, Sendable, Hashable {
     public static let removed = "object.removed"
     /// The routing key of an object's tag set put or deleted.
     public static let tagging = "object.tagging"
+    /// The routing key of a version's retention or legal hold set (object lock).
+    public static let lock = "object.lock"
     /// The routing key of a new bucket.
     public static let bucketCreated = "bucket.created"
     /// The routing key of a removed bucket.
@@ -19,7 +21,8 @@ public struct ObjectEvent: Codable, Sendable, Hashable {
     public static let exchange = "ksan.objects"
 
     /// S3's event name: `ObjectCreated:Put`, `ObjectCreated:CompleteMultipartUpload`, `ObjectRemoved:Delete`,
-    /// `ObjectTagging:Put`, `ObjectTagging:Delete`,
+    /// `ObjectRemoved:DeleteMarkerCreated`, `ObjectTagging:Put`, `ObjectTagging:Delete`, `ObjectRetention:Put`,
+    /// `ObjectLegalHold:Put`,
     /// `BucketCreated`, `BucketRemoved`, `BucketConfigChanged`.
     public var eventName: String
     public var bucket: String

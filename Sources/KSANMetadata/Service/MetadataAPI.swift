@@ -1,3 +1,4 @@
+import Foundation
 import KSANBus
 
 /// The wire protocol of the metadata service: paths and JSON bodies, shared by ``MetadataRoutes`` and
@@ -19,6 +20,10 @@ enum MetadataAPI {
         static let bucketConfig = "/v1/bucket-configs/get"
         static let setBucketConfig = "/v1/bucket-configs/put"
         static let setVersioning = "/v1/buckets/set-versioning"
+        static let zone = "/v1/zones/get"
+        static let setObjectLock = "/v1/buckets/set-object-lock"
+        static let setObjectRetention = "/v1/objects/set-retention"
+        static let setObjectLegalHold = "/v1/objects/set-legal-hold"
         static let object = "/v1/objects/get"
         static let putObject = "/v1/objects/put"
         static let deleteObject = "/v1/objects/delete"
@@ -78,6 +83,26 @@ enum MetadataAPI {
         var key: String
         /// A version by id; nil: the current one.
         var versionId: String?
+        /// A delete: whether `x-amz-bypass-governance-retention` was given.
+        var bypassGovernance: Bool?
+    }
+    struct ObjectLockRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var defaultRetention: DefaultRetention?
+    }
+    struct RetentionRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var key: String
+        var versionId: String?
+        var mode: ObjectLockMode?
+        var retainUntil: Date?
+        var bypassGovernance: Bool
+    }
+    struct LegalHoldRequest: Codable, Sendable {
+        var bucket: BucketRef
+        var key: String
+        var versionId: String?
+        var on: Bool
     }
     struct VersioningRequest: Codable, Sendable {
         var bucket: BucketRef
@@ -88,6 +113,8 @@ enum MetadataAPI {
         var query: ListVersionsQuery
     }
     struct VersionIdResponse: Codable, Sendable { var versionId: String }
+    struct ZoneRequest: Codable, Sendable { var name: String }
+    struct ZoneResponse: Codable, Sendable { var zone: ZoneRecord? }
     struct ObjectResponse: Codable, Sendable { var object: ObjectVersion? }
     struct ObjectTaggingRequest: Codable, Sendable {
         var bucket: BucketRef

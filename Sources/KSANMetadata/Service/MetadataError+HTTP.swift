@@ -6,6 +6,9 @@ extension MetadataError {
         switch code {
         case .noSuchBucket, .noSuchKey, .noSuchUpload, .noSuchVersion, .noSuchPool, .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
+        case .accessDenied: .forbidden
+        case .invalidBucketState: .conflict
+        case .invalidRequest: .badRequest
         case .bucketAlreadyExists, .bucketAlreadyOwnedByYou, .bucketNotEmpty, .dataExpired, .conflict: .conflict
         case .preconditionFailed: .preconditionFailed
         case .invalidPart, .invalidPartOrder, .entityTooSmall, .invalidArgument, .invalidTopology: .badRequest

@@ -67,6 +67,9 @@ public struct MetadataRoutes: Sendable {
             try await store.setBucketConfig(request.bucket, kind: request.kind, document: request.document)
             return MetadataAPI.Empty()
         }
+        post(router, MetadataAPI.Path.zone) { (request: MetadataAPI.ZoneRequest) in
+            MetadataAPI.ZoneResponse(zone: try await store.zone(named: request.name))
+        }
         post(router, MetadataAPI.Path.setVersioning) { (request: MetadataAPI.VersioningRequest) in
             try await store.setVersioning(request.bucket, status: request.status)
             return MetadataAPI.Empty()
@@ -85,7 +88,24 @@ public struct MetadataRoutes: Sendable {
                 request.version, in: request.bucket, condition: request.condition ?? WriteCondition())
         }
         post(router, MetadataAPI.Path.deleteObject) { (request: MetadataAPI.ObjectRequest) in
-            try await store.deleteObject(bucket: request.bucket, key: request.key, versionId: request.versionId)
+            try await store.deleteObject(
+                bucket: request.bucket, key: request.key, versionId: request.versionId,
+                bypassGovernance: request.bypassGovernance ?? false)
+        }
+        post(router, MetadataAPI.Path.setObjectLock) { (request: MetadataAPI.ObjectLockRequest) in
+            try await store.setObjectLockConfiguration(request.bucket, defaultRetention: request.defaultRetention)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.setObjectRetention) { (request: MetadataAPI.RetentionRequest) in
+            MetadataAPI.VersionIdResponse(
+                versionId: try await store.setObjectRetention(
+                    bucket: request.bucket, key: request.key, versionId: request.versionId, mode: request.mode,
+                    retainUntil: request.retainUntil, bypassGovernance: request.bypassGovernance))
+        }
+        post(router, MetadataAPI.Path.setObjectLegalHold) { (request: MetadataAPI.LegalHoldRequest) in
+            MetadataAPI.VersionIdResponse(
+                versionId: try await store.setObjectLegalHold(
+                    bucket: request.bucket, key: request.key, versionId: request.versionId, on: request.on))
         }
         post(router, MetadataAPI.Path.listObjects) { (request: MetadataAPI.ListObjectsRequest) in
             try await store.listObjects(bucket: request.bucket, query: request.query)

@@ -1,3 +1,4 @@
+import Foundation
 import KSANBus
 
 /// Everything the gateway asks of metadata.
@@ -30,6 +31,9 @@ public protocol MetadataStore: Sendable {
     /// change is a `bucket.config.changed` event (outbox) in the same transaction. Throws `noSuchBucket`.
     func setBucketConfig(_ bucket: BucketRef, kind: BucketConfigKind, document: String?) async throws
 
+    /// The zone registered under this name (portal `zones`), or nil.
+    func zone(named name: String) async throws -> ZoneRecord?
+
     /// Sets a bucket's versioning to enabled or suspended (never back to unversioned: `invalidArgument`); a
     /// `bucket.config.changed` event (key `versioning`). Throws `noSuchBucket`.
     func setVersioning(_ bucket: BucketRef, status: VersioningStatus) async throws
@@ -50,7 +54,10 @@ public protocol MetadataStore: Sendable {
     /// next newest becoming current if it was; without one, the `null` version of a bucket never versioned, or a
     /// new delete marker made current (a new id when enabled, `null` when suspended). `noSuchBucket` if the bucket
     /// is missing.
-    func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion
+    /// A version under object lock (legal hold; retention in COMPLIANCE, or GOVERNANCE without
+    /// `bypassGovernance`) is `accessDenied` and stays.
+    func deleteObject(bucket: BucketRef, key: String, versionId: String?, bypassGovernance: Bool) async throws
+        -> DeletedVersion
     /// Replaces the tag set of a version of an object (the current one when `versionId` is nil), kept among its
     /// headers as `x-amz-tagging` (the URL-encoded form), or removes it (`tagging` nil); an `ObjectTagging:Put` or
     /// `ObjectTagging:Delete` event. The version is not otherwise changed. Returns its id. Throws `noSuchBucket`,
@@ -58,6 +65,20 @@ public protocol MetadataStore: Sendable {
     /// marker named by id).
     func setObjectTagging(bucket: BucketRef, key: String, versionId: String?, tagging: String?) async throws
         -> String
+    /// Enables object lock on a bucket (once versioning is enabled: `invalidBucketState` otherwise) and sets, or
+    /// clears, its default retention (`invalidArgument` unless exactly one positive period); a
+    /// `bucket.config.changed` event (key `objectLock`). Throws `noSuchBucket`.
+    func setObjectLockConfiguration(_ bucket: BucketRef, defaultRetention: DefaultRetention?) async throws
+    /// Sets (or, `mode` nil, removes) the retention of a version (the current one when `versionId` is nil), by the
+    /// rules of S3: a retention still running may only be extended or made COMPLIANCE; shortening or removing a
+    /// GOVERNANCE one needs `bypassGovernance`, a COMPLIANCE one never happens (`accessDenied`). Returns the
+    /// version's id. Throws `invalidRequest` (no object lock), `noSuchKey`, `noSuchVersion`, `methodNotAllowed`.
+    func setObjectRetention(
+        bucket: BucketRef, key: String, versionId: String?, mode: ObjectLockMode?, retainUntil: Date?,
+        bypassGovernance: Bool
+    ) async throws -> String
+    /// Sets the legal hold of a version ON or OFF; returns its id. Errors as ``setObjectRetention``.
+    func setObjectLegalHold(bucket: BucketRef, key: String, versionId: String?, on: Bool) async throws -> String
     /// Lists versions and delete markers in byte order of keys, newest first within a key. Throws `noSuchBucket`.
     func listObjectVersions(bucket: BucketRef, query: ListVersionsQuery) async throws -> ListVersionsResult
     /// Lists objects in byte order of keys. Throws `noSuchBucket`.
@@ -154,6 +175,11 @@ extension MetadataStore {
     /// Deletes as ``deleteObject(bucket:key:versionId:)`` without a version id; returns the data that became garbage.
     public func deleteObject(bucket: BucketRef, key: String) async throws -> [DataLayout] {
         try await deleteObject(bucket: bucket, key: key, versionId: nil).garbage
+    }
+
+    /// Deletes as ``deleteObject(bucket:key:versionId:bypassGovernance:)`` without bypassing governance.
+    public func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion {
+        try await deleteObject(bucket: bucket, key: key, versionId: versionId, bypassGovernance: false)
     }
 
     /// Sets the tag set of the current version (``setObjectTagging(bucket:key:versionId:tagging:)``).

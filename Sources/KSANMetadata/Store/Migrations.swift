@@ -402,6 +402,22 @@ public enum Migrations {
                 "ALTER TABLE completed_uploads ADD COLUMN version_id text",
             ]
         ),
+        Migration(
+            version: 15,
+            name: "object lock",
+            statements: [
+                // Object lock of a bucket (never turned off) and its default retention: a mode and exactly one of
+                // days and years. The retention and legal hold of each version are among its headers
+                // (ObjectLockHeaders).
+                "ALTER TABLE buckets ADD COLUMN object_lock bool NOT NULL DEFAULT false",
+                """
+                ALTER TABLE buckets ADD COLUMN lock_default_mode text
+                    CHECK (lock_default_mode IN ('GOVERNANCE', 'COMPLIANCE'))
+                """,
+                "ALTER TABLE buckets ADD COLUMN lock_default_days int CHECK (lock_default_days > 0)",
+                "ALTER TABLE buckets ADD COLUMN lock_default_years int CHECK (lock_default_years > 0)",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

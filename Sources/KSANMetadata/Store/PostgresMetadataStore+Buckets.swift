@@ -77,7 +77,8 @@ extension PostgresMetadataStore {
             let rows = try await connection.query(
                 """
                 SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
-                       b.created_at, b.versioning
+                       b.created_at, b.versioning, b.object_lock, b.lock_default_mode, b.lock_default_days,
+                       b.lock_default_years
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 WHERE b.owner_id = \(ownerId)
                 ORDER BY b.name
@@ -101,9 +102,10 @@ extension PostgresMetadataStore {
             }
             let inserted = try await connection.query(
                 """
-                INSERT INTO buckets (name, id, owner_id, owner_display_name, region, pool_id, created_at, versioning)
+                INSERT INTO buckets (name, id, owner_id, owner_display_name, region, pool_id, created_at, versioning,
+                                     object_lock)
                 VALUES (\(bucket.name), \(bucket.id), \(bucket.ownerId), \(bucket.ownerDisplayName), \(bucket.region),
-                        \(bucket.poolId), \(bucket.createdAt), \(bucket.versioning.rawValue))
+                        \(bucket.poolId), \(bucket.createdAt), \(bucket.versioning.rawValue), \(bucket.objectLock))
                 ON CONFLICT (name) DO NOTHING
                 RETURNING name
                 """,
@@ -137,7 +139,8 @@ extension PostgresMetadataStore {
             let rows = try await connection.query(
                 """
                 SELECT b.name, b.id, b.owner_id, COALESCE(u.display_name, b.owner_display_name), b.region, b.pool_id,
-                       b.created_at, b.versioning
+                       b.created_at, b.versioning, b.object_lock, b.lock_default_mode, b.lock_default_days,
+                       b.lock_default_years
                 FROM buckets b LEFT JOIN users u ON u.id = b.owner_id
                 WHERE b.name = \(name)
                 """,
@@ -194,13 +197,18 @@ extension PostgresMetadataStore {
 
     static func buckets(from rows: PostgresRowSequence) async throws -> [BucketRecord] {
         var result: [BucketRecord] = []
-        for try await (name, id, owner, display, region, pool, created, versioning) in rows.decode(
-            (String, String, String, String, String, String, Date, String).self
-        ) {
+        for try await row in rows {
+            let (name, id, owner, display, region, pool, created, versioning, objectLock, mode, days, years) =
+                try row.decode(
+                    (String, String, String, String, String, String, Date, String, Bool, String?, Int?, Int?).self)
             result.append(
                 BucketRecord(
                     name: name, id: id, ownerId: owner, ownerDisplayName: display, region: region, poolId: pool,
-                    createdAt: created, versioning: VersioningStatus(rawValue: versioning) ?? .unversioned
+                    createdAt: created, versioning: VersioningStatus(rawValue: versioning) ?? .unversioned,
+                    objectLock: objectLock,
+                    defaultRetention: mode.flatMap(ObjectLockMode.init(rawValue:)).map {
+                        DefaultRetention(mode: $0, days: days, years: years)
+                    }
                 )
             )
         }

@@ -128,7 +128,7 @@ extension PostgresMetadataStore {
     ) async throws -> (version: ObjectVersion, garbage: [DataLayout]) {
         let lastModified = Date()
         return try await transaction { connection in
-            let versioning = try await lockBucket(bucket, on: connection)
+            let locked = try await lockBucket(bucket, on: connection)
             guard
                 let upload = try await findUpload(
                     bucket: bucket, key: key, uploadId: uploadId, lock: "FOR UPDATE", on: connection
@@ -152,7 +152,7 @@ extension PostgresMetadataStore {
                 ownerId: upload.ownerId, segments: chosen.map(\.segment), partCount: chosen.count
             )
             let committed = try await commit(
-                version, versioning: versioning, condition: condition,
+                version, in: locked, condition: condition,
                 eventName: "ObjectCreated:CompleteMultipartUpload", on: connection)
             var garbage = committed.displaced
             version.lastModified = committed.lastModified

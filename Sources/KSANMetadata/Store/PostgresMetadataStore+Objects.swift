@@ -52,23 +52,28 @@ extension PostgresMetadataStore {
             throw MetadataError(.invalidArgument, "A delete marker is made by a delete, not put")
         }
         return try await transaction { connection in
-            let versioning = try await lockBucket(bucket, on: connection)
-            let committed = try await commit(version, versioning: versioning, condition: condition, on: connection)
+            let locked = try await lockBucket(bucket, on: connection)
+            let committed = try await commit(version, in: locked, condition: condition, on: connection)
             return CommittedVersion(versionId: committed.versionId, displaced: committed.displaced)
         }
     }
 
-    public func deleteObject(bucket: BucketRef, key: String, versionId: String?) async throws -> DeletedVersion {
+    public func deleteObject(bucket: BucketRef, key: String, versionId: String?, bypassGovernance: Bool)
+        async throws -> DeletedVersion
+    {
         try await transaction { connection in
-            let versioning = try await lockBucket(bucket, on: connection)
+            let locked = try await lockBucket(bucket, on: connection)
             try await lockKey(bucket: bucket.name, key: key, on: connection)
             if let versionId {
-                return try await deleteVersion(bucket: bucket.name, key: key, versionId: versionId, on: connection)
+                return try await deleteVersion(
+                    bucket: bucket.name, key: key, versionId: versionId, bypassGovernance: bypassGovernance,
+                    on: connection)
             }
-            guard versioning != .unversioned else {
+            guard locked.versioning != .unversioned else {
                 // The one version, `null`, goes.
                 var deleted = try await deleteVersion(
-                    bucket: bucket.name, key: key, versionId: VersionID.null, on: connection)
+                    bucket: bucket.name, key: key, versionId: VersionID.null, bypassGovernance: bypassGovernance,
+                    on: connection)
                 deleted.versionId = nil
                 return deleted
             }
@@ -82,7 +87,7 @@ extension PostgresMetadataStore {
                 bucket: bucket.name, key: key, size: 0, etag: "", lastModified: Date(), contentType: "",
                 userMetadata: [:], headers: [:], ownerId: owner, segments: [], isDeleteMarker: true)
             let committed = try await commit(
-                marker, versioning: versioning, condition: WriteCondition(),
+                marker, in: locked, condition: WriteCondition(),
                 eventName: "ObjectRemoved:DeleteMarkerCreated", on: connection)
             return DeletedVersion(versionId: committed.versionId, isDeleteMarker: true, garbage: committed.displaced)
         }
@@ -90,10 +95,12 @@ extension PostgresMetadataStore {
 
     /// Removes one version for good, and makes the key's newest remaining version current if it was. The caller
     /// holds the bucket and key locks. A version that does not exist is no error (S3 answers such a delete with
-    /// success).
-    func deleteVersion(bucket: String, key: String, versionId: String, on connection: PostgresConnection)
-        async throws -> DeletedVersion
-    {
+    /// success); one that object lock protects is `accessDenied`.
+    func deleteVersion(
+        bucket: String, key: String, versionId: String, bypassGovernance: Bool, on connection: PostgresConnection
+    ) async throws -> DeletedVersion {
+        try await checkLock(
+            bucket: bucket, key: key, versionId: versionId, bypassGovernance: bypassGovernance, on: connection)
         let rows = try await connection.query(
             """
             DELETE FROM objects WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionId)
@@ -171,9 +178,12 @@ extension PostgresMetadataStore {
     /// - Returns: The version id given, the displaced data, and the modification time as stored (at the database's
     ///   precision).
     func commit(
-        _ version: ObjectVersion, versioning: VersioningStatus, condition: WriteCondition,
+        _ version: ObjectVersion, in bucket: LockedBucket, condition: WriteCondition,
         eventName: String = "ObjectCreated:Put", on connection: PostgresConnection
     ) async throws -> (versionId: String, displaced: [DataLayout], lastModified: Date) {
+        let versioning = bucket.versioning
+        var version = version
+        try await applyLock(to: &version, in: bucket, on: connection)
         try await lockKey(bucket: version.bucket, key: version.key, on: connection)
         if !condition.isEmpty {
             let current = try await connection.query(

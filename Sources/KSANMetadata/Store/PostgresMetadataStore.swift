@@ -147,24 +147,41 @@ public final class PostgresMetadataStore: MetadataStore {
 
     // MARK: Helpers shared by the extensions
 
+    /// What a write in a bucket must know of it, read with ``lockBucket(_:on:)``.
+    struct LockedBucket {
+        /// The versioning state.
+        var versioning: VersioningStatus
+        /// Whether object lock is enabled.
+        var objectLock: Bool
+        /// The default retention of new versions (object lock).
+        var defaultRetention: DefaultRetention?
+    }
+
     /// Locks a bucket row against deletion for the rest of the transaction; throws `noSuchBucket` if there is no
     /// bucket of that name with the reference's id.
-    /// - Returns: The bucket's versioning state (a concurrent change of it does not wait for this lock).
+    /// - Returns: The bucket's versioning and object lock state (a concurrent change of it does not wait for this
+    ///   lock).
     @discardableResult
-    func lockBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws -> VersioningStatus {
+    func lockBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws -> LockedBucket {
         let rows = try await connection.query(
             """
-            SELECT versioning FROM buckets
+            SELECT versioning, object_lock, lock_default_mode, lock_default_days, lock_default_years FROM buckets
             WHERE name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR id = \(bucket.id))
             FOR KEY SHARE
             """,
             logger: logger
         )
-        for try await status in rows.decode(String.self) {
+        for try await (status, objectLock, mode, days, years) in rows.decode(
+            (String, Bool, String?, Int?, Int?).self)
+        {
             guard let versioning = VersioningStatus(rawValue: status) else {
                 throw MetadataError(.internal, "unknown versioning state \(status)")
             }
-            return versioning
+            return LockedBucket(
+                versioning: versioning, objectLock: objectLock,
+                defaultRetention: mode.flatMap(ObjectLockMode.init(rawValue:)).map {
+                    DefaultRetention(mode: $0, days: days, years: years)
+                })
         }
         throw Self.noSuchBucket
     }

@@ -17,6 +17,10 @@ extension S3Error {
             case .noSuchKey: return S3Error(.noSuchKey)
             case .noSuchUpload: return S3Error(.noSuchUpload)
             case .noSuchVersion: return S3Error(.noSuchVersion, "The specified version does not exist.")
+            case .accessDenied:
+                return S3Error(.accessDenied, error.message.isEmpty ? nil : error.message)
+            case .invalidBucketState: return S3Error(.invalidBucketState, error.message)
+            case .invalidRequest: return S3Error(.invalidRequest, error.message)
             case .methodNotAllowed:
                 return S3Error(.methodNotAllowed, "The specified method is not allowed against this resource.")
             case .invalidPart: return S3Error(.invalidPart)

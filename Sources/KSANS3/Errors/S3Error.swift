@@ -33,6 +33,7 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let invalidAccessKeyId = Code("InvalidAccessKeyId", .forbidden)
         public static let invalidArgument = Code("InvalidArgument", .badRequest)
         public static let invalidBucketName = Code("InvalidBucketName", .badRequest)
+        public static let invalidBucketState = Code("InvalidBucketState", .conflict)
         public static let invalidDigest = Code("InvalidDigest", .badRequest)
         public static let invalidLocationConstraint = Code("InvalidLocationConstraint", .badRequest)
         public static let metadataTooLarge = Code("MetadataTooLarge", .badRequest)
@@ -57,6 +58,10 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let noSuchKey = Code("NoSuchKey", .notFound)
         public static let noSuchTagSet = Code("NoSuchTagSet", .notFound)
         public static let noSuchLifecycleConfiguration = Code("NoSuchLifecycleConfiguration", .notFound)
+        public static let replicationConfigurationNotFound = Code(
+            "ReplicationConfigurationNotFoundError", .notFound)
+        public static let noSuchObjectLockConfiguration = Code("NoSuchObjectLockConfiguration", .notFound)
+        public static let objectLockConfigurationNotFound = Code("ObjectLockConfigurationNotFoundError", .notFound)
         public static let noSuchUpload = Code("NoSuchUpload", .notFound)
         public static let notImplemented = Code("NotImplemented", .notImplemented)
         public static let preconditionFailed = Code("PreconditionFailed", .preconditionFailed)

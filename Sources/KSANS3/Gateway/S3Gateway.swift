@@ -38,7 +38,7 @@ public struct S3Gateway: Sendable {
         try UnhonouredHeaders.check(context.request, operation: context.operation)
         switch context.operation {
         case .getObject, .headObject, .getObjectAttributes, .deleteObject, .getObjectTagging, .putObjectTagging,
-            .deleteObjectTagging:
+            .deleteObjectTagging, .getObjectRetention, .putObjectRetention, .getObjectLegalHold, .putObjectLegalHold:
             _ = try Self.versionIdParameter(context.request)
         default:
             break
@@ -89,6 +89,17 @@ public struct S3Gateway: Sendable {
         case .getObjectTagging: return try await getObjectTagging(context)
         case .putObjectTagging: return try await putObjectTagging(request, context)
         case .deleteObjectTagging: return try await deleteObjectTagging(context)
+        case .getObjectLockConfiguration: return try await getObjectLockConfiguration(context)
+        case .putObjectLockConfiguration: return try await putObjectLockConfiguration(request, context)
+        case .getObjectRetention: return try await getObjectRetention(context)
+        case .putObjectRetention: return try await putObjectRetention(request, context)
+        case .getObjectLegalHold: return try await getObjectLegalHold(context)
+        case .putObjectLegalHold: return try await putObjectLegalHold(request, context)
+        case .getBucketReplication: return try await getBucketReplication(context)
+        case .putBucketReplication: return try await putBucketReplication(request, context)
+        case .deleteBucketReplication: return try await deleteBucketReplication(context)
+        case .getBucketNotification: return try await getBucketNotification(context)
+        case .putBucketNotification: return try await putBucketNotification(request, context)
         }
     }
 

@@ -45,10 +45,12 @@ extension S3Gateway {
         let topology = try await data.topology.current()
         guard let pool = topology.defaultPool else { throw S3Error(.internalError, "No storage pool is configured.") }
         defer { buckets.invalidate(name) }
+        // Object lock at creation turns versioning on, for good (UnhonouredHeaders checked the value).
+        let objectLock = context.request.header("x-amz-bucket-object-lock-enabled")?.lowercased() == "true"
         try await metadata.createBucket(
             BucketRecord(
                 name: name, ownerId: user.userId, ownerDisplayName: user.displayName, region: region, poolId: pool.id,
-                createdAt: Date()))
+                createdAt: Date(), versioning: objectLock ? .enabled : .unversioned, objectLock: objectLock))
         var headers = HTTPFields()
         headers[.location] = "/" + name
         return Response(status: .ok, headers: headers)

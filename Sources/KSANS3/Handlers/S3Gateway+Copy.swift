@@ -36,6 +36,9 @@ extension S3Gateway {
         } else {
             headers[TagSet.storedHeader] = source.headers[TagSet.storedHeader]
         }
+        // Object lock is never copied: the copy has the request's retention and legal hold, or the bucket's default.
+        for name in ObjectLockHeaders.all { headers[name] = nil }
+        headers.merge(try await objectLockHeaders(context.request, bucket: bucket)) { $1 }
         // As in S3, a copy is STANDARD unless it asks for another class: the source's is not copied.
         let (poolId, storageClass) = try await placement(storageClass: requestedClass, bucket: bucket)
         headers = Self.storing(storageClass, in: headers)

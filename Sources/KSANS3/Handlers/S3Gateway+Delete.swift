@@ -12,7 +12,8 @@ extension S3Gateway {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
         let deleted = try await metadata.deleteObject(
-            bucket: BucketRef(bucket), key: key, versionId: try Self.versionIdParameter(context.request))
+            bucket: BucketRef(bucket), key: key, versionId: try Self.versionIdParameter(context.request),
+            bypassGovernance: Self.bypassesGovernance(context.request))
         var headers = HTTPFields()
         if let versionId = deleted.versionId { headers[.amzVersionId] = versionId }
         if deleted.isDeleteMarker { headers[.amzDeleteMarker] = "true" }
@@ -38,7 +39,8 @@ extension S3Gateway {
                 guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
                 if let versionId { try Self.checkVersionId(versionId) }
                 let deleted = try await metadata.deleteObject(
-                    bucket: BucketRef(bucket), key: key, versionId: versionId)
+                    bucket: BucketRef(bucket), key: key, versionId: versionId,
+                    bypassGovernance: Self.bypassesGovernance(context.request))
                 if !quiet {
                     xml.element("Deleted") {
                         $0.element("Key", key)

@@ -9,6 +9,7 @@ extension S3Gateway {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
         var (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        headers.merge(try await objectLockHeaders(context.request, bucket: bucket)) { $1 }
         let checksum = try MultipartChecksum.from(context.request)
         if let checksum { headers.merge(checksum.headers) { $1 } }
         // The parts go to the class's pool; the class is stored with the upload and then with the version.

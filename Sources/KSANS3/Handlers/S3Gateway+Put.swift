@@ -15,7 +15,8 @@ extension S3Gateway {
     func putObject(_ request: Request, _ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         let key = try requireKey(context)
-        let (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        var (contentType, userMetadata, headers) = try objectMetadata(context.request)
+        headers.merge(try await objectLockHeaders(context.request, bucket: bucket)) { $1 }
         let condition = try Preconditions.writeCondition(context.request)
         if !condition.isEmpty {
             // Fail fast before moving any data; the commit checks again atomically.

@@ -20,17 +20,10 @@ extension S3Operation {
         "versions": [:],
         "website": [.get: "GetBucketWebsite", .put: "PutBucketWebsite", .delete: "DeleteBucketWebsite"],
         "encryption": [.get: "GetBucketEncryption", .put: "PutBucketEncryption", .delete: "DeleteBucketEncryption"],
-        "replication": [
-            .get: "GetBucketReplication", .put: "PutBucketReplication", .delete: "DeleteBucketReplication",
-        ],
-        "object-lock": [.get: "GetObjectLockConfiguration", .put: "PutObjectLockConfiguration"],
         "publicAccessBlock": [
             .get: "GetPublicAccessBlock", .put: "PutPublicAccessBlock", .delete: "DeletePublicAccessBlock",
         ],
         "logging": [.get: "GetBucketLogging", .put: "PutBucketLogging"],
-        "notification": [
-            .get: "GetBucketNotificationConfiguration", .put: "PutBucketNotificationConfiguration",
-        ],
         "accelerate": [.get: "GetBucketAccelerateConfiguration", .put: "PutBucketAccelerateConfiguration"],
         "ownershipControls": [
             .get: "GetBucketOwnershipControls", .put: "PutBucketOwnershipControls",
@@ -63,8 +56,6 @@ extension S3Operation {
     /// The sub-resources of objects not implemented yet, with the operation name of each method.
     static let refusedObjectOperations: [String: [HTTPRequest.Method: String]] = [
         "acl": [.get: "GetObjectAcl", .put: "PutObjectAcl"],
-        "retention": [.get: "GetObjectRetention", .put: "PutObjectRetention"],
-        "legal-hold": [.get: "GetObjectLegalHold", .put: "PutObjectLegalHold"],
         "restore": [.post: "RestoreObject"],
         "select": [.post: "SelectObjectContent"],
         "torrent": [.get: "GetObjectTorrent"],
@@ -77,8 +68,10 @@ extension S3Operation {
     public static func refused(_ request: S3Request) -> Refused? {
         let table = request.key == nil ? refusedBucketOperations : refusedObjectOperations
         let method = request.method.rawValue
-        // The tagging calls of an object name a version as GET, HEAD and DELETE do.
-        let namesVersion = request.key != nil && request.hasQuery("tagging")
+        // The tagging and object lock calls of an object name a version as GET, HEAD and DELETE do.
+        let namesVersion =
+            request.key != nil
+            && (request.hasQuery("tagging") || request.hasQuery("retention") || request.hasQuery("legal-hold"))
         guard
             let name = request.queryItems.first(where: {
                 table[$0.name] != nil && !supported.contains("\(method) \($0.name)")

@@ -38,6 +38,17 @@ public enum S3Operation: String, Sendable, CaseIterable {
     case getObjectTagging = "GetObjectTagging"
     case putObjectTagging = "PutObjectTagging"
     case deleteObjectTagging = "DeleteObjectTagging"
+    case getObjectLockConfiguration = "GetObjectLockConfiguration"
+    case putObjectLockConfiguration = "PutObjectLockConfiguration"
+    case getObjectRetention = "GetObjectRetention"
+    case putObjectRetention = "PutObjectRetention"
+    case getObjectLegalHold = "GetObjectLegalHold"
+    case putObjectLegalHold = "PutObjectLegalHold"
+    case getBucketReplication = "GetBucketReplication"
+    case putBucketReplication = "PutBucketReplication"
+    case deleteBucketReplication = "DeleteBucketReplication"
+    case getBucketNotification = "GetBucketNotificationConfiguration"
+    case putBucketNotification = "PutBucketNotificationConfiguration"
 
     /// Resolves the operation of a request.
     /// - Throws: `NotImplemented` for a sub-resource not implemented yet (``refused(_:)``: the message names the
@@ -103,10 +114,15 @@ extension S3Operation {
         "lifecycle": [.get: .getBucketLifecycle, .put: .putBucketLifecycle, .delete: .deleteBucketLifecycle],
         "requestPayment": [.get: .getBucketRequestPayment, .put: .putBucketRequestPayment],
         "versioning": [.get: .getBucketVersioning, .put: .putBucketVersioning],
+        "object-lock": [.get: .getObjectLockConfiguration, .put: .putObjectLockConfiguration],
+        "replication": [.get: .getBucketReplication, .put: .putBucketReplication, .delete: .deleteBucketReplication],
+        "notification": [.get: .getBucketNotification, .put: .putBucketNotification],
     ]
     /// The sub-resources of an object and their operations by method.
     static let objectSubresources: [String: [HTTPRequest.Method: S3Operation]] = [
-        "tagging": [.get: .getObjectTagging, .put: .putObjectTagging, .delete: .deleteObjectTagging]
+        "tagging": [.get: .getObjectTagging, .put: .putObjectTagging, .delete: .deleteObjectTagging],
+        "retention": [.get: .getObjectRetention, .put: .putObjectRetention],
+        "legal-hold": [.get: .getObjectLegalHold, .put: .putObjectLegalHold],
     ]
 
     /// The operation of the first sub-resource of `table` the request names; MethodNotAllowed for a method it has no

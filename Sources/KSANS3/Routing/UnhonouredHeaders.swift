@@ -2,12 +2,12 @@ import HTTPTypes
 import KSANMetadata
 
 /// The request headers (and POST form fields) of S3 that ask for something the gateway does not do yet:
-/// encryption, tags, ACLs that grant anyone but the owner, object lock, website
+/// encryption, ACLs that grant anyone but the owner, object lock in POST forms, website
 /// redirects, MFA, appends, session tokens. Each is refused with the error S3 or its peers give for it, never
 /// accepted and ignored: a client that asks for encryption must not get plaintext storage without being told.
 /// What is true today is accepted: `x-amz-acl: private` and `bucket-owner-full-control` (the owner alone has
-/// access), an empty `x-amz-tagging`, `x-amz-object-ownership: BucketOwnerEnforced`,
-/// `x-amz-bucket-object-lock-enabled: false`. `docs/s3-compatibility.md` lists every header with its status.
+/// access), `x-amz-object-ownership: BucketOwnerEnforced`; tags, storage classes and object lock are honoured by
+/// the handlers. `docs/s3-compatibility.md` lists every header with its status.
 public enum UnhonouredHeaders {
     /// The canned ACLs of S3; all but those true today are NotImplemented, anything else is InvalidArgument.
     static let cannedACLs: Set<String> = [
@@ -43,7 +43,7 @@ public enum UnhonouredHeaders {
         ("x-amz-mfa", "MFA delete"),
         ("x-amz-write-offset-bytes", "Appending to objects"),
     ]
-    /// Object lock headers: S3 answers them on a bucket without object lock (every bucket here) with InvalidRequest.
+    /// Object lock headers: honoured on PutObject, CopyObject and CreateMultipartUpload; not yet in POST forms.
     static let objectLockHeaders = [
         "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
     ]
@@ -72,8 +72,9 @@ public enum UnhonouredHeaders {
             }
         case .createBucket:
             if let acl = value("x-amz-acl") { try checkACL(acl) }
-            if let lock = value("x-amz-bucket-object-lock-enabled"), lock.lowercased() != "false" {
-                throw S3Error(.notImplemented, "Object lock (x-amz-bucket-object-lock-enabled) is not implemented.")
+            // x-amz-bucket-object-lock-enabled is honoured by CreateBucket (true or false).
+            if let lock = value("x-amz-bucket-object-lock-enabled"), !["true", "false"].contains(lock.lowercased()) {
+                throw S3Error(.invalidArgument, "x-amz-bucket-object-lock-enabled must be true or false.")
             }
             if let ownership = value("x-amz-object-ownership"), ownership != "BucketOwnerEnforced" {
                 throw S3Error(
@@ -90,6 +91,9 @@ public enum UnhonouredHeaders {
         try checkEverywhere({ fields[$0] }, inForm: true)
         // A form names the ACL `acl`.
         try checkObjectWrite { name in fields[name == "x-amz-acl" ? "acl" : name] }
+        for name in objectLockHeaders where fields[name] != nil {
+            throw S3Error(.notImplemented, "Object lock in a POST form (form field \(name)) is not implemented.")
+        }
         // Its tag set is a field `tagging` holding a Tagging document, which POST Object does not read yet.
         if let tagging = fields["tagging"], !tagging.isEmpty {
             throw S3Error(.notImplemented, "Object tagging in a POST form (form field tagging) is not implemented.")
@@ -116,9 +120,7 @@ public enum UnhonouredHeaders {
             throw S3Error(.invalidStorageClass, "The storage class you specified is not valid")
         }
         if let acl = value("x-amz-acl") { try checkACL(acl) }
-        for name in objectLockHeaders where value(name) != nil {
-            throw S3Error(.invalidRequest, "Bucket is missing Object Lock Configuration")
-        }
+        // The x-amz-object-lock-* headers are honoured by the handlers (S3Gateway.objectLockHeaders).
     }
 
     static func checkACL(_ acl: String) throws(S3Error) {
