@@ -84,3 +84,25 @@ def test_post_object_refusals_store_nothing(s3, signer, bucket):
     for key in ("post/limited", "elsewhere", "post/expired"):
         with s3_error("404", 404):
             reader.head_object(Bucket=bucket, Key=key)
+
+
+def test_post_object_tagging_field(s3, signer, bucket):
+    """The form's `tagging` field is a Tagging document; S3's limits apply and a refused form stores nothing."""
+    s3, reader = signer, s3
+    tagging = "<Tagging><TagSet><Tag><Key>form</Key><Value>yes</Value></Tag></TagSet></Tagging>"
+    presigned = s3.generate_presigned_post(Bucket=bucket, Key="post/tagged", Fields={"tagging": tagging},
+                                           Conditions=[{"tagging": tagging}], ExpiresIn=600)
+    response = post(presigned, b"tagged")
+    assert response.status_code == 204, response.text
+    assert reader.get_object_tagging(Bucket=bucket, Key="post/tagged")["TagSet"] == [{"Key": "form", "Value": "yes"}]
+    assert reader.head_object(Bucket=bucket, Key="post/tagged")["ResponseMetadata"]["HTTPHeaders"][
+        "x-amz-tagging-count"] == "1"
+    too_many = ("<Tagging><TagSet>" + "".join(f"<Tag><Key>k{i}</Key><Value>v</Value></Tag>" for i in range(11))
+                + "</TagSet></Tagging>")
+    for bad, code in ((too_many, "InvalidTag"), ("<Tagging><TagSet>", "MalformedXML")):
+        presigned = s3.generate_presigned_post(Bucket=bucket, Key="post/bad-tags", Fields={"tagging": bad},
+                                               Conditions=[{"tagging": bad}], ExpiresIn=600)
+        response = post(presigned, b"x")
+        assert response.status_code == 400 and f"<Code>{code}</Code>" in response.text, response.text
+    with s3_error("404", 404):
+        reader.head_object(Bucket=bucket, Key="post/bad-tags")

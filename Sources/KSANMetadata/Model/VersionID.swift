@@ -25,6 +25,15 @@ public enum VersionID {
         return String(decoding: digits, as: UTF8.self)
     }
 
+    /// The sequence number an id of this store begins with; nil for `null` and for ids made elsewhere.
+    public static func sequence(of id: String) -> Int64? {
+        let digits = id.utf8.prefix(sequenceWidth)
+        guard id.utf8.count == length,
+            digits.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) })
+        else { return nil }
+        return Int64(String(decoding: digits, as: UTF8.self), radix: 36)
+    }
+
     /// The id of the version at `sequence`, with the system's random generator.
     public static func make(sequence: Int64) -> String {
         var generator = SystemRandomNumberGenerator()

@@ -54,8 +54,15 @@ extension PostgresMetadataStore {
             try await checkBucket(ref, on: connection)
             var start: VersionCursor? = keyMarker.map { .after($0) }
             if let keyMarker, let versionIdMarker = query.versionIdMarker, !versionIdMarker.isEmpty {
-                // After that version of the key: its position in the key's history. A version that is gone
-                // (deleted since the page was listed) continues with the next key.
+                // After that version of the key: its position in the key's history. A version deleted since the
+                // page was listed (a client emptying a bucket page by page) is placed by the sequence its id
+                // begins with; a `null` version that is gone, or an id made elsewhere, lists the key's remaining
+                // versions from its newest, so that none is ever skipped.
+                if let sequence = VersionID.sequence(of: versionIdMarker) {
+                    start = .afterVersion(key: keyMarker, sequence: sequence)
+                } else {
+                    start = .atLeast(keyMarker)
+                }
                 let rows = try await connection.query(
                     """
                     SELECT seq FROM objects

@@ -48,14 +48,7 @@ enum LifecycleConfiguration {
                 "ID", "Status", "Filter", "Prefix", "Expiration",
                 "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload",
             ])
-        if let id = rule.child("ID")?.text {
-            guard id.count <= 255 else {
-                throw S3Error(.invalidArgument, "ID length should not exceed allowed limit of 255")
-            }
-            guard ids.insert(id).inserted else {
-                throw S3Error(.invalidArgument, "Rule ID must be unique. Found same ID for more than one rule")
-            }
-        }
+        try checkID(rule, &ids)
         guard let status = rule.child("Status")?.text, status == "Enabled" || status == "Disabled" else {
             throw S3Error(.malformedXML)
         }
@@ -108,6 +101,17 @@ enum LifecycleConfiguration {
             if tagged {
                 throw S3Error(.invalidRequest, "AbortIncompleteMultipartUpload cannot be specified with Tags")
             }
+        }
+    }
+
+    /// A rule's `ID`, if it has one: at most 255 characters, and not another rule's (InvalidArgument).
+    static func checkID(_ rule: XMLNode, _ ids: inout Set<String>) throws {
+        guard let id = rule.child("ID")?.text else { return }
+        guard id.count <= 255 else {
+            throw S3Error(.invalidArgument, "ID length should not exceed allowed limit of 255")
+        }
+        guard ids.insert(id).inserted else {
+            throw S3Error(.invalidArgument, "Rule ID must be unique. Found same ID for more than one rule")
         }
     }
 

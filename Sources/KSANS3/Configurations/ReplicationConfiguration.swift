@@ -48,14 +48,7 @@ enum ReplicationConfiguration {
 
     static func check(_ rule: XMLNode, ids: inout Set<String>, priorities: inout Set<Int>) throws -> Destination {
         try LifecycleConfiguration.only(rule, ruleElements)
-        if let id = rule.child("ID")?.text {
-            guard id.count <= 255 else {
-                throw S3Error(.invalidArgument, "ID length should not exceed allowed limit of 255")
-            }
-            guard ids.insert(id).inserted else {
-                throw S3Error(.invalidArgument, "Rule Id must be unique. Found same ID for more than one rule")
-            }
-        }
+        try LifecycleConfiguration.checkID(rule, &ids)
         guard let status = rule.child("Status")?.text, status == "Enabled" || status == "Disabled" else {
             throw S3Error(.malformedXML)
         }

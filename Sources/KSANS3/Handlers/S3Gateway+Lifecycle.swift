@@ -15,9 +15,15 @@ extension S3Gateway {
 
     func getBucketLifecycle(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
-        guard let document = try await metadata.bucketConfig(BucketRef(bucket), kind: .lifecycle) else {
-            throw S3Error(.noSuchLifecycleConfiguration, resource: "/" + bucket.name)
-        }
+        return try await storedConfiguration(
+            of: bucket, kind: .lifecycle, missing: S3Error(.noSuchLifecycleConfiguration, resource: "/" + bucket.name))
+    }
+
+    /// A configuration stored as its element tree, answered as it was put; `missing` when the bucket has none.
+    func storedConfiguration(of bucket: BucketRecord, kind: BucketConfigKind, missing: @autoclosure () -> S3Error)
+        async throws -> Response
+    {
+        guard let document = try await metadata.bucketConfig(BucketRef(bucket), kind: kind) else { throw missing() }
         var xml = XMLWriter()
         try StoredElement(document: document).write(to: &xml)
         return self.xml(xml)

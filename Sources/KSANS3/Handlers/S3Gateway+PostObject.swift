@@ -49,6 +49,11 @@ extension S3Gateway {
             if Self.storedHeaders.contains(where: { $0.canonicalName == name }) { headers[name] = value }
         }
         try Self.checkUserMetadataSize(userMetadata)
+        // The form's `tagging` field is a Tagging document (not the header's query string), as S3 reads it.
+        if let tagging = fields["tagging"], !tagging.isEmpty {
+            let tags = try TagSet(xml: try XMLNode.parse(Array(tagging.utf8)), limit: TagSet.objectLimit)
+            if !tags.tags.isEmpty { headers[TagSet.storedHeader] = tags.header }
+        }
         let (poolId, storageClass) = try await placement(storageClass: fields[StorageClassName.header], bucket: bucket)
         headers = Self.storing(storageClass, in: headers)
         let maxLength = Swift.min(range?.upperBound ?? S3Limits.maxObjectSize, S3Limits.maxObjectSize)

@@ -35,14 +35,11 @@ extension S3Gateway {
 
     func getBucketReplication(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
-        guard let document = try await metadata.bucketConfig(BucketRef(bucket), kind: .replication) else {
-            throw S3Error(
+        return try await storedConfiguration(
+            of: bucket, kind: .replication,
+            missing: S3Error(
                 .replicationConfigurationNotFound, "The replication configuration was not found",
-                resource: "/" + bucket.name)
-        }
-        var xml = XMLWriter()
-        try StoredElement(document: document).write(to: &xml)
-        return self.xml(xml)
+                resource: "/" + bucket.name))
     }
 
     func deleteBucketReplication(_ context: S3Context) async throws -> Response {

@@ -94,10 +94,7 @@ public enum UnhonouredHeaders {
         for name in objectLockHeaders where fields[name] != nil {
             throw S3Error(.notImplemented, "Object lock in a POST form (form field \(name)) is not implemented.")
         }
-        // Its tag set is a field `tagging` holding a Tagging document, which POST Object does not read yet.
-        if let tagging = fields["tagging"], !tagging.isEmpty {
-            throw S3Error(.notImplemented, "Object tagging in a POST form (form field tagging) is not implemented.")
-        }
+        // Its tag set is a field `tagging` holding a Tagging document, which the handler reads.
     }
 
     /// What is refused on every operation (``refusedEverywhere``, a session token), in headers or form fields.
