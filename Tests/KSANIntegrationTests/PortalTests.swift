@@ -105,19 +105,29 @@ struct PortalTests {
             #expect(try ctl(["key", "disable", "NOSUCHKEY"]).status == 1)
 
             // Pushed over the bus: a key the gateway has just cached (its cache would keep it 10 s) is refused
-            // within a few seconds of being disabled.
-            let second = try #require(try Self.json(try ctl(["key", "create", "carol", "--json"])) as? [String: Any])
-            let pushed = SigV4Signer(
-                accessKeyId: try #require(second["accessKeyId"] as? String),
-                secretKey: try #require(second["secretKey"] as? String), region: "us-east-1")
-            let cached = ContinuousClock.now
-            #expect(try await cluster.s3("GET", "/carols", as: pushed).status == 200)
-            #expect(try ctl(["key", "disable", pushed.accessKeyId]).status == 0)
-            try await Self.eventually("the gateway hears of the disabled key", within: .seconds(6)) {
-                try await cluster.s3("GET", "/carols", as: pushed).status == 403
+            // within a few seconds of being disabled. Under load (the suites run in parallel) ksanctl itself may
+            // take seconds; an attempt whose disable came too late to tell a push from the cache's expiry is
+            // made again with a new key.
+            var proven = false
+            for _ in 0..<3 where !proven {
+                let second = try #require(
+                    try Self.json(try ctl(["key", "create", "carol", "--json"])) as? [String: Any])
+                let pushed = SigV4Signer(
+                    accessKeyId: try #require(second["accessKeyId"] as? String),
+                    secretKey: try #require(second["secretKey"] as? String), region: "us-east-1")
+                let cached = ContinuousClock.now
+                #expect(try await cluster.s3("GET", "/carols", as: pushed).status == 200)
+                #expect(try ctl(["key", "disable", pushed.accessKeyId]).status == 0)
+                if ContinuousClock.now - cached < .seconds(3) {
+                    try await Self.eventually("the gateway hears of the disabled key", within: .seconds(6)) {
+                        try await cluster.s3("GET", "/carols", as: pushed).status == 403
+                    }
+                    #expect(ContinuousClock.now - cached < .seconds(9), "refused only when the cache expired: no push")
+                    proven = true
+                }
+                #expect(try ctl(["key", "remove", pushed.accessKeyId]).status == 0)
             }
-            #expect(ContinuousClock.now - cached < .seconds(9), "refused only when the cache expired: no push")
-            #expect(try ctl(["key", "remove", pushed.accessKeyId]).status == 0)
+            #expect(proven, "ksanctl key disable took 3 s or more three times")
 
             // A user who owns buckets stays; once they are gone, the user and keys go.
             let owner = try ctl(["user", "remove", "carol"])
