@@ -43,10 +43,8 @@ extension PostgresMetadataStore {
         bypassGovernance: Bool
     ) async throws -> String {
         try await transaction { connection in
-            let locked = try await lockBucket(bucket, on: connection)
-            guard locked.objectLock else { throw Self.noObjectLock }
-            try await lockKey(bucket: bucket.name, key: key, on: connection)
-            let target = try await lockTarget(bucket: bucket.name, key: key, versionId: versionId, on: connection)
+            let target = try await targetVersion(
+                bucket, key: key, versionId: versionId, needsObjectLock: true, on: connection)
             // What the version has now, and whether it still applies.
             let current = try await connection.query(
                 """
@@ -89,10 +87,8 @@ extension PostgresMetadataStore {
         -> String
     {
         try await transaction { connection in
-            let locked = try await lockBucket(bucket, on: connection)
-            guard locked.objectLock else { throw Self.noObjectLock }
-            try await lockKey(bucket: bucket.name, key: key, on: connection)
-            let target = try await lockTarget(bucket: bucket.name, key: key, versionId: versionId, on: connection)
+            let target = try await targetVersion(
+                bucket, key: key, versionId: versionId, needsObjectLock: true, on: connection)
             try await connection.query(
                 """
                 UPDATE objects SET headers = jsonb_set(headers, ARRAY[\(ObjectLockHeaders.legalHold)::text],
@@ -107,22 +103,28 @@ extension PostgresMetadataStore {
         }
     }
 
-    /// The id of the version an object lock call names (the current one without an id): `noSuchKey` or
-    /// `noSuchVersion` when there is none, `methodNotAllowed` for a delete marker.
-    func lockTarget(bucket: String, key: String, versionId: String?, on connection: PostgresConnection)
-        async throws -> String
-    {
+    /// The id of the version a tagging or object lock call names (the current one without an id), with the bucket
+    /// and key locked for the rest of the transaction: `noSuchKey` or `noSuchVersion` when there is none,
+    /// `methodNotAllowed` for a delete marker named by id (a current one is `noSuchKey`), `invalidRequest` when
+    /// `needsObjectLock` and the bucket has none.
+    func targetVersion(
+        _ bucket: BucketRef, key: String, versionId: String?, needsObjectLock: Bool,
+        on connection: PostgresConnection
+    ) async throws -> String {
+        let locked = try await lockBucket(bucket, on: connection)
+        guard locked.objectLock || !needsObjectLock else { throw Self.noObjectLock }
+        try await lockKey(bucket: bucket.name, key: key, on: connection)
         let rows = try await connection.query(
             """
             SELECT version_id, is_delete_marker FROM objects
-            WHERE bucket = \(bucket) AND key = \(key)
+            WHERE bucket = \(bucket.name) AND key = \(key)
               AND CASE WHEN \(versionId)::text IS NULL THEN is_latest ELSE version_id = \(versionId) END
             """,
             logger: logger)
         for try await (id, isDeleteMarker) in rows.decode((String, Bool).self) {
             guard !isDeleteMarker else {
                 if versionId == nil { throw MetadataError(.noSuchKey, "The specified key does not exist.") }
-                throw MetadataError(.methodNotAllowed, "A delete marker cannot be locked.")
+                throw MetadataError(.methodNotAllowed, "The operation does not apply to a delete marker.")
             }
             return id
         }

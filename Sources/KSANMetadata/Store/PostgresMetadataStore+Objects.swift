@@ -66,26 +66,22 @@ extension PostgresMetadataStore {
             try await lockKey(bucket: bucket.name, key: key, on: connection)
             if let versionId {
                 return try await deleteVersion(
-                    bucket: bucket.name, key: key, versionId: versionId, bypassGovernance: bypassGovernance,
-                    on: connection)
+                    bucket: bucket.name, key: key, versionId: versionId, in: locked,
+                    bypassGovernance: bypassGovernance, on: connection)
             }
             guard locked.versioning != .unversioned else {
                 // The one version, `null`, goes.
                 var deleted = try await deleteVersion(
-                    bucket: bucket.name, key: key, versionId: VersionID.null, bypassGovernance: bypassGovernance,
-                    on: connection)
+                    bucket: bucket.name, key: key, versionId: VersionID.null, in: locked,
+                    bypassGovernance: bypassGovernance, on: connection)
                 deleted.versionId = nil
                 return deleted
             }
             // Versioned: a delete marker becomes the current version (with a new id, or as the `null` version),
             // owned as the bucket's objects are.
-            let owners = try await connection.query(
-                "SELECT owner_id FROM buckets WHERE name = \(bucket.name)", logger: logger)
-            var owner = ""
-            for try await id in owners.decode(String.self) { owner = id }
             let marker = ObjectVersion(
                 bucket: bucket.name, key: key, size: 0, etag: "", lastModified: Date(), contentType: "",
-                userMetadata: [:], headers: [:], ownerId: owner, segments: [], isDeleteMarker: true)
+                userMetadata: [:], headers: [:], ownerId: locked.ownerId, segments: [], isDeleteMarker: true)
             let committed = try await commit(
                 marker, in: locked, condition: WriteCondition(),
                 eventName: "ObjectRemoved:DeleteMarkerCreated", on: connection)
@@ -95,12 +91,16 @@ extension PostgresMetadataStore {
 
     /// Removes one version for good, and makes the key's newest remaining version current if it was. The caller
     /// holds the bucket and key locks. A version that does not exist is no error (S3 answers such a delete with
-    /// success); one that object lock protects is `accessDenied`.
+    /// success); one that object lock protects is `accessDenied` (only a bucket with object lock has such versions:
+    /// ``applyLock(to:in:on:)`` refuses lock headers elsewhere, and object lock is never turned off).
     func deleteVersion(
-        bucket: String, key: String, versionId: String, bypassGovernance: Bool, on connection: PostgresConnection
+        bucket: String, key: String, versionId: String, in locked: LockedBucket, bypassGovernance: Bool,
+        on connection: PostgresConnection
     ) async throws -> DeletedVersion {
-        try await checkLock(
-            bucket: bucket, key: key, versionId: versionId, bypassGovernance: bypassGovernance, on: connection)
+        if locked.objectLock {
+            try await checkLock(
+                bucket: bucket, key: key, versionId: versionId, bypassGovernance: bypassGovernance, on: connection)
+        }
         let rows = try await connection.query(
             """
             DELETE FROM objects WHERE bucket = \(bucket) AND key = \(key) AND version_id = \(versionId)
@@ -131,37 +131,16 @@ extension PostgresMetadataStore {
         -> String
     {
         try await transaction { connection in
-            try await lockBucket(bucket, on: connection)
-            try await lockKey(bucket: bucket.name, key: key, on: connection)
-            let rows = try await connection.query(
+            let updated = try await targetVersion(
+                bucket, key: key, versionId: versionId, needsObjectLock: false, on: connection)
+            try await connection.query(
                 """
                 UPDATE objects
                 SET headers = CASE WHEN \(tagging)::text IS NULL THEN headers - 'x-amz-tagging'
                                    ELSE jsonb_set(headers, '{x-amz-tagging}', to_jsonb(\(tagging)::text)) END
-                WHERE bucket = \(bucket.name) AND key = \(key)
-                  AND CASE WHEN \(versionId)::text IS NULL THEN is_latest ELSE version_id = \(versionId) END
-                  AND NOT is_delete_marker
-                RETURNING version_id
+                WHERE bucket = \(bucket.name) AND key = \(key) AND version_id = \(updated)
                 """,
                 logger: logger)
-            var updated: String?
-            for try await id in rows.decode(String.self) { updated = id }
-            guard let updated else {
-                // Nothing to tag: no such version, or a delete marker (current, or named).
-                if let versionId {
-                    let marker = try await connection.query(
-                        """
-                        SELECT 1 FROM objects
-                        WHERE bucket = \(bucket.name) AND key = \(key) AND version_id = \(versionId)
-                        """,
-                        logger: logger)
-                    if try await marker.collect().first != nil {
-                        throw MetadataError(.methodNotAllowed, "A delete marker has no tags.")
-                    }
-                    throw MetadataError(.noSuchVersion, "The specified version does not exist.")
-                }
-                throw MetadataError(.noSuchKey, "The specified key does not exist.")
-            }
             try await recordEvent(
                 ObjectEvent(
                     eventName: tagging == nil ? "ObjectTagging:Delete" : "ObjectTagging:Put", bucket: bucket.name,
@@ -331,24 +310,22 @@ extension PostgresMetadataStore {
         }
     }
 
+    /// Where a listing batch's key range starts: the greater of the prefix (inclusive) and the cursor, with the
+    /// comparison (`>=` or `>`) that goes with it.
+    static func lowerBound(prefix: String, cursor: ObjectCursor?) -> (key: String, comparison: String) {
+        switch cursor {
+        case .atLeast(let key) where !KeyOrder.precedes(key, prefix): (key, ">=")
+        case .after(let key) where !KeyOrder.precedes(key, prefix): (key, ">")
+        default: (prefix, ">=")
+        }
+    }
+
     /// One batch of a listing: keys in `[prefix, upper)` from the cursor, in byte order.
     func fetchObjects(
         bucket: String, prefix: String, upper: String?, cursor: ObjectCursor?, limit: Int,
         on connection: PostgresConnection
     ) async throws -> [ObjectSummary] {
-        // The lower bound is the greater of the prefix (inclusive) and the cursor.
-        var lower = prefix
-        var inclusive = true
-        switch cursor {
-        case .atLeast(let key) where !KeyOrder.precedes(key, prefix):
-            lower = key
-        case .after(let key) where !KeyOrder.precedes(key, prefix):
-            lower = key
-            inclusive = false
-        default:
-            break
-        }
-        let comparison = inclusive ? ">=" : ">"
+        let (lower, comparison) = Self.lowerBound(prefix: prefix, cursor: cursor)
         let rows: PostgresRowSequence
         if let upper {
             rows = try await connection.query(

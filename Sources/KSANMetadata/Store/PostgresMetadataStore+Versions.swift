@@ -109,8 +109,7 @@ extension PostgresMetadataStore {
         on connection: PostgresConnection
     ) async throws -> [VersionSummary] {
         var result: [VersionSummary] = []
-        var lower = prefix
-        var inclusive = true
+        let keyCursor: ObjectCursor?
         switch cursor {
         case .afterVersion(let key, let sequence):
             // The rest of that key's history first, if the key is one listed (a marker may be outside the prefix).
@@ -125,19 +124,12 @@ extension PostgresMetadataStore {
                 result = try await Self.versionSummaries(from: rows)
                 guard result.count < limit else { return result }
             }
-            if !KeyOrder.precedes(key, prefix) {
-                lower = key
-                inclusive = false
-            }
-        case .atLeast(let key) where !KeyOrder.precedes(key, prefix):
-            lower = key
-        case .after(let key) where !KeyOrder.precedes(key, prefix):
-            lower = key
-            inclusive = false
-        default:
-            break
+            keyCursor = .after(key)
+        case .atLeast(let key): keyCursor = .atLeast(key)
+        case .after(let key): keyCursor = .after(key)
+        case nil: keyCursor = nil
         }
-        let comparison = inclusive ? ">=" : ">"
+        let (lower, comparison) = Self.lowerBound(prefix: prefix, cursor: keyCursor)
         let remaining = limit - result.count
         let rows: PostgresRowSequence
         if let upper {

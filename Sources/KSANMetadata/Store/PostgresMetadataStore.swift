@@ -155,6 +155,8 @@ public final class PostgresMetadataStore: MetadataStore {
         var objectLock: Bool
         /// The default retention of new versions (object lock).
         var defaultRetention: DefaultRetention?
+        /// The owner's user id (of the delete markers made in it).
+        var ownerId: String
     }
 
     /// Locks a bucket row against deletion for the rest of the transaction; throws `noSuchBucket` if there is no
@@ -165,14 +167,15 @@ public final class PostgresMetadataStore: MetadataStore {
     func lockBucket(_ bucket: BucketRef, on connection: PostgresConnection) async throws -> LockedBucket {
         let rows = try await connection.query(
             """
-            SELECT versioning, object_lock, lock_default_mode, lock_default_days, lock_default_years FROM buckets
+            SELECT versioning, object_lock, lock_default_mode, lock_default_days, lock_default_years, owner_id
+            FROM buckets
             WHERE name = \(bucket.name) AND (\(bucket.id)::text IS NULL OR id = \(bucket.id))
             FOR KEY SHARE
             """,
             logger: logger
         )
-        for try await (status, objectLock, mode, days, years) in rows.decode(
-            (String, Bool, String?, Int?, Int?).self)
+        for try await (status, objectLock, mode, days, years, owner) in rows.decode(
+            (String, Bool, String?, Int?, Int?, String).self)
         {
             guard let versioning = VersioningStatus(rawValue: status) else {
                 throw MetadataError(.internal, "unknown versioning state \(status)")
@@ -181,7 +184,7 @@ public final class PostgresMetadataStore: MetadataStore {
                 versioning: versioning, objectLock: objectLock,
                 defaultRetention: mode.flatMap(ObjectLockMode.init(rawValue:)).map {
                     DefaultRetention(mode: $0, days: days, years: years)
-                })
+                }, ownerId: owner)
         }
         throw Self.noSuchBucket
     }

@@ -123,6 +123,12 @@ public struct S3Gateway: Sendable {
         return bucket
     }
 
+    /// `bucket` as metadata has it now, past the 2 s cache (versioning and object lock another gateway may just have
+    /// changed); the cached record if it has gone meanwhile (the operation's own metadata call then says so).
+    func current(_ bucket: BucketRecord) async throws -> BucketRecord {
+        try await metadata.bucket(name: bucket.name) ?? bucket
+    }
+
     /// `x-amz-expected-bucket-owner` (or the copy source's): AccessDenied unless the bucket's owner is the one named,
     /// as S3 answers, so that a client never writes into a bucket that changed hands.
     static func checkExpectedOwner(_ expected: String?, of bucket: BucketRecord) throws {

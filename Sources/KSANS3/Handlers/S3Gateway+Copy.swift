@@ -86,8 +86,9 @@ extension S3Gateway {
             let query = text[text.index(after: question)...]
             if query.hasPrefix("versionId=") {
                 let given = String(query.dropFirst("versionId=".count))
-                versionId = Percent.decode(given) ?? given
-                try Self.checkVersionId(versionId ?? "")
+                let decoded = Percent.decode(given) ?? given
+                try Self.checkVersionId(decoded)
+                versionId = decoded
             }
             text = String(text[..<question])
         }

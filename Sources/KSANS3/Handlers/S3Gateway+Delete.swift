@@ -32,6 +32,7 @@ extension S3Gateway {
             guard let key = object.child("Key")?.text, !key.isEmpty else { throw S3Error(.malformedXML) }
             targets.append((key, object.child("VersionId")?.text))
         }
+        let bypassGovernance = Self.bypassesGovernance(context.request)
         var xml = XMLWriter()
         xml.open("DeleteResult", namespace: true)
         for (key, versionId) in targets {
@@ -39,8 +40,7 @@ extension S3Gateway {
                 guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
                 if let versionId { try Self.checkVersionId(versionId) }
                 let deleted = try await metadata.deleteObject(
-                    bucket: BucketRef(bucket), key: key, versionId: versionId,
-                    bypassGovernance: Self.bypassesGovernance(context.request))
+                    bucket: BucketRef(bucket), key: key, versionId: versionId, bypassGovernance: bypassGovernance)
                 if !quiet {
                     xml.element("Deleted") {
                         $0.element("Key", key)

@@ -40,7 +40,7 @@ extension S3Gateway {
 
     func getObjectLockConfiguration(_ context: S3Context) async throws -> Response {
         let cached = try await requireBucket(context)
-        let bucket = try await metadata.bucket(name: cached.name) ?? cached
+        let bucket = try await current(cached)
         guard bucket.objectLock else {
             throw S3Error(.objectLockConfigurationNotFound, "Object Lock configuration does not exist for this bucket")
         }
@@ -131,7 +131,7 @@ extension S3Gateway {
     func lockedVersion(_ context: S3Context) async throws -> (BucketRecord, ObjectVersion) {
         let cached = try await requireBucket(context)
         let key = try requireKey(context)
-        let bucket = cached.objectLock ? cached : try await metadata.bucket(name: cached.name) ?? cached
+        let bucket = cached.objectLock ? cached : try await current(cached)
         guard bucket.objectLock else {
             throw S3Error(.invalidRequest, "Bucket is missing Object Lock Configuration")
         }
@@ -146,8 +146,10 @@ extension S3Gateway {
         let legalHold = request.header(ObjectLockHeaders.legalHold)
         guard mode != nil || until != nil || legalHold != nil else { return [:] }
         // The cached record may predate a PutObjectLockConfiguration: ask again before refusing.
-        let current = bucket.objectLock ? bucket : try await metadata.bucket(name: bucket.name) ?? bucket
-        guard current.objectLock else { throw S3Error(.invalidRequest, "Bucket is missing Object Lock Configuration") }
+        let fresh = bucket.objectLock ? bucket : try await current(bucket)
+        guard fresh.objectLock else {
+            throw S3Error(.invalidRequest, "Bucket is missing Object Lock Configuration")
+        }
         var headers: [String: String] = [:]
         switch (mode, until) {
         case (nil, nil):

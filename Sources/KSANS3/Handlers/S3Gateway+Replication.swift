@@ -9,7 +9,7 @@ extension S3Gateway {
     func putBucketReplication(_ request: Request, _ context: S3Context) async throws -> Response {
         let cached = try await requireBucket(context)
         let (stored, destinations) = try ReplicationConfiguration.validate(try await readXMLBody(request, context))
-        let bucket = try await metadata.bucket(name: cached.name) ?? cached
+        let bucket = try await current(cached)
         guard bucket.versioning == .enabled else {
             throw S3Error(
                 .invalidRequest, "Versioning must be 'Enabled' on the bucket to apply a replication configuration")

@@ -40,10 +40,10 @@ extension S3Gateway {
     func getBucketVersioning(_ context: S3Context) async throws -> Response {
         let bucket = try await requireBucket(context)
         // Read through, not from the cache: a client that just changed it reads its change.
-        let current = try await metadata.bucket(name: bucket.name) ?? bucket
+        let versioning = try await current(bucket).versioning
         var xml = XMLWriter()
         xml.open("VersioningConfiguration", namespace: true)
-        if current.versioning != .unversioned { xml.element("Status", current.versioning.rawValue) }
+        if versioning != .unversioned { xml.element("Status", versioning.rawValue) }
         xml.close("VersioningConfiguration")
         return self.xml(xml)
     }
