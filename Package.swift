@@ -172,7 +172,8 @@ let package = Package(
         .executableTarget(
             name: "ksan-bench",
             dependencies: [
-                "KSANErasure", "KSANS3",
+                "KSANErasure", "KSANMetadata", "KSANS3",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

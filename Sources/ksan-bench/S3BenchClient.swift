@@ -1,0 +1,49 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import KSANS3
+import NIOCore
+
+/// Minimal signed S3 requests for the benchmark.
+struct S3BenchClient: Sendable {
+    let http: HTTPClient
+    let endpoint: String
+    let signer: SigV4Signer
+
+    /// Sends a request and returns the number of body bytes received.
+    @discardableResult
+    func send(
+        _ method: String, path: String, query: String = "", body: ByteBuffer? = nil, expect status: UInt
+    ) async throws -> Int {
+        let host = endpoint.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
+        var request = HTTPClientRequest(url: endpoint + path + (query.isEmpty ? "" : "?" + query))
+        request.method = .init(rawValue: method)
+        for (name, value) in signer.sign(method: method, rawPath: path, rawQuery: query, headers: [("host", host)]) {
+            request.headers.add(name: name, value: value)
+        }
+        if let body { request.body = .bytes(body) }
+        let response = try await http.execute(request, timeout: .seconds(300))
+        var received = 0
+        for try await chunk in response.body { received += chunk.readableBytes }
+        guard response.status.code == status else {
+            throw ValidationError("\(method) \(path): HTTP \(response.status.code)")
+        }
+        return received
+    }
+
+    /// GETs `path?query` (percent-encoded) and returns the body; anything but 200 is an error.
+    func get(path: String, query: String) async throws -> ByteBuffer {
+        let host = endpoint.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
+        var request = HTTPClientRequest(url: endpoint + path + (query.isEmpty ? "" : "?" + query))
+        request.method = .GET
+        for (name, value) in signer.sign(method: "GET", rawPath: path, rawQuery: query, headers: [("host", host)]) {
+            request.headers.add(name: name, value: value)
+        }
+        let response = try await http.execute(request, timeout: .seconds(300))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        guard response.status.code == 200 else {
+            throw ValidationError("GET \(path)?\(query): HTTP \(response.status.code): \(String(buffer: body))")
+        }
+        return body
+    }
+}
