@@ -98,8 +98,7 @@ struct DataBench: AsyncParsableCommand {
                         }
                         try await group.waitForAll()
                     }
-                    let elapsed = ContinuousClock.now - started
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    let seconds = (ContinuousClock.now - started).seconds
                     let mbps = Double(count * size) / seconds / 1e6
                     print(
                         String(

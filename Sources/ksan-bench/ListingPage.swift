@@ -10,27 +10,36 @@ struct ListingPage {
     var commonPrefixes = 0
     /// `<IsTruncated>true</IsTruncated>`.
     var isTruncated = false
-    /// `NextContinuationToken`, `NextKeyMarker`, `NextVersionIdMarker`, `NextMarker` (still XML-escaped).
+    /// `NextContinuationToken`, `NextKeyMarker`, `NextVersionIdMarker`, `NextMarker` (unescaped).
     var next: [String: String] = [:]
-    /// The last `<Key>`'s value (still XML-escaped): ListObjects (v1) gives no NextMarker without a delimiter.
+    /// The last `<Key>`'s value (unescaped): ListObjects (v1) gives no NextMarker without a delimiter.
     var lastKey: String?
 
     /// Reads a response body.
     init(_ body: ByteBuffer) {
         body.withUnsafeReadableBytes { raw in
-            keys = Self.count("<Key>", in: raw)
-            if let open = Self.findLast("<Key>", in: raw), let end = Self.find("</Key>", in: raw, from: open + 5) {
-                lastKey = String(decoding: UnsafeRawBufferPointer(rebasing: raw[(open + 5)..<end]), as: UTF8.self)
+            let found = Self.occurrences("<Key>", in: raw)
+            keys = found.count
+            if let open = found.last, let end = Self.find("</Key>", in: raw, from: open + 5) {
+                lastKey = Self.text(UnsafeRawBufferPointer(rebasing: raw[(open + 5)..<end]))
             }
-            commonPrefixes = Self.count("<CommonPrefixes>", in: raw)
+            commonPrefixes = Self.occurrences("<CommonPrefixes>", in: raw).count
             isTruncated = Self.find("<IsTruncated>true</IsTruncated>", in: raw, from: 0) != nil
             for name in ["NextContinuationToken", "NextKeyMarker", "NextVersionIdMarker", "NextMarker"] {
                 guard let open = Self.find("<\(name)>", in: raw, from: 0) else { continue }
                 let start = open + name.utf8.count + 2
                 guard let end = Self.find("</\(name)>", in: raw, from: start) else { continue }
-                next[name] = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)
+                next[name] = Self.text(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
             }
         }
+    }
+
+    /// An element's character data with the five predefined entities resolved (S3 writes no other).
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(decoding: bytes, as: UTF8.self)
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// The offset of the first `needle` at or after `from`.
@@ -49,25 +58,16 @@ struct ListingPage {
         return nil
     }
 
-    /// The offset of the last `needle`.
-    static func findLast(_ needle: String, in haystack: UnsafeRawBufferPointer) -> Int? {
+    /// How often `needle` occurs, and the offset of its last occurrence.
+    static func occurrences(_ needle: String, in haystack: UnsafeRawBufferPointer) -> (count: Int, last: Int?) {
+        var count = 0
         var last: Int?
         var offset = 0
         while let hit = find(needle, in: haystack, from: offset) {
+            count += 1
             last = hit
             offset = hit + needle.utf8.count
         }
-        return last
-    }
-
-    /// How often `needle` occurs.
-    static func count(_ needle: String, in haystack: UnsafeRawBufferPointer) -> Int {
-        var count = 0
-        var offset = 0
-        while let hit = find(needle, in: haystack, from: offset) {
-            count += 1
-            offset = hit + needle.utf8.count
-        }
-        return count
+        return (count, last)
     }
 }

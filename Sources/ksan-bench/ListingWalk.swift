@@ -20,19 +20,16 @@ enum ListingWalk {
             entries += page.keys
             pages += 1
             guard page.isTruncated else { break }
-            let encode = { (name: String) -> String in
-                Percent.encode(ListingBench.unescape(page.next[name] ?? ""))
-            }
+            let encode = { (value: String?) in Percent.encode(value ?? "") }
             switch self {
             case .objectsV2:
-                query = "continuation-token=\(encode("NextContinuationToken"))&list-type=2&max-keys=1000"
+                query = "continuation-token=\(encode(page.next["NextContinuationToken"]))&list-type=2&max-keys=1000"
             case .objectsV1:
-                let marker = Percent.encode(ListingBench.unescape(page.next["NextMarker"] ?? page.lastKey ?? ""))
-                query = "marker=\(marker)&max-keys=1000"
+                query = "marker=\(encode(page.next["NextMarker"] ?? page.lastKey))&max-keys=1000"
             case .versions:
                 query =
-                    "key-marker=\(encode("NextKeyMarker"))&max-keys=1000"
-                    + "&version-id-marker=\(encode("NextVersionIdMarker"))&versions="
+                    "key-marker=\(encode(page.next["NextKeyMarker"]))&max-keys=1000"
+                    + "&version-id-marker=\(encode(page.next["NextVersionIdMarker"]))&versions="
             }
         }
         return (entries, pages, (ContinuousClock.now - started).seconds)

@@ -15,12 +15,7 @@ struct S3BenchClient: Sendable {
     func send(
         _ method: String, path: String, query: String = "", body: ByteBuffer? = nil, expect status: UInt
     ) async throws -> Int {
-        let host = endpoint.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
-        var request = HTTPClientRequest(url: endpoint + path + (query.isEmpty ? "" : "?" + query))
-        request.method = .init(rawValue: method)
-        for (name, value) in signer.sign(method: method, rawPath: path, rawQuery: query, headers: [("host", host)]) {
-            request.headers.add(name: name, value: value)
-        }
+        var request = signedRequest(method, path: path, query: query)
         if let body { request.body = .bytes(body) }
         let response = try await http.execute(request, timeout: .seconds(300))
         var received = 0
@@ -33,17 +28,22 @@ struct S3BenchClient: Sendable {
 
     /// GETs `path?query` (percent-encoded) and returns the body; anything but 200 is an error.
     func get(path: String, query: String) async throws -> ByteBuffer {
-        let host = endpoint.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
-        var request = HTTPClientRequest(url: endpoint + path + (query.isEmpty ? "" : "?" + query))
-        request.method = .GET
-        for (name, value) in signer.sign(method: "GET", rawPath: path, rawQuery: query, headers: [("host", host)]) {
-            request.headers.add(name: name, value: value)
-        }
-        let response = try await http.execute(request, timeout: .seconds(300))
+        let response = try await http.execute(signedRequest("GET", path: path, query: query), timeout: .seconds(300))
         let body = try await response.body.collect(upTo: 64 << 20)
         guard response.status.code == 200 else {
             throw ValidationError("GET \(path)?\(query): HTTP \(response.status.code): \(String(buffer: body))")
         }
         return body
+    }
+
+    /// A request to `path?query` (both percent-encoded) signed with SigV4.
+    func signedRequest(_ method: String, path: String, query: String) -> HTTPClientRequest {
+        let host = endpoint.split(separator: "/").dropFirst().first.map(String.init) ?? "localhost"
+        var request = HTTPClientRequest(url: endpoint + path + (query.isEmpty ? "" : "?" + query))
+        request.method = .init(rawValue: method)
+        for (name, value) in signer.sign(method: method, rawPath: path, rawQuery: query, headers: [("host", host)]) {
+            request.headers.add(name: name, value: value)
+        }
+        return request
     }
 }
