@@ -147,7 +147,7 @@ struct ListObjectsTests {
                     : (0..<Int.random(in: 1...2, using: &generator)).map { _ in
                         alphabet.randomElement(using: &generator)!
                     }.joined()
-                let delimiter = [nil, "/", "é", "a/"].randomElement(using: &generator)!
+                let delimiter = [nil, "/", "é", "a/", "\u{10FFFF}"].randomElement(using: &generator)!
                 let startAfter = Bool.random(using: &generator) ? nil : keys.randomElement(using: &generator)
                 let maxKeys = [1, 3, 10, 1000].randomElement(using: &generator)!
                 let query = ListObjectsQuery(

@@ -304,20 +304,32 @@ struct VersioningTests {
                 for try await line in try await store.client.query(query).decode(String.self) { lines.append(line) }
                 return lines.joined(separator: "\n")
             }
-            // ListObjectVersions' batch, and ListObjects' batch, as the store sends them.
-            let versions = try await plan(
-                """
-                EXPLAIN SELECT \(unescaped: PostgresMetadataStore.versionColumns) FROM objects
-                WHERE bucket = 'b' AND key > 'k001000' AND key < 'k002' ORDER BY key, seq DESC LIMIT 1001
-                """)
-            #expect(versions.contains("objects_versions_idx") && !versions.contains("Seq Scan"), "\(versions)")
-            let objects = try await plan(
-                """
-                EXPLAIN SELECT key, size, etag, last_modified, owner_id, headers ->> 'x-amz-storage-class'
-                FROM objects WHERE bucket = 'b' AND is_latest AND NOT is_delete_marker AND key >= 'k001'
-                ORDER BY key LIMIT 1001
-                """)
-            #expect(objects.contains("objects_visible_idx") && !objects.contains("Seq Scan"), "\(objects)")
+            // The statements of ListObjectVersions and ListObjects pages as the store sends them, with and without a
+            // delimiter (the skip-scan probes the same indexes), and after a version marker.
+            func explain(_ kind: ListingStatement.Kind, delimiter: String?, start: ListingStatement.Start)
+                async throws -> String
+            {
+                var query = PostgresMetadataStore.listingStatement(
+                    kind, bucket: .unchecked("b"), prefix: "k001", delimiter: delimiter, maxKeys: 1000, start: start,
+                    marker: nil
+                ).query
+                query.sql = "EXPLAIN " + query.sql
+                return try await plan(query)
+            }
+            for delimiter in [nil, "0"] {
+                let versions = try await explain(
+                    .versions, delimiter: delimiter, start: .key("k001000", inclusive: false))
+                #expect(
+                    versions.contains("objects_versions_idx") && !versions.contains("Seq Scan on objects"),
+                    "\(versions)")
+                let afterVersion = try await explain(
+                    .versions, delimiter: delimiter,
+                    start: .afterVersion(key: "k001000", versionId: "v5003", sequence: nil))
+                #expect(!afterVersion.contains("Seq Scan on objects"), "\(afterVersion)")
+                let objects = try await explain(.objects, delimiter: delimiter, start: .key("k001", inclusive: true))
+                #expect(
+                    objects.contains("objects_visible_idx") && !objects.contains("Seq Scan on objects"), "\(objects)")
+            }
             // And the listing is right over the bulk rows: 5 versions a key, newest (highest seq) first.
             let page = try await store.listObjectVersions(
                 bucket: .unchecked("b"), query: ListVersionsQuery(prefix: "k00000", maxKeys: 1000))

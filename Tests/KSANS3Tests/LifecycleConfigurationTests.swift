@@ -40,9 +40,9 @@ struct LifecycleConfigurationTests {
         #expect(read == stored)
         var out = XMLWriter()
         read.write(to: &out)
-        let answered = try XMLNode.parse(Array(out.buffer.utf8))
+        let answered = try XMLNode.parse(Array(out.document.utf8))
         #expect(StoredElement(answered) == stored)
-        #expect(out.buffer.contains("<Rule><ID>old</ID><Prefix>tmp/</Prefix><Status>Enabled</Status>"))
+        #expect(out.document.contains("<Rule><ID>old</ID><Prefix>tmp/</Prefix><Status>Enabled</Status>"))
     }
 
     @Test func whatS3RefusesIsRefused() {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import KSANTestSupport
 import Testing
 
 @testable import KSANS3
@@ -162,6 +163,27 @@ struct S3RequestTests {
             w.document.hasSuffix(
                 "<R xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Key>a&lt;b&gt;&amp;&quot;c&apos;&#1;</Key></R>"))
         #expect(XMLWriter.timestamp(Date(timeIntervalSince1970: 1_369_353_600.123)) == "2013-05-24T00:00:00.123Z")
+        #expect(XMLWriter.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(XMLWriter.timestamp(Date(timeIntervalSince1970: -0.001)) == "1969-12-31T23:59:59.999Z")
+        #expect(XMLWriter.timestamp(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        // Against Foundation's formatter, over dates from 1900 to 2200.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<2000 {
+            let millis = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            #expect(XMLWriter.timestamp(date) == formatter.string(from: date), "\(millis)")
+        }
+        // Text that needs no escaping is copied; other scalars stay whole around escaped ones.
+        var mixed = XMLWriter()
+        mixed.element("K", "é\u{10FFFF}\t<\u{1F}")
+        mixed.element("E", quoted: "abc")
+        mixed.element("S", integer: Int64(-5))
+        #expect(mixed.document.hasSuffix("<K>é\u{10FFFF}\t&lt;&#31;</K><E>&quot;abc&quot;</E><S>-5</S>"))
+        #expect(XMLWriter.escape("a&b") == "a&amp;b")
         #expect(HTTPDate.format(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
     }

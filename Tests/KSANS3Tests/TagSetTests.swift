@@ -29,7 +29,7 @@ struct TagSetTests {
         let set = try parse(Self.document([("a", "1"), ("b c", ""), ("한", "값 &amp; more")]))
         #expect(set.tags.map(\.key) == ["a", "b c", "한"] && set.tags.map(\.value) == ["1", "", "값 & more"])
         #expect(try TagSet(document: try set.document()) == set)
-        let rendered = set.xml.buffer
+        let rendered = set.xml.document
         #expect(rendered.contains("<Tag><Key>한</Key><Value>값 &amp; more</Value></Tag>"))
         #expect(throws: S3Error.self) { try TagSet(document: "not json") }
     }

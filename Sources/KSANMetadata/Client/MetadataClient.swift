@@ -45,10 +45,33 @@ public final class MetadataClient: MetadataStore, Sendable {
     func call<Input: Encodable, Output: Decodable>(
         _ path: String, _ input: Input, as output: Output.Type = Output.self
     ) async throws -> Output {
+        let body = try await send(path, input, accept: "application/json")
+        do {
+            return try MetadataJSON.decoder().decode(Output.self, from: body)
+        } catch {
+            throw MetadataError(.internal, "the metadata service sent an unexpected \(Output.self): \(error)")
+        }
+    }
+
+    /// Posts `input` as JSON to a listing route and decodes the page from its binary form (``ListingWire``).
+    func callListing<Input: Encodable, Output: ListingWire>(
+        _ path: String, _ input: Input, as output: Output.Type = Output.self
+    ) async throws -> Output {
+        let body = try await send(path, input, accept: Output.mediaType)
+        do {
+            return try Output(wire: body)
+        } catch {
+            throw MetadataError(.internal, "the metadata service sent an unexpected \(Output.self): \(error)")
+        }
+    }
+
+    /// Posts `input` as JSON to `path` and returns the body of a 200 answer; any other answer is thrown as the
+    /// ``MetadataError`` the service sent, or as `unavailable`/`internal` by its status.
+    func send<Input: Encodable>(_ path: String, _ input: Input, accept: String) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept", value: accept)
         let requestBody: ByteBuffer
         do {
             requestBody = ByteBuffer(bytes: try MetadataJSON.encoder().encode(input))
@@ -71,10 +94,8 @@ public final class MetadataClient: MetadataStore, Sendable {
         } catch {
             throw MetadataError(.unavailable, "the metadata service at \(baseURL) is unavailable: \(error)")
         }
-
-        let decoder = MetadataJSON.decoder()
         guard status == .ok else {
-            if let error = try? decoder.decode(MetadataError.self, from: body) {
+            if let error = try? MetadataJSON.decoder().decode(MetadataError.self, from: body) {
                 throw error
             }
             if status == .serviceUnavailable || status == .badGateway || status == .gatewayTimeout {
@@ -82,11 +103,7 @@ public final class MetadataClient: MetadataStore, Sendable {
             }
             throw MetadataError(.internal, "the metadata service answered \(status)")
         }
-        do {
-            return try decoder.decode(Output.self, from: body)
-        } catch {
-            throw MetadataError(.internal, "the metadata service sent an unexpected \(Output.self): \(error)")
-        }
+        return body
     }
 
     // MARK: MetadataStore
@@ -222,11 +239,12 @@ public final class MetadataClient: MetadataStore, Sendable {
     }
 
     public func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {
-        try await call(MetadataAPI.Path.listObjects, MetadataAPI.ListObjectsRequest(bucket: bucket, query: query))
+        try await callListing(
+            MetadataAPI.Path.listObjects, MetadataAPI.ListObjectsRequest(bucket: bucket, query: query))
     }
 
     public func listObjectVersions(bucket: BucketRef, query: ListVersionsQuery) async throws -> ListVersionsResult {
-        try await call(
+        try await callListing(
             MetadataAPI.Path.listObjectVersions, MetadataAPI.ListVersionsRequest(bucket: bucket, query: query))
     }
 

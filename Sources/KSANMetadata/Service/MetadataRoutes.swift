@@ -107,10 +107,10 @@ public struct MetadataRoutes: Sendable {
                 versionId: try await store.setObjectLegalHold(
                     bucket: request.bucket, key: request.key, versionId: request.versionId, on: request.on))
         }
-        post(router, MetadataAPI.Path.listObjects) { (request: MetadataAPI.ListObjectsRequest) in
+        postListing(router, MetadataAPI.Path.listObjects) { (request: MetadataAPI.ListObjectsRequest) in
             try await store.listObjects(bucket: request.bucket, query: request.query)
         }
-        post(router, MetadataAPI.Path.listObjectVersions) { (request: MetadataAPI.ListVersionsRequest) in
+        postListing(router, MetadataAPI.Path.listObjectVersions) { (request: MetadataAPI.ListVersionsRequest) in
             try await store.listObjectVersions(bucket: request.bucket, query: request.query)
         }
         post(router, MetadataAPI.Path.registerIntent) { (intent: WriteIntent) in
@@ -217,18 +217,36 @@ public struct MetadataRoutes: Sendable {
     ) {
         let maxBodySize = self.maxBodySize
         router.post(RouterPath(path)) { request, _ in
-            let body = try await request.body.collect(upTo: maxBodySize)
-            // PostgreSQL can store a NUL in neither text nor JSON: refused as the caller's error, not a 500.
-            guard !Self.containsEscapedNUL(body) else {
-                throw MetadataError(.invalidArgument, "The request contains a NUL character")
-            }
-            let input: Input
-            do {
-                input = try MetadataJSON.decoder().decode(Input.self, from: body)
-            } catch {
-                throw MetadataError(.invalidArgument, "The request body is not a valid \(Input.self): \(error)")
-            }
-            return try Self.json(try await handler(input))
+            try Self.json(try await handler(try await Self.input(of: request, maxBodySize: maxBodySize)))
+        }
+    }
+
+    /// Adds a `POST` route for a listing: like ``post(_:_:_:)``, but the page is answered in the binary form of
+    /// ``ListingWire`` when the caller's `Accept` names its media type.
+    func postListing<Context: RequestContext, Input: Decodable & Sendable, Output: Encodable & ListingWire>(
+        _ router: Router<Context>, _ path: String, _ handler: @escaping @Sendable (Input) async throws -> Output
+    ) {
+        let maxBodySize = self.maxBodySize
+        router.post(RouterPath(path)) { request, _ in
+            let output = try await handler(try await Self.input(of: request, maxBodySize: maxBodySize))
+            guard request.headers[.accept]?.contains(Output.mediaType) == true else { return try Self.json(output) }
+            return Response(
+                status: .ok, headers: [.contentType: Output.mediaType],
+                body: ResponseBody(byteBuffer: output.wireBuffer()))
+        }
+    }
+
+    /// The JSON body of a request, decoded.
+    static func input<Input: Decodable>(of request: Request, maxBodySize: Int) async throws -> Input {
+        let body = try await request.body.collect(upTo: maxBodySize)
+        // PostgreSQL can store a NUL in neither text nor JSON: refused as the caller's error, not a 500.
+        guard !containsEscapedNUL(body) else {
+            throw MetadataError(.invalidArgument, "The request contains a NUL character")
+        }
+        do {
+            return try MetadataJSON.decoder().decode(Input.self, from: body)
+        } catch {
+            throw MetadataError(.invalidArgument, "The request body is not a valid \(Input.self): \(error)")
         }
     }
 

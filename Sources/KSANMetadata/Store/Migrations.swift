@@ -418,6 +418,36 @@ public enum Migrations {
                 "ALTER TABLE buckets ADD COLUMN lock_default_years int CHECK (lock_default_years > 0)",
             ]
         ),
+        Migration(
+            version: 16,
+            name: "listing skip-scan functions",
+            statements: [
+                // The smallest text greater than every text starting with `prefix` (KeyOrder.successor): trailing
+                // U+10FFFF dropped, the last character replaced by the next one (U+D7FF by U+E000); NULL when there
+                // is none. SQL functions of one expression, so the planner inlines them into index conditions.
+                """
+                CREATE FUNCTION key_successor(prefix text) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT CASE WHEN rtrim(prefix, chr(1114111)) = '' THEN NULL
+                        ELSE left(rtrim(prefix, chr(1114111)), -1)
+                            || chr(ascii(right(rtrim(prefix, chr(1114111)), 1))
+                                   + CASE WHEN ascii(right(rtrim(prefix, chr(1114111)), 1)) = 55295 THEN 2049 ELSE 1 END)
+                        END
+                $$
+                """,
+                // The common prefix a key rolls up into (KeyOrder.commonPrefix): the key up to and including the
+                // first delimiter after its first `prefix_length` characters, or NULL.
+                """
+                CREATE FUNCTION listing_common_prefix(key text, prefix_length int, delimiter text) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                    SELECT CASE WHEN strpos(substr(key, prefix_length + 1), delimiter) > 0
+                        THEN left(key, prefix_length + strpos(substr(key, prefix_length + 1), delimiter)
+                                       + length(delimiter) - 1)
+                        END
+                $$
+                """,
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

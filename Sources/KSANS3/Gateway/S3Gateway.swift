@@ -204,6 +204,6 @@ public struct S3Gateway: Sendable {
     func xml(_ writer: XMLWriter, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/xml"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: writer.document)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: writer.byteBuffer))
     }
 }

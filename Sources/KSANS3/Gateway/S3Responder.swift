@@ -104,7 +104,7 @@ public struct S3Responder: HTTPResponder {
         xml.element("RequestId", requestId)
         xml.close("Error")
         return Response(
-            status: s3Error.code.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: xml.document)))
+            status: s3Error.code.status, headers: headers, body: .init(byteBuffer: xml.byteBuffer))
     }
 }
 

@@ -17,7 +17,7 @@ extension S3Gateway {
         for bucket in buckets {
             xml.element("Bucket") {
                 $0.element("Name", bucket.name)
-                $0.element("CreationDate", XMLWriter.timestamp(bucket.createdAt))
+                $0.element("CreationDate", timestamp: bucket.createdAt)
             }
         }
         xml.close("Buckets")

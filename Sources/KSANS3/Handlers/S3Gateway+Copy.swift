@@ -50,7 +50,7 @@ extension S3Gateway {
         let versionId = try await commit(version, in: bucket, written: [written.segment])
         var xml = XMLWriter()
         xml.open("CopyObjectResult", namespace: true)
-        xml.element("LastModified", XMLWriter.timestamp(version.lastModified))
+        xml.element("LastModified", timestamp: version.lastModified)
         xml.element("ETag", "\"\(version.etag)\"")
         xml.close("CopyObjectResult")
         var response = self.xml(xml)

@@ -55,10 +55,11 @@ extension S3Gateway {
         }
         let fetchOwner = !v2 || request.query("fetch-owner") == "true"
         for object in result.objects {
-            xml.element("Contents") {
-                $0.element("Key", encode(object.key))
-                Self.describe(object, ownerName: fetchOwner ? bucket.ownerDisplayName : nil, in: &$0)
-            }
+            xml.markup("<Contents><Key>")
+            xml.text(encode(object.key))
+            xml.markup("</Key>")
+            Self.describe(object, ownerName: fetchOwner ? bucket.ownerDisplayName : nil, in: &xml)
+            xml.markup("</Contents>")
         }
         for prefix in result.commonPrefixes {
             xml.element("CommonPrefixes") { $0.element("Prefix", encode(prefix)) }
@@ -69,17 +70,25 @@ extension S3Gateway {
 
     /// The elements of a listed object after its key (and version): LastModified, ETag, Size, the Owner when
     /// `ownerName` is given, StorageClass.
+    /// Its fixed tags are written as markup: a page holds a thousand of these.
     static func describe(_ object: ObjectSummary, ownerName: String?, in xml: inout XMLWriter) {
-        xml.element("LastModified", XMLWriter.timestamp(object.lastModified))
-        xml.element("ETag", "\"\(object.etag)\"")
-        xml.element("Size", String(object.size))
+        xml.markup("<LastModified>")
+        xml.timestamp(object.lastModified)
+        xml.markup("</LastModified><ETag>&quot;")
+        xml.text(object.etag)
+        xml.markup("&quot;</ETag><Size>")
+        xml.integer(object.size)
+        xml.markup("</Size>")
         if let ownerName {
-            xml.element("Owner") {
-                $0.element("ID", object.ownerId)
-                $0.element("DisplayName", ownerName)
-            }
+            xml.markup("<Owner><ID>")
+            xml.text(object.ownerId)
+            xml.markup("</ID><DisplayName>")
+            xml.text(ownerName)
+            xml.markup("</DisplayName></Owner>")
         }
-        xml.element("StorageClass", object.storageClass ?? StorageClassName.standard)
+        xml.markup("<StorageClass>")
+        xml.text(object.storageClass ?? StorageClassName.standard)
+        xml.markup("</StorageClass>")
     }
 
     /// `encoding-type`: absent, or `url`; anything else is InvalidArgument.

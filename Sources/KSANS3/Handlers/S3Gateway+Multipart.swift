@@ -105,7 +105,7 @@ extension S3Gateway {
         let etag = try await storePart(bucket: bucket, upload: upload, number: number, written: written)
         var xml = XMLWriter()
         xml.open("CopyPartResult", namespace: true)
-        xml.element("LastModified", XMLWriter.timestamp(Date()))
+        xml.element("LastModified", timestamp: Date())
         xml.element("ETag", "\"\(etag)\"")
         xml.close("CopyPartResult")
         var response = self.xml(xml)
@@ -283,7 +283,7 @@ extension S3Gateway {
         for part in result.parts {
             xml.element("Part") {
                 $0.element("PartNumber", String(part.partNumber))
-                $0.element("LastModified", XMLWriter.timestamp(part.lastModified))
+                $0.element("LastModified", timestamp: part.lastModified)
                 $0.element("ETag", "\"\(part.etag)\"")
                 $0.element("Size", String(part.size))
             }
@@ -329,7 +329,7 @@ extension S3Gateway {
                     $0.element("DisplayName", bucket.ownerDisplayName)
                 }
                 $0.element("StorageClass", Self.storageClass(of: upload.headers))
-                $0.element("Initiated", XMLWriter.timestamp(upload.initiated))
+                $0.element("Initiated", timestamp: upload.initiated)
             }
         }
         for prefix in result.commonPrefixes {

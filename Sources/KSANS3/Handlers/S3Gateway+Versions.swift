@@ -93,24 +93,35 @@ extension S3Gateway {
         if urlEncoding { xml.element("EncodingType", "url") }
         xml.element("IsTruncated", result.isTruncated ? "true" : "false")
         // Versions and markers interleaved, in the listing's order (S3's).
+        // Fixed tags as markup: a page holds a thousand of these.
         for version in result.versions {
-            xml.element(version.isDeleteMarker ? "DeleteMarker" : "Version") {
-                $0.element("Key", encode(version.key))
-                $0.element("VersionId", version.versionId)
-                $0.element("IsLatest", version.isLatest ? "true" : "false")
-                $0.element("LastModified", XMLWriter.timestamp(version.lastModified))
-                if !version.isDeleteMarker {
-                    $0.element("ETag", "\"\(version.etag)\"")
-                    $0.element("Size", String(version.size))
-                }
-                $0.element("Owner") {
-                    $0.element("ID", version.ownerId)
-                    $0.element("DisplayName", bucket.ownerDisplayName)
-                }
-                if !version.isDeleteMarker {
-                    $0.element("StorageClass", version.storageClass ?? StorageClassName.standard)
-                }
+            xml.markup(version.isDeleteMarker ? "<DeleteMarker><Key>" : "<Version><Key>")
+            xml.text(encode(version.key))
+            xml.markup("</Key><VersionId>")
+            xml.text(version.versionId)
+            xml.markup(
+                version.isLatest ? "</VersionId><IsLatest>true</IsLatest>" : "</VersionId><IsLatest>false</IsLatest>")
+            xml.markup("<LastModified>")
+            xml.timestamp(version.lastModified)
+            xml.markup("</LastModified>")
+            if !version.isDeleteMarker {
+                xml.markup("<ETag>&quot;")
+                xml.text(version.etag)
+                xml.markup("&quot;</ETag><Size>")
+                xml.integer(version.size)
+                xml.markup("</Size>")
             }
+            xml.markup("<Owner><ID>")
+            xml.text(version.ownerId)
+            xml.markup("</ID><DisplayName>")
+            xml.text(bucket.ownerDisplayName)
+            xml.markup("</DisplayName></Owner>")
+            if !version.isDeleteMarker {
+                xml.markup("<StorageClass>")
+                xml.text(version.storageClass ?? StorageClassName.standard)
+                xml.markup("</StorageClass>")
+            }
+            xml.markup(version.isDeleteMarker ? "</DeleteMarker>" : "</Version>")
         }
         for prefix in result.commonPrefixes {
             xml.element("CommonPrefixes") { $0.element("Prefix", encode(prefix)) }

@@ -1,0 +1,49 @@
+import NIOCore
+
+extension ListVersionsResult: ListingWire {
+    public func write(to buffer: inout ByteBuffer) {
+        buffer.writeWire(isTruncated)
+        buffer.writeWire(nextKeyMarker)
+        buffer.writeWire(nextVersionIdMarker)
+        buffer.writeInteger(UInt32(versions.count))
+        for version in versions {
+            buffer.writeWire(version.key)
+            buffer.writeWire(version.versionId)
+            buffer.writeWire(version.isLatest)
+            buffer.writeWire(version.isDeleteMarker)
+            buffer.writeInteger(version.size)
+            buffer.writeWire(version.etag)
+            buffer.writeWire(version.lastModified)
+            buffer.writeWire(version.ownerId)
+            buffer.writeWire(version.storageClass)
+            buffer.writeInteger(version.sequence)
+        }
+        buffer.writeInteger(UInt32(commonPrefixes.count))
+        for prefix in commonPrefixes { buffer.writeWire(prefix) }
+    }
+
+    public init(reading buffer: inout ByteBuffer) throws(ListingWireError) {
+        let isTruncated = try buffer.readWireBool()
+        let nextKeyMarker = try buffer.readWireOptionalString()
+        let nextVersionIdMarker = try buffer.readWireOptionalString()
+        let versionCount = try buffer.readWireCount(minimumSize: 43)
+        var versions: [VersionSummary] = []
+        versions.reserveCapacity(versionCount)
+        for _ in 0..<versionCount {
+            versions.append(
+                VersionSummary(
+                    key: try buffer.readWireString(), versionId: try buffer.readWireString(),
+                    isLatest: try buffer.readWireBool(), isDeleteMarker: try buffer.readWireBool(),
+                    size: try buffer.readWire(Int64.self), etag: try buffer.readWireString(),
+                    lastModified: try buffer.readWireDate(), ownerId: try buffer.readWireString(),
+                    storageClass: try buffer.readWireOptionalString(), sequence: try buffer.readWire(Int64.self)))
+        }
+        let prefixCount = try buffer.readWireCount(minimumSize: 4)
+        var prefixes: [String] = []
+        prefixes.reserveCapacity(prefixCount)
+        for _ in 0..<prefixCount { prefixes.append(try buffer.readWireString()) }
+        self.init(
+            versions: versions, commonPrefixes: prefixes, isTruncated: isTruncated, nextKeyMarker: nextKeyMarker,
+            nextVersionIdMarker: nextVersionIdMarker)
+    }
+}
