@@ -14,6 +14,8 @@ public enum S3Limits {
     public static let maxXMLBodyBytes = 2 * 1024 * 1024
     /// Most keys in one DeleteObjects request.
     public static let maxDeleteKeys = 1000
+    /// How many keys of one DeleteObjects request are deleted at once.
+    public static let deleteObjectsConcurrency = 8
     /// Most keys in one listing page.
     public static let maxListKeys = 1000
 }

@@ -33,25 +33,28 @@ extension S3Gateway {
             targets.append((key, object.child("VersionId")?.text))
         }
         let bypassGovernance = Self.bypassesGovernance(context.request)
+        let ref = BucketRef(bucket)
+        let results = await Self.concurrently(targets, width: S3Limits.deleteObjectsConcurrency) { key, versionId in
+            guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
+            if let versionId { try Self.checkVersionId(versionId) }
+            return try await self.metadata.deleteObject(
+                bucket: ref, key: key, versionId: versionId, bypassGovernance: bypassGovernance)
+        }
         var xml = XMLWriter()
         xml.open("DeleteResult", namespace: true)
-        for (key, versionId) in targets {
-            do {
-                guard key.utf8.count <= S3Limits.maxKeyBytes else { throw S3Error(.keyTooLongError) }
-                if let versionId { try Self.checkVersionId(versionId) }
-                let deleted = try await metadata.deleteObject(
-                    bucket: BucketRef(bucket), key: key, versionId: versionId, bypassGovernance: bypassGovernance)
-                if !quiet {
-                    xml.element("Deleted") {
-                        $0.element("Key", key)
-                        if let versionId { $0.element("VersionId", versionId) }
-                        if deleted.isDeleteMarker {
-                            $0.element("DeleteMarker", "true")
-                            if let marker = deleted.versionId { $0.element("DeleteMarkerVersionId", marker) }
-                        }
+        for ((key, versionId), result) in zip(targets, results) {
+            switch result {
+            case .success(let deleted):
+                guard !quiet else { continue }
+                xml.element("Deleted") {
+                    $0.element("Key", key)
+                    if let versionId { $0.element("VersionId", versionId) }
+                    if deleted.isDeleteMarker {
+                        $0.element("DeleteMarker", "true")
+                        if let marker = deleted.versionId { $0.element("DeleteMarkerVersionId", marker) }
                     }
                 }
-            } catch {
+            case .failure(let error):
                 let s3Error = S3Error.from(error) ?? S3Error(.internalError)
                 xml.element("Error") {
                     $0.element("Key", key)
@@ -63,5 +66,47 @@ extension S3Gateway {
         }
         xml.close("DeleteResult")
         return self.xml(xml)
+    }
+
+    /// Runs `operation` for every target, at most `width` at a time, and gives the results in the targets' order.
+    ///
+    /// Each delete is its own metadata transaction, so a thousand of them one after another wait for a thousand
+    /// commits; side by side, PostgreSQL commits them together. The targets of one key run one after another, in
+    /// the request's order, so that a request naming a key twice is answered as if in sequence.
+    static func concurrently<Output: Sendable>(
+        _ targets: [(key: String, versionId: String?)], width: Int,
+        _ operation: @escaping @Sendable (String, String?) async throws -> Output
+    ) async -> [Result<Output, any Error>] {
+        var byKey: [String: [Int]] = [:]
+        var keys: [String] = []
+        for (index, target) in targets.enumerated() {
+            if byKey[target.key] == nil { keys.append(target.key) }
+            byKey[target.key, default: []].append(index)
+        }
+        var results = [Result<Output, any Error>?](repeating: nil, count: targets.count)
+        await withTaskGroup(of: [(Int, Result<Output, any Error>)].self) { group in
+            var next = 0
+            func start() {
+                let indices = byKey[keys[next]] ?? []
+                let batch = indices.map { ($0, targets[$0].versionId) }
+                let key = keys[next]
+                next += 1
+                group.addTask {
+                    var done: [(Int, Result<Output, any Error>)] = []
+                    for (index, versionId) in batch {
+                        do { done.append((index, .success(try await operation(key, versionId)))) } catch {
+                            done.append((index, .failure(error)))
+                        }
+                    }
+                    return done
+                }
+            }
+            while next < keys.count && next < width { start() }
+            for await done in group {
+                for (index, result) in done { results[index] = result }
+                if next < keys.count { start() }
+            }
+        }
+        return results.map { $0 ?? .failure(S3Error(.internalError)) }
     }
 }
