@@ -117,6 +117,12 @@ struct ListingBench: AsyncParsableCommand {
             String(
                 format: "%@ %8.1f ms", Self.padded("first key of \(prefixCount) prefixes, one query", 44) as NSString,
                 probe * 1000))
+        let trips = try await fixture.roundTrips(count: 2000)
+        print(
+            String(
+                format: "%@ %8.3f ms (%.3f ms on one connection)",
+                Self.padded("a one-row query through the pool", 44) as NSString, trips.pool * 1000,
+                trips.connection * 1000))
 
         print("\n== Listings through the gateway at \(endpoint), pages of 1,000 ==")
         print("walk                      entries   pages   seconds     keys/s   vs PG one query")

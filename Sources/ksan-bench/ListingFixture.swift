@@ -136,6 +136,26 @@ struct ListingFixture: Sendable {
         }
     }
 
+    /// The fixed cost of a query: `count` one-row queries one after another, each through the client's pool as
+    /// the metadata service sends them, then as many on one leased connection. Seconds per query.
+    func roundTrips(count: Int) async throws -> (pool: Double, connection: Double) {
+        let pooled = try await timed {
+            for _ in 0..<count {
+                for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int.self) {}
+            }
+            return count
+        }
+        let leased = try await timed {
+            try await client.withConnection { connection in
+                for _ in 0..<count {
+                    for try await _ in try await connection.query("SELECT 1", logger: logger).decode(Int.self) {}
+                }
+            }
+            return count
+        }
+        return (pooled.seconds / Double(count), leased.seconds / Double(count))
+    }
+
     /// PostgreSQL streaming every version of a bucket in listing order (key, newest first), in one query.
     func scanVersions(bucket: String) async throws -> (rows: Int, seconds: Double) {
         try await timed {
