@@ -6,7 +6,8 @@ enum ListingEntry<Row> {
     case commonPrefix(String)
 }
 
-/// The skip-scan behind ListObjects and ListMultipartUploads.
+/// The skip-scan behind ListMultipartUploads (ListObjects and ListObjectVersions are one statement each:
+/// `ListingStatement`).
 ///
 /// Rows are fetched in key order in batches from a cursor. When a row's key contains the delimiter after the prefix,
 /// its common prefix `P` is emitted and the cursor jumps to `KeyOrder.successor(of: P)`, so the rows under `P` are

@@ -4,7 +4,7 @@ import PostgresNIO
 ///
 /// A page is read in a single statement, so it needs no transaction and costs one round trip:
 /// - **bucket check**: the entries are left-joined to the bucket's row, so a bucket that does not exist (or is not the
-///   one the caller resolved) answers no row at all, and an empty listing one row of NULLs;
+///   one the caller resolved) answers a count of 0, and an empty listing no entries;
 /// - **head**: an index range scan of up to `limit` rows from the start, in listing order;
 /// - **walk** (with a delimiter): from the first row of the head that rolls up into a common prefix, a recursive
 ///   skip-scan with one index probe per entry. After a common prefix `P` the next probe starts at
@@ -73,7 +73,8 @@ struct ListingStatement {
             delimiter.map {
                 "listing_common_prefix(o.key, \(bind(prefix.unicodeScalars.count))::int, \(bind($0)))"
             } ?? "NULL::text"
-        let select = "SELECT \(Self.columns(kind)), \(common) AS common FROM objects o"
+        let columns = Self.columns(kind).map { "\($0.expression) AS \($0.name)" }.joined(separator: ", ")
+        let select = "SELECT \(columns), \(common) AS common FROM objects o"
 
         var head: String
         switch start {
@@ -92,7 +93,7 @@ struct ListingStatement {
                     AND o.seq < coalesce(\(found)\(placed)\(Int64.max)) ORDER BY o.seq DESC LIMIT \(limit))
                 UNION ALL
                 (\(select) WHERE \(range) AND o.key > \(key) ORDER BY \(order) LIMIT \(limit))
-                ORDER BY key\(kind == .versions ? ", seq DESC" : "") LIMIT \(limit)
+                ORDER BY key, seq DESC LIMIT \(limit)
                 """
         }
         // Entries are numbered for the walk, and put back in order after it; a page without a delimiter is the
@@ -143,32 +144,26 @@ struct ListingStatement {
         return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    /// The columns of an entry, named as the listing decodes them.
-    static func columns(_ kind: Kind) -> String {
+    /// The columns of an entry: the name the listing decodes it by, and what it is.
+    static func columns(_ kind: Kind) -> [(name: String, expression: String)] {
+        let storageClass = ("storage_class", "coalesce(o.headers ->> 'x-amz-storage-class', '')")
         switch kind {
         case .objects:
-            """
-            o.key, o.size, o.etag, o.last_modified, o.owner_id, \
-            coalesce(o.headers ->> 'x-amz-storage-class', '') AS storage_class
-            """
+            return [
+                ("key", "o.key"), ("size", "o.size"), ("etag", "o.etag"), ("last_modified", "o.last_modified"),
+                ("owner_id", "o.owner_id"), storageClass,
+            ]
         case .versions:
-            """
-            o.key, o.version_id, o.is_latest, o.is_delete_marker, o.size, o.etag, o.last_modified, o.owner_id, \
-            coalesce(o.headers ->> 'x-amz-storage-class', '') AS storage_class, o.seq
-            """
+            return [
+                ("key", "o.key"), ("version_id", "o.version_id"), ("is_latest", "o.is_latest"),
+                ("is_delete_marker", "o.is_delete_marker"), ("size", "o.size"), ("etag", "o.etag"),
+                ("last_modified", "o.last_modified"), ("owner_id", "o.owner_id"), storageClass, ("seq", "o.seq"),
+            ]
         }
     }
 
     /// The arrays of the answer, in order: the entry columns of the kind, then `common`.
     static func names(_ kind: Kind) -> [String] {
-        switch kind {
-        case .objects:
-            ["key", "size", "etag", "last_modified", "owner_id", "storage_class", "common"]
-        case .versions:
-            [
-                "key", "version_id", "is_latest", "is_delete_marker", "size", "etag", "last_modified", "owner_id",
-                "storage_class", "seq", "common",
-            ]
-        }
+        columns(kind).map(\.name) + ["common"]
     }
 }

@@ -34,9 +34,8 @@ extension PostgresMetadataStore {
                 last = keys[index]
             }
         }
-        let count = keys.count
         return ListObjectsResult(
-            objects: objects, commonPrefixes: prefixes, isTruncated: count > maxKeys, nextMarker: last)
+            objects: objects, commonPrefixes: prefixes, isTruncated: keys.count > maxKeys, nextMarker: last)
     }
 
     public func listObjectVersions(bucket ref: BucketRef, query: ListVersionsQuery) async throws
@@ -90,8 +89,7 @@ extension PostgresMetadataStore {
                 (nextKey, nextVersion) = (keys[index], versionIds[index])
             }
         }
-        let count = keys.count
-        let isTruncated = count > maxKeys
+        let isTruncated = keys.count > maxKeys
         return ListVersionsResult(
             versions: versions, commonPrefixes: prefixes, isTruncated: isTruncated,
             nextKeyMarker: isTruncated ? nextKey : nil, nextVersionIdMarker: isTruncated ? nextVersion : nil)

@@ -17,6 +17,12 @@ extension ByteBuffer {
         }
     }
 
+    /// A count, then the strings.
+    mutating func writeWire(_ strings: [String]) {
+        writeInteger(UInt32(strings.count))
+        for string in strings { writeWire(string) }
+    }
+
     mutating func writeWire(_ date: Date) {
         writeInteger(date.timeIntervalSince1970.bitPattern)
     }
@@ -42,6 +48,15 @@ extension ByteBuffer {
         case 1: return try readWireString()
         case let tag: throw ListingWireError("optional tag \(tag)")
         }
+    }
+
+    /// Strings written by `writeWire(_: [String])`.
+    mutating func readWireStrings() throws(ListingWireError) -> [String] {
+        let count = try readWireCount(minimumSize: 4)
+        var strings: [String] = []
+        strings.reserveCapacity(count)
+        for _ in 0..<count { strings.append(try readWireString()) }
+        return strings
     }
 
     mutating func readWireDate() throws(ListingWireError) -> Date {

@@ -13,8 +13,7 @@ extension ListObjectsResult: ListingWire {
             buffer.writeWire(object.ownerId)
             buffer.writeWire(object.storageClass)
         }
-        buffer.writeInteger(UInt32(commonPrefixes.count))
-        for prefix in commonPrefixes { buffer.writeWire(prefix) }
+        buffer.writeWire(commonPrefixes)
     }
 
     public init(reading buffer: inout ByteBuffer) throws(ListingWireError) {
@@ -30,10 +29,7 @@ extension ListObjectsResult: ListingWire {
                     etag: try buffer.readWireString(), lastModified: try buffer.readWireDate(),
                     ownerId: try buffer.readWireString(), storageClass: try buffer.readWireOptionalString()))
         }
-        let prefixCount = try buffer.readWireCount(minimumSize: 4)
-        var prefixes: [String] = []
-        prefixes.reserveCapacity(prefixCount)
-        for _ in 0..<prefixCount { prefixes.append(try buffer.readWireString()) }
+        let prefixes = try buffer.readWireStrings()
         self.init(objects: objects, commonPrefixes: prefixes, isTruncated: isTruncated, nextMarker: nextMarker)
     }
 }

@@ -18,8 +18,7 @@ extension ListVersionsResult: ListingWire {
             buffer.writeWire(version.storageClass)
             buffer.writeInteger(version.sequence)
         }
-        buffer.writeInteger(UInt32(commonPrefixes.count))
-        for prefix in commonPrefixes { buffer.writeWire(prefix) }
+        buffer.writeWire(commonPrefixes)
     }
 
     public init(reading buffer: inout ByteBuffer) throws(ListingWireError) {
@@ -38,10 +37,7 @@ extension ListVersionsResult: ListingWire {
                     lastModified: try buffer.readWireDate(), ownerId: try buffer.readWireString(),
                     storageClass: try buffer.readWireOptionalString(), sequence: try buffer.readWire(Int64.self)))
         }
-        let prefixCount = try buffer.readWireCount(minimumSize: 4)
-        var prefixes: [String] = []
-        prefixes.reserveCapacity(prefixCount)
-        for _ in 0..<prefixCount { prefixes.append(try buffer.readWireString()) }
+        let prefixes = try buffer.readWireStrings()
         self.init(
             versions: versions, commonPrefixes: prefixes, isTruncated: isTruncated, nextKeyMarker: nextKeyMarker,
             nextVersionIdMarker: nextVersionIdMarker)

@@ -39,9 +39,9 @@ public struct XMLWriter: Sendable {
     }
 
     /// Writes `<name>value</name>` for an integer.
-    public mutating func element<Value: BinaryInteger>(_ name: String, integer value: Value) {
+    public mutating func element(_ name: String, integer value: Int64) {
         open(name)
-        append(String(value))
+        integer(value)
         close(name)
     }
 
@@ -167,9 +167,6 @@ public struct XMLWriter: Sendable {
     }
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC) for a date in years 0...9999.
-    ///
-    /// The civil date comes from the day number by the proleptic Gregorian algorithm of
-    /// <https://howardhinnant.github.io/date_algorithms.html> (`civil_from_days`).
     static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
         // Whole microseconds first (the database's precision), so that a time stored as 0.386 s and read back as
         // 0.38599999… s is not written as .385; then truncated to milliseconds, as S3 writes them.
@@ -177,20 +174,12 @@ public struct XMLWriter: Sendable {
         let (millis, _) = floorDivide(micros, by: 1000)
         let (seconds, ms) = floorDivide(millis, by: 1000)
         let (days, secondOfDay) = floorDivide(seconds, by: 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        appendDigits(min(max(year, 0), 9999), count: 4, to: &out)
+        let (year, month, day) = CivilDate.civil(fromDays: Int(days))
+        appendDigits(Int64(min(max(year, 0), 9999)), count: 4, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &out)
+        appendDigits(Int64(month), count: 2, to: &out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &out)
+        appendDigits(Int64(day), count: 2, to: &out)
         out.append(UInt8(ascii: "T"))
         appendDigits(secondOfDay / 3600, count: 2, to: &out)
         out.append(UInt8(ascii: ":"))
