@@ -50,13 +50,11 @@ struct ListingWireTests {
         trailing.writeInteger(UInt8(0))
         #expect(throws: ListingWireError.self) { try ListObjectsResult(wire: trailing) }
         var otherVersion = whole
-        otherVersion.setInteger(UInt8(2), at: otherVersion.readerIndex)
+        otherVersion.setInteger(UInt8(1), at: otherVersion.readerIndex)
         #expect(throws: ListingWireError.self) { try ListObjectsResult(wire: otherVersion) }
         // A count larger than the bytes that follow is refused before anything is reserved for it.
         var huge = ByteBuffer()
-        huge.writeInteger(UInt8(1))
-        huge.writeInteger(UInt8(0))
-        huge.writeInteger(UInt8(0))
+        huge.writeInteger(ListObjectsResult.formatVersion)
         huge.writeInteger(UInt32.max)
         #expect(throws: ListingWireError.self) { try ListObjectsResult(wire: huge) }
         // A version page is not an object page.

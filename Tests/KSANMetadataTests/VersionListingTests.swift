@@ -41,6 +41,7 @@ struct VersionListingTests {
         var entries: [Entry] = []
         for _ in 0..<10_000 {
             let page = try await store.listObjectVersions(bucket: .unchecked("b"), query: query)
+            #expect(try await store.listObjectVersionsWire(bucket: .unchecked("b"), query: query) == page.wireBuffer())
             var pageEntries = page.versions.map { Entry.version($0.key, $0.versionId) }
             // Prefixes go where their keys sort (versions of one key stay together, newest first).
             for prefix in page.commonPrefixes {

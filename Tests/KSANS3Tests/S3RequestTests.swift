@@ -184,6 +184,16 @@ struct S3RequestTests {
         mixed.element("S", integer: Int64(-5))
         #expect(mixed.document.hasSuffix("<K>é\u{10FFFF}\t&lt;&#31;</K><E>&quot;abc&quot;</E><S>-5</S>"))
         #expect(XMLWriter.escape("a&b") == "a&amp;b")
+        // Integers at their extremes, and a document that outgrows the buffer it was given.
+        var numbers = XMLWriter(capacity: 16)
+        for value in [0, 7, -1, 10, 999_999_999_999, Int64.max, Int64.min] { numbers.element("N", integer: value) }
+        for _ in 0..<100 { numbers.element("T", timestamp: Date(timeIntervalSince1970: 0)) }
+        #expect(
+            numbers.document.contains(
+                "<N>0</N><N>7</N><N>-1</N><N>10</N><N>999999999999</N><N>9223372036854775807</N>"
+                    + "<N>-9223372036854775808</N><T>1970-01-01T00:00:00.000Z</T>"))
+        #expect(numbers.document.components(separatedBy: "<T>1970-01-01T00:00:00.000Z</T>").count == 101)
+        #expect(numbers.byteBuffer.readableBytes == numbers.document.utf8.count)
         #expect(HTTPDate.format(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
         #expect(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
     }

@@ -107,11 +107,13 @@ public struct MetadataRoutes: Sendable {
                 versionId: try await store.setObjectLegalHold(
                     bucket: request.bucket, key: request.key, versionId: request.versionId, on: request.on))
         }
-        postListing(router, MetadataAPI.Path.listObjects) { (request: MetadataAPI.ListObjectsRequest) in
-            try await store.listObjects(bucket: request.bucket, query: request.query)
+        postListing(router, MetadataAPI.Path.listObjects, of: ListObjectsResult.self) {
+            (request: MetadataAPI.ListObjectsRequest) in
+            try await store.listObjectsWire(bucket: request.bucket, query: request.query)
         }
-        postListing(router, MetadataAPI.Path.listObjectVersions) { (request: MetadataAPI.ListVersionsRequest) in
-            try await store.listObjectVersions(bucket: request.bucket, query: request.query)
+        postListing(router, MetadataAPI.Path.listObjectVersions, of: ListVersionsResult.self) {
+            (request: MetadataAPI.ListVersionsRequest) in
+            try await store.listObjectVersionsWire(bucket: request.bucket, query: request.query)
         }
         post(router, MetadataAPI.Path.registerIntent) { (intent: WriteIntent) in
             try await store.registerIntent(intent)
@@ -221,18 +223,21 @@ public struct MetadataRoutes: Sendable {
         }
     }
 
-    /// Adds a `POST` route for a listing: like ``post(_:_:_:)``, but the page is answered in the binary form of
-    /// ``ListingWire`` when the caller's `Accept` names its media type.
+    /// Adds a `POST` route for a listing: like ``post(_:_:_:)``, but the handler gives the page in the binary form of
+    /// ``ListingWire``, which is answered as it is when the caller's `Accept` names its media type, and as the JSON of
+    /// `Output` otherwise.
     func postListing<Context: RequestContext, Input: Decodable & Sendable, Output: Encodable & ListingWire>(
-        _ router: Router<Context>, _ path: String, _ handler: @escaping @Sendable (Input) async throws -> Output
+        _ router: Router<Context>, _ path: String, of output: Output.Type,
+        _ handler: @escaping @Sendable (Input) async throws -> ByteBuffer
     ) {
         let maxBodySize = self.maxBodySize
         router.post(RouterPath(path)) { request, _ in
-            let output = try await handler(try await Self.input(of: request, maxBodySize: maxBodySize))
-            guard request.headers[.accept]?.contains(Output.mediaType) == true else { return try Self.json(output) }
+            let page = try await handler(try await Self.input(of: request, maxBodySize: maxBodySize))
+            guard request.headers[.accept]?.contains(Output.mediaType) == true else {
+                return try Self.json(try PostgresMetadataStore.decode(page) as Output)
+            }
             return Response(
-                status: .ok, headers: [.contentType: Output.mediaType],
-                body: ResponseBody(byteBuffer: output.wireBuffer()))
+                status: .ok, headers: [.contentType: Output.mediaType], body: ResponseBody(byteBuffer: page))
         }
     }
 

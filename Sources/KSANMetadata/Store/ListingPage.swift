@@ -4,23 +4,26 @@ import PostgresNIO
 struct ListingPage {
     /// Whether the bucket exists (and is the one the caller resolved).
     let bucketFound: Bool
-    private var cells: RowCells
-    private var length: Int?
+    private var cells: PostgresRow.Iterator
+    /// The length of every array (that of the first).
+    private(set) var count: Int?
 
     /// Reads the count cell of a row.
     init(_ row: PostgresRow) throws {
-        cells = RowCells(row)
-        bucketFound = try cells.next(Int64.self) > 0
+        cells = row.makeIterator()
+        guard let first = cells.next() else { throw MetadataError(.internal, "a listing page with no columns") }
+        bucketFound = try first.decode(Int64.self) > 0
     }
 
-    /// The next array; empty for a page with no entries. Every array must be as long as the first.
-    mutating func next<Element: PostgresArrayDecodable>(_ type: [Element].Type = [Element].self) throws -> [Element]
-    where Element == Element._DecodableType {
-        let array = try cells.next([Element]?.self) ?? []
-        if let length, array.count != length {
-            throw MetadataError(.internal, "a listing page with arrays of \(length) and \(array.count) entries")
+    /// The next array, of elements of one of `types`; empty for a page with no entries. Every array must be as long
+    /// as the first.
+    mutating func next(_ types: [PostgresDataType]) throws -> BinaryArray {
+        guard let cell = cells.next() else { throw MetadataError(.internal, "a listing page with too few columns") }
+        let array = try BinaryArray(cell, of: types)
+        if let count, array.count != count {
+            throw MetadataError(.internal, "a listing page with arrays of \(count) and \(array.count) entries")
         }
-        length = array.count
+        count = array.count
         return array
     }
 }

@@ -1,46 +1,23 @@
 import Foundation
+import NIOCore
 import PostgresNIO
 
 /// ListObjects and ListObjectVersions: each page one statement (``ListingStatement``), so one round trip and one
-/// snapshot, with no transaction around it.
+/// snapshot, with no transaction around it. A page is written straight from the statement's arrays in its
+/// ``ListingWire`` form, which the service sends as it is; `listObjects` and `listObjectVersions` read it back.
 extension PostgresMetadataStore {
-    public func listObjects(bucket ref: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {
+    public func listObjectsWire(bucket ref: BucketRef, query: ListObjectsQuery) async throws -> ByteBuffer {
         let maxKeys = min(max(query.maxKeys, 0), 1000)
         let startAfter = query.startAfter.flatMap { $0.isEmpty ? nil : $0 }
         let statement = Self.listingStatement(
             .objects, bucket: ref, prefix: query.prefix, delimiter: query.delimiter, maxKeys: maxKeys,
             start: Self.start(prefix: query.prefix, after: startAfter), marker: startAfter)
         var page = try await Self.page(of: statement, on: client, logger: logger)
-        let keys: [String] = try page.next()
-        let sizes: [Int64] = try page.next()
-        let etags: [String] = try page.next()
-        let dates: [Date] = try page.next()
-        let owners: [String] = try page.next()
-        let classes: [String] = try page.next()
-        let commons: [String] = try page.next()
-        var objects: [ObjectSummary] = []
-        objects.reserveCapacity(keys.count)
-        var prefixes: [String] = []
-        var last: String?
-        for index in keys.indices.prefix(maxKeys) {
-            if !commons[index].isEmpty {
-                prefixes.append(commons[index])
-                last = commons[index]
-            } else {
-                objects.append(
-                    ObjectSummary(
-                        key: keys[index], size: sizes[index], etag: etags[index], lastModified: dates[index],
-                        ownerId: owners[index], storageClass: classes[index].isEmpty ? nil : classes[index]))
-                last = keys[index]
-            }
-        }
-        return ListObjectsResult(
-            objects: objects, commonPrefixes: prefixes, isTruncated: keys.count > maxKeys, nextMarker: last)
+        var columns = try ObjectColumns(&page)
+        return try columns.wire(maxKeys: maxKeys)
     }
 
-    public func listObjectVersions(bucket ref: BucketRef, query: ListVersionsQuery) async throws
-        -> ListVersionsResult
-    {
+    public func listObjectVersionsWire(bucket ref: BucketRef, query: ListVersionsQuery) async throws -> ByteBuffer {
         let maxKeys = min(max(query.maxKeys, 0), 1000)
         let prefix = query.prefix
         let keyMarker = query.keyMarker.flatMap { $0.isEmpty ? nil : $0 }
@@ -59,40 +36,25 @@ extension PostgresMetadataStore {
             .versions, bucket: ref, prefix: prefix, delimiter: query.delimiter, maxKeys: maxKeys, start: start,
             marker: keyMarker)
         var page = try await Self.page(of: statement, on: client, logger: logger)
-        let keys: [String] = try page.next()
-        let versionIds: [String] = try page.next()
-        let latest: [Bool] = try page.next()
-        let markers: [Bool] = try page.next()
-        let sizes: [Int64] = try page.next()
-        let etags: [String] = try page.next()
-        let dates: [Date] = try page.next()
-        let owners: [String] = try page.next()
-        let classes: [String] = try page.next()
-        let sequences: [Int64] = try page.next()
-        let commons: [String] = try page.next()
-        var versions: [VersionSummary] = []
-        versions.reserveCapacity(keys.count)
-        var prefixes: [String] = []
-        var nextKey: String?
-        var nextVersion: String?
-        for index in keys.indices.prefix(maxKeys) {
-            if !commons[index].isEmpty {
-                prefixes.append(commons[index])
-                (nextKey, nextVersion) = (commons[index], nil)
-            } else {
-                versions.append(
-                    VersionSummary(
-                        key: keys[index], versionId: versionIds[index], isLatest: latest[index],
-                        isDeleteMarker: markers[index], size: sizes[index], etag: etags[index],
-                        lastModified: dates[index], ownerId: owners[index],
-                        storageClass: classes[index].isEmpty ? nil : classes[index], sequence: sequences[index]))
-                (nextKey, nextVersion) = (keys[index], versionIds[index])
-            }
+        var columns = try VersionColumns(&page)
+        return try columns.wire(maxKeys: maxKeys)
+    }
+
+    public func listObjects(bucket: BucketRef, query: ListObjectsQuery) async throws -> ListObjectsResult {
+        try Self.decode(try await listObjectsWire(bucket: bucket, query: query))
+    }
+
+    public func listObjectVersions(bucket: BucketRef, query: ListVersionsQuery) async throws -> ListVersionsResult {
+        try Self.decode(try await listObjectVersionsWire(bucket: bucket, query: query))
+    }
+
+    /// A page written by ``ObjectColumns`` or ``VersionColumns``, read back.
+    static func decode<Page: ListingWire>(_ wire: ByteBuffer) throws -> Page {
+        do {
+            return try Page(wire: wire)
+        } catch {
+            throw MetadataError(.internal, "a listing page that cannot be read back: \(error)")
         }
-        let isTruncated = keys.count > maxKeys
-        return ListVersionsResult(
-            versions: versions, commonPrefixes: prefixes, isTruncated: isTruncated,
-            nextKeyMarker: isTruncated ? nextKey : nil, nextVersionIdMarker: isTruncated ? nextVersion : nil)
     }
 
     /// Where a listing starts after a marker key (or at the prefix without one): the greater of the prefix

@@ -17,6 +17,16 @@ extension ByteBuffer {
         }
     }
 
+    /// An optional string, given as a string already in the form (its length, then its bytes).
+    mutating func writeWire(optional string: ByteBuffer?) {
+        if let string {
+            writeInteger(UInt8(1))
+            writeImmutableBuffer(string)
+        } else {
+            writeInteger(UInt8(0))
+        }
+    }
+
     /// A count, then the strings.
     mutating func writeWire(_ strings: [String]) {
         writeInteger(UInt32(strings.count))

@@ -2,8 +2,6 @@ import NIOCore
 
 extension ListObjectsResult: ListingWire {
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeWire(isTruncated)
-        buffer.writeWire(nextMarker)
         buffer.writeInteger(UInt32(objects.count))
         for object in objects {
             buffer.writeWire(object.key)
@@ -14,11 +12,22 @@ extension ListObjectsResult: ListingWire {
             buffer.writeWire(object.storageClass)
         }
         buffer.writeWire(commonPrefixes)
+        buffer.writeWire(isTruncated)
+        buffer.writeWire(nextMarker)
+    }
+
+    public var wireCapacity: Int {
+        var capacity = 16 + (nextMarker?.utf8.count ?? 0)
+        for object in objects {
+            capacity +=
+                40 + object.key.utf8.count + object.etag.utf8.count + object.ownerId.utf8.count
+                + (object.storageClass?.utf8.count ?? 0)
+        }
+        for prefix in commonPrefixes { capacity += 4 + prefix.utf8.count }
+        return capacity
     }
 
     public init(reading buffer: inout ByteBuffer) throws(ListingWireError) {
-        let isTruncated = try buffer.readWireBool()
-        let nextMarker = try buffer.readWireOptionalString()
         let objectCount = try buffer.readWireCount(minimumSize: 29)
         var objects: [ObjectSummary] = []
         objects.reserveCapacity(objectCount)
@@ -30,6 +39,8 @@ extension ListObjectsResult: ListingWire {
                     ownerId: try buffer.readWireString(), storageClass: try buffer.readWireOptionalString()))
         }
         let prefixes = try buffer.readWireStrings()
+        let isTruncated = try buffer.readWireBool()
+        let nextMarker = try buffer.readWireOptionalString()
         self.init(objects: objects, commonPrefixes: prefixes, isTruncated: isTruncated, nextMarker: nextMarker)
     }
 }

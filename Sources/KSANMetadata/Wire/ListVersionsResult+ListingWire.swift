@@ -2,9 +2,6 @@ import NIOCore
 
 extension ListVersionsResult: ListingWire {
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeWire(isTruncated)
-        buffer.writeWire(nextKeyMarker)
-        buffer.writeWire(nextVersionIdMarker)
         buffer.writeInteger(UInt32(versions.count))
         for version in versions {
             buffer.writeWire(version.key)
@@ -19,12 +16,23 @@ extension ListVersionsResult: ListingWire {
             buffer.writeInteger(version.sequence)
         }
         buffer.writeWire(commonPrefixes)
+        buffer.writeWire(isTruncated)
+        buffer.writeWire(nextKeyMarker)
+        buffer.writeWire(nextVersionIdMarker)
+    }
+
+    public var wireCapacity: Int {
+        var capacity = 16 + (nextKeyMarker?.utf8.count ?? 0) + (nextVersionIdMarker?.utf8.count ?? 0)
+        for version in versions {
+            capacity +=
+                56 + version.key.utf8.count + version.versionId.utf8.count + version.etag.utf8.count
+                + version.ownerId.utf8.count + (version.storageClass?.utf8.count ?? 0)
+        }
+        for prefix in commonPrefixes { capacity += 4 + prefix.utf8.count }
+        return capacity
     }
 
     public init(reading buffer: inout ByteBuffer) throws(ListingWireError) {
-        let isTruncated = try buffer.readWireBool()
-        let nextKeyMarker = try buffer.readWireOptionalString()
-        let nextVersionIdMarker = try buffer.readWireOptionalString()
         let versionCount = try buffer.readWireCount(minimumSize: 43)
         var versions: [VersionSummary] = []
         versions.reserveCapacity(versionCount)
@@ -38,6 +46,9 @@ extension ListVersionsResult: ListingWire {
                     storageClass: try buffer.readWireOptionalString(), sequence: try buffer.readWire(Int64.self)))
         }
         let prefixes = try buffer.readWireStrings()
+        let isTruncated = try buffer.readWireBool()
+        let nextKeyMarker = try buffer.readWireOptionalString()
+        let nextVersionIdMarker = try buffer.readWireOptionalString()
         self.init(
             versions: versions, commonPrefixes: prefixes, isTruncated: isTruncated, nextKeyMarker: nextKeyMarker,
             nextVersionIdMarker: nextVersionIdMarker)

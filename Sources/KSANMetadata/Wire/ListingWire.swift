@@ -10,10 +10,15 @@ import NIOCore
 ///
 /// Layout: integers are big-endian; a string is its UTF-8 length (`UInt32`) then its bytes; an optional string is a
 /// `UInt8` 0 (absent) or 1 followed by the string; a date is the bit pattern of its `timeIntervalSince1970` as a
-/// `UInt64`, so it round-trips exactly.
+/// `UInt64`, so it round-trips exactly. A page is its entries (a count, then each), its common prefixes, then
+/// whether it is truncated and its next markers: in that order the metadata service writes a page straight from the
+/// statement's arrays (``ObjectColumns``), learning the markers last. A string is stored in a PostgreSQL array as
+/// it is here (a 4-byte length, then the bytes), so the service copies an entry's strings without reading them.
 public protocol ListingWire: Sendable {
     /// Appends the page to a buffer.
     func write(to buffer: inout ByteBuffer)
+    /// About the bytes ``write(to:)`` writes, so that the page's buffer is made once.
+    var wireCapacity: Int { get }
     /// Reads a page written by ``write(to:)``.
     init(reading buffer: inout ByteBuffer) throws(ListingWireError)
 }
@@ -23,11 +28,11 @@ extension ListingWire {
     public static var mediaType: String { "application/vnd.ksan.listing" }
 
     /// The version of the form written first in every page.
-    static var formatVersion: UInt8 { 1 }
+    static var formatVersion: UInt8 { 2 }
 
     /// The page as a buffer, its version first.
     public func wireBuffer() -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+        var buffer = ByteBufferAllocator().buffer(capacity: 1 + wireCapacity)
         buffer.writeInteger(Self.formatVersion)
         write(to: &buffer)
         return buffer

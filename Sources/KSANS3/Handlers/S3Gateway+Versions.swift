@@ -80,7 +80,8 @@ extension S3Gateway {
                 prefix: prefix, delimiter: delimiter, keyMarker: keyMarker.isEmpty ? nil : keyMarker,
                 versionIdMarker: versionIdMarker.isEmpty ? nil : versionIdMarker, maxKeys: maxKeys))
         let encode: (String) -> String = { urlEncoding ? Percent.encode($0, keepSlash: true) : $0 }
-        var xml = XMLWriter()
+        var xml = XMLWriter(
+            capacity: Self.listingCapacity(keys: result.versions.lazy.map(\.key), prefixes: result.commonPrefixes))
         xml.open("ListVersionsResult", namespace: true)
         xml.element("Name", bucket.name)
         xml.element("Prefix", encode(prefix))

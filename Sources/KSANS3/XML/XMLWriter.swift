@@ -1,34 +1,34 @@
 import Foundation
 import NIOCore
 
-/// Builds an S3 XML response document as UTF-8 bytes.
+/// Builds an S3 XML response document as UTF-8 bytes, in the buffer that becomes the response body.
 ///
-/// Listings write thousands of elements per response, so the writer appends bytes: names and values that need no
-/// escaping (nearly all) are copied as they are, and timestamps are formatted without Foundation.
+/// Listings write thousands of elements per response, so the writer appends bytes to one buffer (sized up front by
+/// the caller that knows how much it writes, so that it is not copied as it grows): names and values that need no
+/// escaping (nearly all) are copied as they are, and numbers and timestamps are formatted into a few bytes on the
+/// stack and appended at once, without Foundation.
 public struct XMLWriter: Sendable {
-    private(set) var bytes: [UInt8]
+    private(set) var buffer: ByteBuffer
 
-    /// Starts a document.
-    public init() {
-        bytes = []
-        bytes.reserveCapacity(4096)
-        append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+    /// Starts a document in a buffer of `capacity` bytes (it grows past that if needed).
+    public init(capacity: Int = 4096) {
+        buffer = ByteBufferAllocator().buffer(capacity: max(capacity, 64))
+        markup("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
     }
 
     /// Opens an element, with the S3 namespace on the root element when `namespace` is true.
     public mutating func open(_ name: String, namespace: Bool = false) {
-        bytes.append(UInt8(ascii: "<"))
+        buffer.writeInteger(UInt8(ascii: "<"))
         append(name)
-        if namespace { append(" xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"") }
-        bytes.append(UInt8(ascii: ">"))
+        if namespace { markup(" xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"") }
+        buffer.writeInteger(UInt8(ascii: ">"))
     }
 
     /// Closes an element.
     public mutating func close(_ name: String) {
-        bytes.append(UInt8(ascii: "<"))
-        bytes.append(UInt8(ascii: "/"))
+        markup("</")
         append(name)
-        bytes.append(UInt8(ascii: ">"))
+        buffer.writeInteger(UInt8(ascii: ">"))
     }
 
     /// Writes `<name>value</name>` with the value escaped.
@@ -48,40 +48,49 @@ public struct XMLWriter: Sendable {
     /// Writes `<name>"value"</name>`, the quotes escaped as S3 writes an ETag.
     public mutating func element(_ name: String, quoted value: String) {
         open(name)
-        append("&quot;")
+        markup("&quot;")
         text(value)
-        append("&quot;")
+        markup("&quot;")
         close(name)
     }
 
     /// Writes `<name>timestamp</name>` in the form of ``timestamp(_:)``.
     public mutating func element(_ name: String, timestamp date: Date) {
         open(name)
-        Self.appendTimestamp(date, to: &bytes)
+        timestamp(date)
         close(name)
     }
 
     /// Appends markup written in the code, as it is: the hot loops of listings write their fixed tags with this.
     public mutating func markup(_ markup: StaticString) {
-        markup.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        markup.withUTF8Buffer { _ = buffer.writeBytes($0) }
     }
 
     /// Appends a timestamp in the form of ``timestamp(_:)`` as character data.
     public mutating func timestamp(_ date: Date) {
-        Self.appendTimestamp(date, to: &bytes)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.timestampLength) { out in
+            Self.formatTimestamp(date, into: out)
+            _ = buffer.writeBytes(UnsafeBufferPointer(out))
+        }
     }
 
     /// Appends a decimal integer as character data.
     public mutating func integer(_ value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var rest = value.magnitude
-        var divisor: UInt64 = 1
-        while divisor <= rest / 10 { divisor *= 10 }
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        } while divisor > 0
+        // 19 digits and a sign at most.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { out in
+            var rest = value.magnitude
+            var start = out.count
+            repeat {
+                start -= 1
+                out[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 {
+                start -= 1
+                out[start] = UInt8(ascii: "-")
+            }
+            _ = buffer.writeBytes(UnsafeBufferPointer(rebasing: out[start...]))
+        }
     }
 
     /// Writes escaped character data.
@@ -89,9 +98,9 @@ public struct XMLWriter: Sendable {
         var value = value
         value.withUTF8 { utf8 in
             if !utf8.contains(where: Self.needsEscape) {
-                bytes.append(contentsOf: utf8)
+                buffer.writeBytes(utf8)
             } else {
-                Self.appendEscaped(utf8, to: &bytes)
+                Self.appendEscaped(utf8, to: &buffer)
             }
         }
     }
@@ -109,24 +118,22 @@ public struct XMLWriter: Sendable {
     }
 
     /// The document.
-    public var document: String { String(decoding: bytes, as: UTF8.self) }
+    public var document: String { String(buffer: buffer) }
 
-    /// The document in a buffer, for a response body.
-    public var byteBuffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    /// The document in a buffer, for a response body (the writer's own buffer, not a copy).
+    public var byteBuffer: ByteBuffer { buffer }
 
     /// Appends markup that needs no escaping.
     private mutating func append(_ markup: String) {
-        var markup = markup
-        markup.withUTF8 { bytes.append(contentsOf: $0) }
+        buffer.writeString(markup)
     }
 
     /// Escapes text for XML content.
     public static func escape(_ value: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count)
+        var out = ByteBufferAllocator().buffer(capacity: value.utf8.count)
         var value = value
         value.withUTF8 { appendEscaped($0, to: &out) }
-        return String(decoding: out, as: UTF8.self)
+        return String(buffer: out)
     }
 
     /// Whether a UTF-8 byte of text must be written as a reference: the five XML specials, and the control characters
@@ -143,31 +150,34 @@ public struct XMLWriter: Sendable {
     /// Appends UTF-8 text with the specials as entities. Control characters XML 1.0 cannot carry are written as
     /// character references (XML 1.1 style, as S3 does). A UTF-8 byte of a multi-byte scalar is never below 0x80, so
     /// escaping byte by byte leaves every other scalar whole.
-    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
         for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): out.append(contentsOf: "&apos;".utf8)
-            case let control where needsEscape(control):
-                out.append(contentsOf: "&#\(control);".utf8)
-            default: out.append(byte)
+            case UInt8(ascii: "&"): out.writeStaticString("&amp;")
+            case UInt8(ascii: "<"): out.writeStaticString("&lt;")
+            case UInt8(ascii: ">"): out.writeStaticString("&gt;")
+            case UInt8(ascii: "\""): out.writeStaticString("&quot;")
+            case UInt8(ascii: "'"): out.writeStaticString("&apos;")
+            case let control where needsEscape(control): out.writeString("&#\(control);")
+            default: out.writeInteger(byte)
             }
         }
     }
 
     /// ISO 8601 with milliseconds, as S3 writes `LastModified` in XML.
     public static func timestamp(_ date: Date) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        appendTimestamp(date, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        String(unsafeUninitializedCapacity: timestampLength) { out in
+            formatTimestamp(date, into: out)
+            return timestampLength
+        }
     }
 
-    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC) for a date in years 0...9999.
-    static func appendTimestamp(_ date: Date, to out: inout [UInt8]) {
+    /// The length of `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    static let timestampLength = 24
+
+    /// Writes `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC) for a date in years 0...9999 into the first ``timestampLength`` bytes
+    /// of `out`.
+    static func formatTimestamp(_ date: Date, into out: UnsafeMutableBufferPointer<UInt8>) {
         // Whole microseconds first (the database's precision), so that a time stored as 0.386 s and read back as
         // 0.38599999… s is not written as .385; then truncated to milliseconds, as S3 writes them.
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
@@ -175,31 +185,30 @@ public struct XMLWriter: Sendable {
         let (seconds, ms) = floorDivide(millis, by: 1000)
         let (days, secondOfDay) = floorDivide(seconds, by: 86_400)
         let (year, month, day) = CivilDate.civil(fromDays: Int(days))
-        appendDigits(Int64(min(max(year, 0), 9999)), count: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(Int64(month), count: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(Int64(day), count: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        appendDigits(ms, count: 3, to: &out)
-        out.append(UInt8(ascii: "Z"))
+        digits(Int64(min(max(year, 0), 9999)), count: 4, at: 0, in: out)
+        out[4] = UInt8(ascii: "-")
+        digits(Int64(month), count: 2, at: 5, in: out)
+        out[7] = UInt8(ascii: "-")
+        digits(Int64(day), count: 2, at: 8, in: out)
+        out[10] = UInt8(ascii: "T")
+        digits(secondOfDay / 3600, count: 2, at: 11, in: out)
+        out[13] = UInt8(ascii: ":")
+        digits(secondOfDay / 60 % 60, count: 2, at: 14, in: out)
+        out[16] = UInt8(ascii: ":")
+        digits(secondOfDay % 60, count: 2, at: 17, in: out)
+        out[19] = UInt8(ascii: ".")
+        digits(ms, count: 3, at: 20, in: out)
+        out[23] = UInt8(ascii: "Z")
     }
 
-    /// Appends a non-negative number as exactly `count` decimal digits, zero-padded.
-    private static func appendDigits(_ value: Int64, count: Int, to out: inout [UInt8]) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
+    /// Writes a non-negative number as exactly `count` decimal digits, zero-padded, at `offset`.
+    private static func digits(
+        _ value: Int64, count: Int, at offset: Int, in out: UnsafeMutableBufferPointer<UInt8>
+    ) {
         var rest = value
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        for index in stride(from: offset + count - 1, through: offset, by: -1) {
+            out[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
         }
     }
 
