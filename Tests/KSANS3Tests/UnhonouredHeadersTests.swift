@@ -100,7 +100,7 @@ struct UnhonouredHeadersTests {
         #expect(form(["acl": "public-read"]) == .notImplemented)
         #expect(form(["x-amz-server-side-encryption": "AES256"]) == .notImplemented)
         #expect(form(["tagging": "<Tagging><TagSet/></Tagging>"]) == nil)  // read by the handler
-        #expect(form(["x-amz-object-lock-legal-hold": "ON"]) == .notImplemented)
+        #expect(form(["x-amz-object-lock-legal-hold": "ON"]) == nil)  // checked by the handler, as a PUT's header
         // A class S3 knows is the handler's to place (or refuse, if not mapped to a pool); another is refused here.
         #expect(form(["x-amz-storage-class": "GLACIER"]) == nil)
         #expect(form(["x-amz-storage-class": "FAST"]) == .invalidStorageClass)

@@ -7,6 +7,7 @@ import datetime
 import time
 
 import pytest
+import requests
 
 from s3util import assert_error_response, s3_error, unique_bucket_name
 
@@ -152,3 +153,55 @@ def test_default_retention_copies_and_multipart(s3, locked):
     with s3_error("404", 404):
         s3.head_object(Bucket=locked, Key="bad")
     time.sleep(4)  # the COMPLIANCE upload's retention runs out before the fixture empties the bucket
+
+
+def test_post_object_form_lock_fields(s3, locked, make_bucket):
+    """A POST Object form's x-amz-object-lock-* fields are a PutObject's headers: honoured, checked the same way, and
+    refused on a bucket without object lock; a refused form stores nothing."""
+    until = in_seconds(3600).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    lock = {"x-amz-object-lock-mode": "GOVERNANCE", "x-amz-object-lock-retain-until-date": until,
+            "x-amz-object-lock-legal-hold": "ON"}
+
+    def post(bucket, key, fields):
+        presigned = s3.generate_presigned_post(Bucket=bucket, Key=key, Fields=fields,
+                                               Conditions=[{name: value} for name, value in fields.items()],
+                                               ExpiresIn=600)
+        return requests.post(presigned["url"], data=presigned["fields"], files={"file": ("f", b"form")},
+                             timeout=60, allow_redirects=False)
+
+    response = post(locked, "form-locked", lock)
+    assert response.status_code == 204, response.text
+    version = response.headers["x-amz-version-id"]
+    head = s3.head_object(Bucket=locked, Key="form-locked", VersionId=version)
+    assert head["ObjectLockMode"] == "GOVERNANCE" and head["ObjectLockLegalHoldStatus"] == "ON"
+    assert abs((head["ObjectLockRetainUntilDate"] - in_seconds(3600)).total_seconds()) < 60
+    # Held: not even a GOVERNANCE bypass deletes it until the hold is removed.
+    with s3_error("AccessDenied", 403):
+        s3.delete_object(Bucket=locked, Key="form-locked", VersionId=version, BypassGovernanceRetention=True)
+    s3.put_object_legal_hold(Bucket=locked, Key="form-locked", VersionId=version, LegalHold={"Status": "OFF"})
+    with s3_error("AccessDenied", 403):
+        s3.delete_object(Bucket=locked, Key="form-locked", VersionId=version)
+    s3.delete_object(Bucket=locked, Key="form-locked", VersionId=version, BypassGovernanceRetention=True)
+
+    # Mode without a date, an unknown mode, a past date, a bad legal hold: InvalidArgument, nothing stored.
+    for fields in ({"x-amz-object-lock-mode": "GOVERNANCE"},
+                   {"x-amz-object-lock-mode": "SOMETIMES", "x-amz-object-lock-retain-until-date": until},
+                   {"x-amz-object-lock-mode": "COMPLIANCE",
+                    "x-amz-object-lock-retain-until-date": "2001-01-01T00:00:00.000Z"},
+                   {"x-amz-object-lock-legal-hold": "MAYBE"}):
+        response = post(locked, "form-bad", fields)
+        assert response.status_code == 400 and "<Code>InvalidArgument</Code>" in response.text, (fields, response.text)
+    with s3_error("404", 404):
+        s3.head_object(Bucket=locked, Key="form-bad")
+    # A bucket without object lock: InvalidRequest, as for a PUT.
+    plain = make_bucket("smoke-form-unlocked")
+    response = post(plain, "form-unlocked", {"x-amz-object-lock-legal-hold": "ON"})
+    assert response.status_code == 400 and "<Code>InvalidRequest</Code>" in response.text, response.text
+    with s3_error("404", 404):
+        s3.head_object(Bucket=plain, Key="form-unlocked")
+    # The bucket's default retention applies to a form without lock fields, as to a PUT.
+    s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    response = post(locked, "form-default", {})
+    assert response.status_code == 204, response.text
+    assert s3.head_object(Bucket=locked, Key="form-default")["ObjectLockMode"] == "GOVERNANCE"

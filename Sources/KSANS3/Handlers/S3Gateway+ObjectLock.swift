@@ -141,9 +141,20 @@ extension S3Gateway {
     /// The object lock headers of a write, checked as S3 checks them, as the version's stored headers; none when the
     /// request has none. InvalidRequest on a bucket without object lock.
     func objectLockHeaders(_ request: S3Request, bucket: BucketRecord) async throws -> [String: String] {
-        let mode = request.header(ObjectLockHeaders.mode)
-        let until = request.header(ObjectLockHeaders.retainUntil)
-        let legalHold = request.header(ObjectLockHeaders.legalHold)
+        try await objectLockHeaders(bucket: bucket) { request.header($0) }
+    }
+
+    /// The same for the fields of a POST Object form, which carry the headers' names (lower-cased) and values.
+    func objectLockHeaders(form fields: [String: String], bucket: BucketRecord) async throws -> [String: String] {
+        try await objectLockHeaders(bucket: bucket) { fields[$0] }
+    }
+
+    private func objectLockHeaders(
+        bucket: BucketRecord, _ value: (String) -> String?
+    ) async throws -> [String: String] {
+        let mode = value(ObjectLockHeaders.mode)
+        let until = value(ObjectLockHeaders.retainUntil)
+        let legalHold = value(ObjectLockHeaders.legalHold)
         guard mode != nil || until != nil || legalHold != nil else { return [:] }
         // The cached record may predate a PutObjectLockConfiguration: ask again before refusing.
         let fresh = bucket.objectLock ? bucket : try await current(bucket)

@@ -54,6 +54,8 @@ extension S3Gateway {
             let tags = try TagSet(xml: try XMLNode.parse(Array(tagging.utf8)), limit: TagSet.objectLimit)
             if !tags.tags.isEmpty { headers[TagSet.storedHeader] = tags.header }
         }
+        // Object lock fields, checked as a PutObject's headers; the bucket's default retention applies at the commit.
+        headers.merge(try await objectLockHeaders(form: fields, bucket: bucket)) { $1 }
         let (poolId, storageClass) = try await placement(storageClass: fields[StorageClassName.header], bucket: bucket)
         headers = Self.storing(storageClass, in: headers)
         let maxLength = Swift.min(range?.upperBound ?? S3Limits.maxObjectSize, S3Limits.maxObjectSize)

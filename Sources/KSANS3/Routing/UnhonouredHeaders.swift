@@ -2,8 +2,7 @@ import HTTPTypes
 import KSANMetadata
 
 /// The request headers (and POST form fields) of S3 that ask for something the gateway does not do yet:
-/// encryption, ACLs that grant anyone but the owner, object lock in POST forms, website
-/// redirects, MFA, appends, session tokens. Each is refused with the error S3 or its peers give for it, never
+/// encryption, ACLs that grant anyone but the owner, website redirects, MFA, appends, session tokens. Each is refused with the error S3 or its peers give for it, never
 /// accepted and ignored: a client that asks for encryption must not get plaintext storage without being told.
 /// What is true today is accepted: `x-amz-acl: private` and `bucket-owner-full-control` (the owner alone has
 /// access), `x-amz-object-ownership: BucketOwnerEnforced`; tags, storage classes and object lock are honoured by
@@ -43,11 +42,6 @@ public enum UnhonouredHeaders {
         ("x-amz-mfa", "MFA delete"),
         ("x-amz-write-offset-bytes", "Appending to objects"),
     ]
-    /// Object lock headers: honoured on PutObject, CopyObject and CreateMultipartUpload; not yet in POST forms.
-    static let objectLockHeaders = [
-        "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
-    ]
-
     /// Checks the headers of a request for what the gateway does not honour.
     /// - Throws: `NotImplemented` (encryption, grants, ACLs other than the owner's, ...),
     ///   `InvalidStorageClass` (a name S3 does not know), `InvalidArgument` (an unknown canned ACL or tagging
@@ -91,10 +85,8 @@ public enum UnhonouredHeaders {
         try checkEverywhere({ fields[$0] }, inForm: true)
         // A form names the ACL `acl`.
         try checkObjectWrite { name in fields[name == "x-amz-acl" ? "acl" : name] }
-        for name in objectLockHeaders where fields[name] != nil {
-            throw S3Error(.notImplemented, "Object lock in a POST form (form field \(name)) is not implemented.")
-        }
-        // Its tag set is a field `tagging` holding a Tagging document, which the handler reads.
+        // Its object lock fields are those of a PutObject's headers, which the handler checks as it checks those; its
+        // tag set is a field `tagging` holding a Tagging document, which the handler reads.
     }
 
     /// What is refused on every operation (``refusedEverywhere``, a session token), in headers or form fields.
