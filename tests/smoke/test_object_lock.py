@@ -4,6 +4,7 @@ multipart uploads, and their enforcement: GOVERNANCE bypassed only by x-amz-bypa
 never, a legal hold until removed; deletes without a version id still make delete markers."""
 
 import datetime
+import json
 import time
 
 import pytest
@@ -205,3 +206,38 @@ def test_post_object_form_lock_fields(s3, locked, make_bucket):
     response = post(locked, "form-default", {})
     assert response.status_code == 204, response.text
     assert s3.head_object(Bucket=locked, Key="form-default")["ObjectLockMode"] == "GOVERNANCE"
+
+
+def test_the_aws_cli_locks_holds_and_bypasses(aws, s3, locked):
+    """Every object lock operation through the aws CLI: the configuration, retention and legal hold by version, and
+    a GOVERNANCE delete that succeeds only with --bypass-governance-retention."""
+    aws("s3api", "put-object-lock-configuration", "--bucket", locked, "--object-lock-configuration",
+        json.dumps({"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}}))
+    got = json.loads(aws("s3api", "get-object-lock-configuration", "--bucket", locked).stdout)
+    assert got["ObjectLockConfiguration"]["Rule"]["DefaultRetention"] == {"Mode": "GOVERNANCE", "Days": 1}
+    put = json.loads(aws("s3api", "put-object", "--bucket", locked, "--key", "cli", "--object-lock-legal-hold-status",
+                         "ON").stdout)
+    version = put["VersionId"]
+    hold = json.loads(aws("s3api", "get-object-legal-hold", "--bucket", locked, "--key", "cli", "--version-id",
+                          version).stdout)
+    assert hold["LegalHold"]["Status"] == "ON"
+    aws("s3api", "put-object-legal-hold", "--bucket", locked, "--key", "cli", "--version-id", version, "--legal-hold",
+        "Status=OFF")
+    # The default gave the version a day of GOVERNANCE: extending it needs nothing, shortening it the bypass.
+    aws("s3api", "put-object-retention", "--bucket", locked, "--key", "cli", "--version-id", version, "--retention",
+        json.dumps({"Mode": "GOVERNANCE", "RetainUntilDate": "2030-01-01T00:00:00Z"}))
+    until = in_seconds(2 * 86400).strftime("%Y-%m-%dT%H:%M:%SZ")
+    refused = aws("s3api", "put-object-retention", "--bucket", locked, "--key", "cli", "--version-id", version,
+                  "--retention", json.dumps({"Mode": "GOVERNANCE", "RetainUntilDate": until}), check=False)
+    assert refused.returncode != 0 and "AccessDenied" in refused.stderr, refused.stderr
+    aws("s3api", "put-object-retention", "--bypass-governance-retention", "--bucket", locked, "--key", "cli",
+        "--version-id", version, "--retention", json.dumps({"Mode": "GOVERNANCE", "RetainUntilDate": until}))
+    retention = json.loads(aws("s3api", "get-object-retention", "--bucket", locked, "--key", "cli", "--version-id",
+                               version).stdout)["Retention"]
+    assert retention["Mode"] == "GOVERNANCE" and retention["RetainUntilDate"].startswith(until[:16])
+    refused = aws("s3api", "delete-object", "--bucket", locked, "--key", "cli", "--version-id", version, check=False)
+    assert refused.returncode != 0 and "AccessDenied" in refused.stderr, refused.stderr
+    aws("s3api", "delete-object", "--bucket", locked, "--key", "cli", "--version-id", version,
+        "--bypass-governance-retention")
+    listing = json.loads(aws("s3api", "list-object-versions", "--bucket", locked, "--prefix", "cli").stdout)
+    assert version not in json.dumps(listing)

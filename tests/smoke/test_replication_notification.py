@@ -3,6 +3,8 @@ worker's, in a later issue): PutBucketReplication needs versioning and destinati
 was put or ReplicationConfigurationNotFoundError; notifications go to KSAN queues, with S3's event names and
 filter rules, and an empty configuration removes them."""
 
+import json
+
 import pytest
 
 from s3util import assert_error_response, s3_error
@@ -90,3 +92,21 @@ def test_notification_configuration(s3, bucket):
             {"Name": "prefix", "Value": "b/"}]}}}]})
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={})
     assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
+
+
+def test_the_aws_cli_stores_replication_and_notification(aws, s3, make_bucket):
+    source = make_bucket("smoke-cli-repl-src")
+    target = make_bucket("smoke-cli-repl-dst")
+    aws("s3api", "put-bucket-versioning", "--bucket", source, "--versioning-configuration", "Status=Enabled")
+    config = {"Role": "arn:aws:iam::000000000000:role/replication", "Rules": [rule(f"arn:aws:s3:::{target}")]}
+    aws("s3api", "put-bucket-replication", "--bucket", source, "--replication-configuration", json.dumps(config))
+    got = json.loads(aws("s3api", "get-bucket-replication", "--bucket", source).stdout)["ReplicationConfiguration"]
+    assert got["Rules"] == config["Rules"]
+    aws("s3api", "delete-bucket-replication", "--bucket", source)
+    missing = aws("s3api", "get-bucket-replication", "--bucket", source, check=False)
+    assert missing.returncode != 0 and "ReplicationConfigurationNotFoundError" in missing.stderr, missing.stderr
+    notification = {"QueueConfigurations": [{"Id": "created", "QueueArn": QUEUE, "Events": ["s3:ObjectCreated:*"]}]}
+    aws("s3api", "put-bucket-notification-configuration", "--bucket", source, "--notification-configuration",
+        json.dumps(notification))
+    got = json.loads(aws("s3api", "get-bucket-notification-configuration", "--bucket", source).stdout)
+    assert got["QueueConfigurations"] == notification["QueueConfigurations"]
