@@ -94,9 +94,30 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "KSANData",
+            dependencies: [
+                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KSANWorker",
+            dependencies: [
+                "KSANCore", "KSANData", "KSANMetadata",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "KSANS3",
             dependencies: [
-                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata", "KSANBus",
+                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata", "KSANData", "KSANWorker", "KSANBus",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-gateway",
             dependencies: [
-                "KSANS3", "KSANBus",
+                "KSANS3", "KSANData", "KSANBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -172,7 +193,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-bench",
             dependencies: [
-                "KSANErasure", "KSANMetadata", "KSANS3",
+                "KSANErasure", "KSANMetadata", "KSANData", "KSANS3",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -207,7 +228,7 @@ let package = Package(
         .testTarget(
             name: "KSANIntegrationTests",
             dependencies: [
-                "KSANS3", "KSANCore", "KSANMetadata", "KSANBus", "KSANPortal", "KSANTestSupport",
+                "KSANS3", "KSANData", "KSANCore", "KSANMetadata", "KSANBus", "KSANPortal", "KSANTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -225,7 +246,24 @@ let package = Package(
         ),
         .testTarget(
             name: "KSANS3Tests",
-            dependencies: ["KSANS3", "KSANCore", "KSANTestSupport"]
+            dependencies: ["KSANS3", "KSANData", "KSANCore", "KSANTestSupport"]
+        ),
+        .testTarget(
+            name: "KSANWorkerTests",
+            dependencies: [
+                "KSANWorker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "KSANDataTests",
+            dependencies: [
+                "KSANData", "KSANMetadata", "KSANStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "KSANMetadataTests",

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import KSANBus
 import KSANCore
+import KSANData
 import KSANS3
 import Logging
 

@@ -195,20 +195,6 @@ struct S3HardeningTests {
         #expect(try await cache.value(for: "b") { 2 } == 2, "the value loaded before the invalidation was cached")
         #expect(try await cache.value(for: "b") { 3 } == 2, "an undisturbed load is cached")
     }
-
-    @Test("only a definite refusal from metadata lets a failed commit discard its data")
-    func commitOutcomes() {
-        for code in [
-            MetadataError.Code.preconditionFailed, .noSuchBucket, .dataExpired, .invalidArgument, .noSuchUpload,
-        ] {
-            #expect(S3Gateway.isDefiniteRefusal(MetadataError(code)), "\(code)")
-        }
-        for error: any Error in [
-            MetadataError(.unavailable), MetadataError(.internal), CancellationError(), S3Error(.internalError),
-        ] {
-            #expect(!S3Gateway.isDefiniteRefusal(error), "\(error)")
-        }
-    }
 }
 
 extension Array {

@@ -1,4 +1,5 @@
 import Foundation
+import KSANData
 import Testing
 
 @testable import KSANS3

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import KSANData
 
 /// The checksum a client asked to be verified on an upload: its algorithm and, unless it comes in an aws-chunked
 /// trailer, the expected value.

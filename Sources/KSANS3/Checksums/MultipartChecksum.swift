@@ -1,4 +1,5 @@
 import Foundation
+import KSANData
 import KSANErasure
 import KSANMetadata
 

@@ -1,3 +1,4 @@
+import KSANData
 import KSANErasure
 import KSANMetadata
 import KSANStorage
@@ -35,6 +36,14 @@ extension S3Error {
                     "The upload's data was reclaimed before it could be committed (the upload took too long); retry it."
                 )
             default: return nil
+            }
+        case let error as DataError:
+            switch error.code {
+            case .incompleteBody: return S3Error(.incompleteBody)
+            case .tooLarge: return S3Error(.entityTooLarge)
+            case .noPool: return S3Error(.internalError, "No storage pool is configured.")
+            case .unavailable: return S3Error(.serviceUnavailable, "Not enough storage nodes are available.")
+            case .inconsistent: return nil
             }
         case let error as StorageError where error.code == .unavailable:
             return S3Error(.serviceUnavailable, "Not enough storage nodes are available.")

@@ -1,5 +1,6 @@
 import Foundation
 import KSANBus
+import KSANData
 import KSANMetadata
 import Logging
 import ServiceLifecycle

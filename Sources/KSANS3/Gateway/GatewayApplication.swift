@@ -2,8 +2,10 @@ import AsyncHTTPClient
 import Hummingbird
 import KSANBus
 import KSANCore
+import KSANData
 import KSANMetadata
 import KSANStorage
+import KSANWorker
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -50,12 +52,15 @@ public func buildGatewayApplication(
     // Services stop in reverse order: the shared HTTP client first in the list, so it stops last.
     app.addServices(
         HTTPClientService(client: httpClient),
-        GarbageCollector(
-            metadata: metadata, data: data, interval: configuration.gcInterval, intentAge: configuration.intentAge,
-            grace: configuration.gcGrace, logger: logger),
-        Repairer(
-            metadata: metadata, data: data, interval: configuration.repairInterval,
-            dropAfter: configuration.intentAge, logger: logger))
+        // Until ksan-worker takes them over, the gateway runs garbage collection and repair (KSANWorker).
+        WorkerService(
+            GarbageCollection(
+                metadata: metadata, data: data, intentAge: configuration.intentAge, grace: configuration.gcGrace,
+                logger: logger),
+            idleInterval: .seconds(configuration.gcInterval), logger: logger),
+        WorkerService(
+            Repair(metadata: metadata, data: data, dropAfter: configuration.intentAge, logger: logger),
+            idleInterval: .seconds(configuration.repairInterval), logger: logger))
     if let listen = configuration.metricsListen {
         app.addServices(metricsApplication(listen: listen, serverName: "KSAN", logger: logger))
     }

@@ -1,5 +1,6 @@
 import KSANBus
 import KSANCore
+import KSANData
 
 /// How a gateway process is set up.
 public struct GatewayConfiguration: Sendable {

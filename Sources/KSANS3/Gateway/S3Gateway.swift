@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KSANCore
+import KSANData
 import KSANMetadata
 import KSANStorage
 import Logging

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KSANData
 import KSANMetadata
 
 extension S3Gateway {

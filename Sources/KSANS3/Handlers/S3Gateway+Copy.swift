@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KSANCore
+import KSANData
 import KSANMetadata
 
 /// CopyObject: the source (`x-amz-copy-source`, its conditionals), the metadata directive, and the data copied.
@@ -66,7 +67,8 @@ extension S3Gateway {
         let bytes = ObjectByteSequence(
             version: source, range: range, data: data, topology: try await data.topology.current())
         return try await data.write(
-            body: bytes, length: Int64(range.count), poolId: poolId, sha256: false, checksum: checksum)
+            body: bytes, length: Int64(range.count), maxLength: S3Limits.maxObjectSize, poolId: poolId, sha256: false,
+            checksum: checksum)
     }
 
     /// `x-amz-copy-source-version-id`: the source's version id, when it has one or the request named one.

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KSANCore
+import KSANData
 import KSANMetadata
 
 /// GetObject and HeadObject: conditionals, ranges, `response-*` overrides, and the body streamed from the shards.

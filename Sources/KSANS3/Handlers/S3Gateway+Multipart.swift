@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KSANCore
+import KSANData
 import KSANMetadata
 
 extension S3Gateway {
@@ -72,13 +73,10 @@ extension S3Gateway {
         let etag = Hex.encode(written.md5)
         var segment = written.segment
         segment.checksum = written.checksum
-        do {
-            _ = try await metadata.putPart(
+        _ = try await data.committing([written.segment], reason: "part commit refused") {
+            try await metadata.putPart(
                 bucket: BucketRef(bucket), key: upload.key, uploadId: upload.uploadId,
                 part: PartRecord(partNumber: number, etag: etag, lastModified: Date(), segment: segment))
-        } catch {
-            discardIfRefused(error, [written.segment], reason: "part commit refused")
-            throw error
         }
         return etag
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KSANCore
+import KSANData
 import KSANMetadata
 
 extension S3Gateway {
@@ -62,7 +63,7 @@ extension S3Gateway {
         let written = try await data.write(
             body: parser.fileBytes(), length: nil, maxLength: maxLength, poolId: poolId, sha256: false)
         if let range, !range.contains(written.segment.size) {
-            discard(written, reason: "outside content-length-range")
+            data.abandon(written, reason: "outside content-length-range")
             throw S3Error(written.segment.size < range.lowerBound ? .entityTooSmall : .entityTooLarge)
         }
         let version = ObjectVersion(

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KSANCore
+import KSANData
 import KSANMetadata
 
 /// PutObject: the body streamed to the data plane, its checks, and the commit that makes the version current.
@@ -43,38 +44,14 @@ extension S3Gateway {
 
     /// Commits a version of `bucket` and returns the version id metadata gave it (`null` unless the bucket's
     /// versioning is enabled). If metadata refuses the commit, the data just written is discarded; if the
-    /// outcome is unknown, it is kept (see ``discardIfRefused(_:_:reason:)``).
+    /// outcome is unknown, it is kept (see `DataPlane.committing`).
     func commit(
         _ version: ObjectVersion, in bucket: BucketRecord, written: [ObjectSegment],
         condition: WriteCondition = WriteCondition()
     ) async throws -> String {
-        do {
-            return try await metadata.commitObject(version, in: BucketRef(bucket), condition: condition).versionId
-        } catch {
-            discardIfRefused(error, written, reason: "commit refused")
-            throw error
+        try await data.committing(written, reason: "commit refused") {
+            try await metadata.commitObject(version, in: BucketRef(bucket), condition: condition).versionId
         }
-    }
-
-    /// Deletes the data of a failed commit, but only when metadata definitely refused it. A timeout, a lost
-    /// connection, a cancelled request or a metadata service that answered "unavailable" may hide a commit that
-    /// landed: deleting its shards would lose an object that is current. Such data keeps its write intent, which
-    /// the commit deleted if it landed; if it did not, garbage collection deletes the data once the intent ages out.
-    func discardIfRefused(_ error: any Error, _ written: [ObjectSegment], reason: String) {
-        guard Self.isDefiniteRefusal(error) else {
-            data.logger.warning(
-                "commit outcome unknown: its data is kept, and collected later if the commit did not land",
-                metadata: ["ksan.data": "\(written.compactMap(\.layout?.dataId))", "error": "\(error)"])
-            return
-        }
-        for layout in written.compactMap(\.layout) { data.discard(layout, reason: reason) }
-    }
-
-    /// Whether metadata answered, and its answer was no: an error it sent that is neither "unavailable" nor
-    /// "internal".
-    static func isDefiniteRefusal(_ error: any Error) -> Bool {
-        guard let error = error as? MetadataError else { return false }
-        return error.code != .unavailable && error.code != .internal
     }
 
     /// Streams a PUT or UploadPart body into storage and checks Content-MD5, the signed payload hash and the
@@ -112,12 +89,14 @@ extension S3Gateway {
                 expectsTrailer: AWSChunkedMode.expectsTrailer(payloadHash: context.payloadHash ?? ""),
                 trailerNames: trailerNames, trailerSink: trailer)
             written = try await data.write(
-                body: body, length: length, poolId: poolId, sha256: false, checksum: checksum?.algorithm)
+                body: body, length: length, maxLength: S3Limits.maxObjectSize, poolId: poolId, sha256: false,
+                checksum: checksum?.algorithm)
         } else {
             expectedSHA = signedPayloadSHA256(context)
             written = try await data.write(
-                body: RequestBodyStream(base: request.body), length: try Self.bodyLength(request), poolId: poolId,
-                sha256: expectedSHA != nil, checksum: checksum?.algorithm)
+                body: RequestBodyStream(base: request.body), length: try Self.bodyLength(request),
+                maxLength: S3Limits.maxObjectSize, poolId: poolId, sha256: expectedSHA != nil,
+                checksum: checksum?.algorithm)
         }
         do {
             if let expectedSHA, written.sha256 != expectedSHA { throw S3Error(.xAmzContentSHA256Mismatch) }
@@ -126,7 +105,7 @@ extension S3Gateway {
                 try checksum.verify(computed: computed, trailer: trailer.trailers[checksum.algorithm.headerName])
             }
         } catch {
-            discard(written, reason: "digest mismatch")
+            data.abandon(written, reason: "digest mismatch")
             throw error
         }
         return written
@@ -150,11 +129,6 @@ extension S3Gateway {
         }
         guard length <= S3Limits.maxObjectSize else { throw S3Error(.entityTooLarge) }
         return length
-    }
-
-    /// Deletes the shards of data that will not be committed.
-    func discard(_ written: WrittenData, reason: String) {
-        if let layout = written.segment.layout { data.discard(layout, reason: reason) }
     }
 
     /// MetadataTooLarge when user metadata (names and values, in UTF-8) is over S3's 2 KB.

@@ -4,13 +4,18 @@ import NIOConcurrencyHelpers
 
 /// The gateway's copy of the cluster topology, refreshed from metadata when older than `maxAge`.
 public final class TopologyCache: Sendable {
-    private let metadata: any MetadataStore
+    private let fetch: @Sendable () async throws -> Topology
     private let maxAge: TimeInterval
     private let state = NIOLockedValueBox<(topology: Topology, fetched: Date)?>(nil)
 
-    /// Creates a cache.
-    public init(metadata: any MetadataStore, maxAge: TimeInterval = 10) {
-        self.metadata = metadata
+    /// Creates a cache of the topology in metadata.
+    public convenience init(metadata: any MetadataStore, maxAge: TimeInterval = 10) {
+        self.init(maxAge: maxAge) { try await metadata.topology() }
+    }
+
+    /// Creates a cache of the topology `fetch` returns.
+    public init(maxAge: TimeInterval = 10, fetch: @escaping @Sendable () async throws -> Topology) {
+        self.fetch = fetch
         self.maxAge = maxAge
     }
 
@@ -24,7 +29,7 @@ public final class TopologyCache: Sendable {
         let cached = state.withLockedValue { $0 }
         if let cached, Date().timeIntervalSince(cached.fetched) < maxAge { return cached.topology }
         do {
-            let fresh = try await metadata.topology()
+            let fresh = try await fetch()
             state.withLockedValue { $0 = (fresh, Date()) }
             return fresh
         } catch {

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import KSANS3
+@testable import KSANData
 
 @Suite struct HostHealthTests {
     @Test func failedHostsAreSuspectForThePeriodOnly() async throws {

@@ -70,7 +70,7 @@ public struct ObjectByteSequence: AsyncSequence, Sendable {
         }
         let stripe = try await data.readStripe(layout, index: piece.stripe, topology: topology, reports: reports)
         guard let slice = stripe.getSlice(at: stripe.readerIndex + piece.offset, length: piece.length) else {
-            throw S3Error(.internalError, "stripe shorter than its layout")
+            throw DataError(.inconsistent, "stripe shorter than its layout")
         }
         return slice
     }
