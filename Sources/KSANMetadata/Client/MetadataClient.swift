@@ -332,9 +332,10 @@ public final class MetadataClient: MetadataStore, Sendable {
         try await call(MetadataAPI.Path.listUploads, MetadataAPI.ListUploadsRequest(bucket: bucket, query: query))
     }
 
-    public func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem] {
+    public func garbage(limit: Int, intentAge: Double, grace: Double, lease: Double) async throws -> [GarbageItem] {
         try await call(
-            MetadataAPI.Path.garbage, MetadataAPI.GarbageRequest(limit: limit, intentAge: intentAge, grace: grace),
+            MetadataAPI.Path.garbage,
+            MetadataAPI.GarbageRequest(limit: limit, intentAge: intentAge, grace: grace, lease: lease),
             as: MetadataAPI.GarbageItemsResponse.self
         ).items
     }
@@ -357,9 +358,9 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).settings
     }
 
-    public func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem] {
+    public func repairs(limit: Int, dropAfter: Double, lease: Double) async throws -> [RepairItem] {
         try await call(
-            MetadataAPI.Path.repairs, MetadataAPI.RepairsRequest(limit: limit, dropAfter: dropAfter),
+            MetadataAPI.Path.repairs, MetadataAPI.RepairsRequest(limit: limit, dropAfter: dropAfter, lease: lease),
             as: MetadataAPI.RepairsResponse.self
         ).items
     }
@@ -367,6 +368,11 @@ public final class MetadataClient: MetadataStore, Sendable {
     public func ackRepairs(_ items: [RepairItem]) async throws {
         _ = try await call(
             MetadataAPI.Path.ackRepairs, MetadataAPI.AckRepairsRequest(items: items), as: MetadataAPI.Empty.self)
+    }
+
+    public func releaseRepairs(_ items: [RepairItem]) async throws {
+        _ = try await call(
+            MetadataAPI.Path.releaseRepairs, MetadataAPI.AckRepairsRequest(items: items), as: MetadataAPI.Empty.self)
     }
 
     public func placements(diskIds: [String], after: String?, limit: Int) async throws -> [DataLayout] {
@@ -386,6 +392,11 @@ public final class MetadataClient: MetadataStore, Sendable {
     public func ackGarbage(ids: [Int64]) async throws {
         _ = try await call(
             MetadataAPI.Path.ackGarbage, MetadataAPI.AckGarbageRequest(ids: ids), as: MetadataAPI.Empty.self)
+    }
+
+    public func releaseGarbage(ids: [Int64]) async throws {
+        _ = try await call(
+            MetadataAPI.Path.releaseGarbage, MetadataAPI.AckGarbageRequest(ids: ids), as: MetadataAPI.Empty.self)
     }
 
     public func outboxBacklog() async throws -> OutboxBacklog {

@@ -43,10 +43,12 @@ enum MetadataAPI {
         static let listUploads = "/v1/uploads/list"
         static let garbage = "/v1/garbage/list"
         static let ackGarbage = "/v1/garbage/ack"
+        static let releaseGarbage = "/v1/garbage/release"
         static let queueRepair = "/v1/repairs/queue"
         static let queueRepairOfData = "/v1/repairs/queue-data"
         static let repairs = "/v1/repairs/list"
         static let ackRepairs = "/v1/repairs/ack"
+        static let releaseRepairs = "/v1/repairs/release"
         static let serviceSettings = "/v1/settings/get"
         static let placements = "/v1/placement/list"
         static let unknownDataIds = "/v1/placement/unknown"
@@ -181,12 +183,16 @@ enum MetadataAPI {
         var limit: Int
         var intentAge: Double
         var grace: Double
+        /// Seconds to take the items for; absent or 0: only look.
+        var lease: Double?
     }
     struct GarbageItemsResponse: Codable, Sendable { var items: [GarbageItem] }
     struct AckGarbageRequest: Codable, Sendable { var ids: [Int64] }
     struct RepairsRequest: Codable, Sendable {
         var limit: Int
         var dropAfter: Double
+        /// Seconds to take the entries for; absent or 0: only look.
+        var lease: Double?
     }
     struct RepairsResponse: Codable, Sendable { var items: [RepairItem] }
     struct AckRepairsRequest: Codable, Sendable { var items: [RepairItem] }

@@ -175,7 +175,7 @@ public struct MetadataRoutes: Sendable {
         post(router, MetadataAPI.Path.garbage) { (request: MetadataAPI.GarbageRequest) in
             MetadataAPI.GarbageItemsResponse(
                 items: try await store.garbage(
-                    limit: request.limit, intentAge: request.intentAge, grace: request.grace)
+                    limit: request.limit, intentAge: request.intentAge, grace: request.grace, lease: request.lease ?? 0)
             )
         }
         post(router, MetadataAPI.Path.queueRepair) { (layout: DataLayout) in
@@ -187,13 +187,18 @@ public struct MetadataRoutes: Sendable {
         }
         post(router, MetadataAPI.Path.repairs) { (request: MetadataAPI.RepairsRequest) in
             MetadataAPI.RepairsResponse(
-                items: try await store.repairs(limit: request.limit, dropAfter: request.dropAfter))
+                items: try await store.repairs(
+                    limit: request.limit, dropAfter: request.dropAfter, lease: request.lease ?? 0))
         }
         post(router, MetadataAPI.Path.serviceSettings) { (request: MetadataAPI.SettingsRequest) in
             MetadataAPI.SettingsResponse(settings: try await store.serviceSettings(kind: request.kind))
         }
         post(router, MetadataAPI.Path.ackRepairs) { (request: MetadataAPI.AckRepairsRequest) in
             try await store.ackRepairs(request.items)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.releaseRepairs) { (request: MetadataAPI.AckRepairsRequest) in
+            try await store.releaseRepairs(request.items)
             return MetadataAPI.Empty()
         }
         post(router, MetadataAPI.Path.placements) { (request: MetadataAPI.PlacementsRequest) in
@@ -206,6 +211,10 @@ public struct MetadataRoutes: Sendable {
         }
         post(router, MetadataAPI.Path.ackGarbage) { (request: MetadataAPI.AckGarbageRequest) in
             try await store.ackGarbage(ids: request.ids)
+            return MetadataAPI.Empty()
+        }
+        post(router, MetadataAPI.Path.releaseGarbage) { (request: MetadataAPI.AckGarbageRequest) in
+            try await store.releaseGarbage(ids: request.ids)
             return MetadataAPI.Empty()
         }
         post(router, MetadataAPI.Path.outboxBacklog) { (_: MetadataAPI.Empty) in

@@ -124,10 +124,14 @@ public protocol MetadataStore: Sendable {
 
     /// Up to `limit` queued garbage items queued more than `grace` seconds ago, oldest first, after moving write
     /// intents not marked alive for `intentAge` seconds into the queue. The grace keeps the data of an overwritten
-    /// or deleted version readable for reads that started on it.
-    func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem]
+    /// or deleted version readable for reads that started on it. With a `lease` (seconds, more than 0) the items are
+    /// taken: no other call with a lease gets them until they are acknowledged or released, or the lease runs out
+    /// (a worker that died); with none they are only looked at, leased or not.
+    func garbage(limit: Int, intentAge: Double, grace: Double, lease: Double) async throws -> [GarbageItem]
     /// Removes garbage items whose shards were deleted.
     func ackGarbage(ids: [Int64]) async throws
+    /// Ends the lease of garbage items that were taken but not collected, so that the next pass takes them again.
+    func releaseGarbage(ids: [Int64]) async throws
 
     /// Records that some shards of `layout` are missing or damaged (a stripe written with only its quorum, or a
     /// read that found a shard absent or corrupt). Queuing the same data twice keeps one entry, with the later
@@ -142,9 +146,13 @@ public protocol MetadataStore: Sendable {
     /// Up to `limit` queued repairs of data that is committed (referenced by an object or part), oldest first.
     /// Entries whose data is neither committed nor being written (no write intent) and that were queued more than
     /// `dropAfter` seconds ago are forgotten: their data was never committed, or was deleted.
-    func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem]
+    /// With a `lease` (seconds, more than 0) the entries are taken, as ``garbage(limit:intentAge:grace:lease:)``'s; a new
+    /// report of damage ends the lease of its entry.
+    func repairs(limit: Int, dropAfter: Double, lease: Double) async throws -> [RepairItem]
     /// Removes repaired entries, unless damage was reported again since their report number was read.
     func ackRepairs(_ items: [RepairItem]) async throws
+    /// Ends the lease of entries that were taken but not repaired (a host that does not answer).
+    func releaseRepairs(_ items: [RepairItem]) async throws
 
     /// Up to `limit` committed layouts with a shard on one of `diskIds`, in data id order after `after`: what the
     /// disks should hold, for a scrub that checks every shard is there.
@@ -170,6 +178,16 @@ extension MetadataStore {
         -> [DataLayout]
     {
         try await commitObject(version, in: bucket, condition: condition).displaced
+    }
+
+    /// Looks at queued garbage without taking it (no lease).
+    public func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem] {
+        try await garbage(limit: limit, intentAge: intentAge, grace: grace, lease: 0)
+    }
+
+    /// Looks at queued repairs without taking them (no lease).
+    public func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem] {
+        try await repairs(limit: limit, dropAfter: dropAfter, lease: 0)
     }
 
     /// Deletes as ``deleteObject(bucket:key:versionId:)`` without a version id; returns the data that became garbage.

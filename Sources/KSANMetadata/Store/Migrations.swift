@@ -448,6 +448,16 @@ public enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 17,
+            name: "leases on queued background work",
+            statements: [
+                // A worker takes garbage and repairs for a while (a lease): others skip them until it acknowledges,
+                // releases, or dies and the lease runs out.
+                "ALTER TABLE gc_queue ADD COLUMN leased_until timestamptz",
+                "ALTER TABLE repair_queue ADD COLUMN leased_until timestamptz",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -33,8 +33,9 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func garbage(limit: Int, intentAge: Double, grace: Double) async throws -> [GarbageItem] {
+    public func garbage(limit: Int, intentAge: Double, grace: Double, lease: Double) async throws -> [GarbageItem] {
         let limit = min(max(limit, 0), 10_000)
+        let lease = min(max(lease, 0), 86_400)
         // Bounded so the interval arithmetic stays within PostgreSQL's range (a year of seconds at most).
         let intentAge = min(max(intentAge, 0), 366 * 86_400)
         let grace = min(max(grace, 0), 366 * 86_400)
@@ -62,18 +63,34 @@ extension PostgresMetadataStore {
                 logger: logger
             )
             guard limit > 0 else { return [] }
-            let rows = try await connection.query(
-                """
-                SELECT id, layout::text FROM gc_queue WHERE enqueued_at <= now() - make_interval(secs => \(grace))
-                ORDER BY id LIMIT \(limit)
-                """,
-                logger: logger
-            )
+            let rows =
+                lease > 0
+                ? try await connection.query(
+                    """
+                    WITH taken AS (
+                        SELECT id FROM gc_queue
+                        WHERE enqueued_at <= now() - make_interval(secs => \(grace))
+                          AND (leased_until IS NULL OR leased_until < now())
+                        ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                    )
+                    UPDATE gc_queue g SET leased_until = now() + make_interval(secs => \(lease))
+                    FROM taken WHERE g.id = taken.id
+                    RETURNING g.id, g.layout::text
+                    """,
+                    logger: logger
+                )
+                : try await connection.query(
+                    """
+                    SELECT id, layout::text FROM gc_queue WHERE enqueued_at <= now() - make_interval(secs => \(grace))
+                    ORDER BY id LIMIT \(limit)
+                    """,
+                    logger: logger
+                )
             var items: [GarbageItem] = []
             for try await (id, layout) in rows.decode((Int64, String).self) {
                 items.append(GarbageItem(id: id, layout: try MetadataJSON.decode(DataLayout.self, from: layout)))
             }
-            return items
+            return items.sorted { $0.id < $1.id }
         }
     }
 
@@ -81,6 +98,14 @@ extension PostgresMetadataStore {
         guard !ids.isEmpty else { return }
         try await transaction { connection in
             _ = try await connection.query("DELETE FROM gc_queue WHERE id = ANY(\(ids))", logger: logger)
+        }
+    }
+
+    public func releaseGarbage(ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        try await transaction { connection in
+            _ = try await connection.query(
+                "UPDATE gc_queue SET leased_until = NULL WHERE id = ANY(\(ids))", logger: logger)
         }
     }
 

@@ -11,7 +11,7 @@ extension PostgresMetadataStore {
             _ = try await connection.query(
                 """
                 INSERT INTO repair_queue (data_id, layout) VALUES (\(layout.dataId), \(json)::jsonb)
-                ON CONFLICT (data_id) DO UPDATE SET report = nextval('repair_reports')
+                ON CONFLICT (data_id) DO UPDATE SET report = nextval('repair_reports'), leased_until = NULL
                 """,
                 logger: logger
             )
@@ -24,7 +24,7 @@ extension PostgresMetadataStore {
                 """
                 WITH found AS (SELECT data_id, layout FROM placement WHERE data_id = \(dataId))
                 INSERT INTO repair_queue (data_id, layout) SELECT data_id, layout FROM found
-                ON CONFLICT (data_id) DO UPDATE SET report = nextval('repair_reports')
+                ON CONFLICT (data_id) DO UPDATE SET report = nextval('repair_reports'), leased_until = NULL
                 RETURNING data_id
                 """,
                 logger: logger
@@ -35,8 +35,9 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func repairs(limit: Int, dropAfter: Double) async throws -> [RepairItem] {
+    public func repairs(limit: Int, dropAfter: Double, lease: Double) async throws -> [RepairItem] {
         let limit = min(max(limit, 0), 10_000)
+        let lease = min(max(lease, 0), 86_400)
         let dropAfter = min(max(dropAfter, 0), 366 * 86_400)
         return try await transaction { connection in
             try await connection.query(
@@ -49,19 +50,39 @@ extension PostgresMetadataStore {
                 logger: logger
             )
             guard limit > 0 else { return [] }
-            let rows = try await connection.query(
-                """
-                SELECT r.layout::text, r.report FROM repair_queue r
-                WHERE EXISTS (SELECT 1 FROM placement p WHERE p.data_id = r.data_id)
-                ORDER BY r.queued_at, r.data_id LIMIT \(limit)
-                """,
-                logger: logger
-            )
-            var items: [RepairItem] = []
-            for try await (layout, report) in rows.decode((String, Int64).self) {
-                items.append(RepairItem(layout: try MetadataJSON.decode(DataLayout.self, from: layout), report: report))
+            let rows =
+                lease > 0
+                ? try await connection.query(
+                    """
+                    WITH taken AS (
+                        SELECT r.data_id FROM repair_queue r
+                        WHERE EXISTS (SELECT 1 FROM placement p WHERE p.data_id = r.data_id)
+                          AND (r.leased_until IS NULL OR r.leased_until < now())
+                        ORDER BY r.queued_at, r.data_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                    )
+                    UPDATE repair_queue q SET leased_until = now() + make_interval(secs => \(lease))
+                    FROM taken WHERE q.data_id = taken.data_id
+                    RETURNING q.layout::text, q.report, q.queued_at
+                    """,
+                    logger: logger
+                )
+                : try await connection.query(
+                    """
+                    SELECT r.layout::text, r.report, r.queued_at FROM repair_queue r
+                    WHERE EXISTS (SELECT 1 FROM placement p WHERE p.data_id = r.data_id)
+                    ORDER BY r.queued_at, r.data_id LIMIT \(limit)
+                    """,
+                    logger: logger
+                )
+            var items: [(item: RepairItem, queuedAt: Date)] = []
+            for try await (layout, report, queuedAt) in rows.decode((String, Int64, Date).self) {
+                let layout = try MetadataJSON.decode(DataLayout.self, from: layout)
+                items.append((RepairItem(layout: layout, report: report), queuedAt))
             }
-            return items
+            // Oldest first, as the statement chose them (UPDATE ... RETURNING keeps no order).
+            return items.sorted {
+                ($0.queuedAt, $0.item.layout.dataId) < ($1.queuedAt, $1.item.layout.dataId)
+            }.map(\.item)
         }
     }
 
@@ -77,6 +98,15 @@ extension PostgresMetadataStore {
                 """,
                 logger: logger
             )
+        }
+    }
+
+    public func releaseRepairs(_ items: [RepairItem]) async throws {
+        guard !items.isEmpty else { return }
+        let ids = items.map(\.layout.dataId)
+        try await transaction { connection in
+            _ = try await connection.query(
+                "UPDATE repair_queue SET leased_until = NULL WHERE data_id = ANY(\(ids)::text[])", logger: logger)
         }
     }
 }
