@@ -134,6 +134,11 @@ final class TestCluster: @unchecked Sendable {
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(metadata, log: "metadata", port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
+        try await startGateway()
+    }
+
+    /// Starts the gateway and waits until it is healthy.
+    func startGateway() async throws {
         gateway = try launch(
             "ksan-gateway", log: "gateway",
             [
@@ -142,6 +147,14 @@ final class TestCluster: @unchecked Sendable {
                 "--cluster-key-file", clusterKeyPath, "--metrics-listen", "127.0.0.1:\(gatewayMetricsPort)",
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(gateway, log: "gateway", port: gatewayPort)
+    }
+
+    /// Kills the gateway with SIGKILL, as a crash would.
+    func killGateway() {
+        guard let process = gateway else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        gateway = nil
     }
 
     func startOSD(_ index: Int) async throws {

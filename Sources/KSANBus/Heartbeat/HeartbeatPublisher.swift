@@ -19,13 +19,18 @@ public struct HeartbeatPublisher: Service {
         public var kind: ServiceKind
         public var serverId: String?
         public var endpoint: String
+        /// When this process started: the identity is made once, at start.
+        public var startedAt: Date
 
         /// `id` defaults to `<kind>@<endpoint>`, stable across restarts.
-        public init(kind: ServiceKind, endpoint: String, serverId: String? = nil, id: String? = nil) {
+        public init(
+            kind: ServiceKind, endpoint: String, serverId: String? = nil, id: String? = nil, startedAt: Date = Date()
+        ) {
             self.kind = kind
             self.endpoint = endpoint
             self.serverId = serverId
             self.id = id ?? "\(kind.rawValue)@\(endpoint)"
+            self.startedAt = startedAt
         }
 
         /// `host:port` of a listening address, the host name standing for a wildcard address.
@@ -57,7 +62,7 @@ public struct HeartbeatPublisher: Service {
     }
 
     public func run() async throws {
-        let startedAt = Date()
+        let startedAt = identity.startedAt
         let seconds = interval.seconds
         await Periodic.run(every: interval, name: "heartbeat", logger: logger) {
             do {

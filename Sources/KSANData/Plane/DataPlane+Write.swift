@@ -58,7 +58,7 @@ extension DataPlane {
             replicated: pool.isReplicated, blockSize: options.blockSize, diskIds: disks, size: length ?? 0)
         let coder =
             layout.replicated ? nil : try ErasureCoder(dataShards: layout.dataShards, parityShards: layout.parityShards)
-        try await catalog.registerIntent(WriteIntent(layout: layout, createdAt: Date()))
+        try await catalog.registerIntent(WriteIntent(layout: layout, createdAt: Date(), writer: options.writer))
         let stripeSize = layout.geometry.stripeSize
         let stripeLayout = layout
         var intentTouched = ContinuousClock.now

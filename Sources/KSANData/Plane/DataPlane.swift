@@ -27,6 +27,9 @@ public struct DataPlane: Sendable {
         /// How often a write in progress marks its intent alive, so that garbage collection never takes a long
         /// upload for an abandoned one (the gateway keeps it well under its intent age).
         public var intentRefresh: Duration = .seconds(600)
+        /// The process writing, recorded with each write intent so that garbage collection can collect the
+        /// intents of a writer that died as soon as it restarts; nil for a process without heartbeats.
+        public var writer: IntentWriter?
 
         /// Default options.
         public init() {}

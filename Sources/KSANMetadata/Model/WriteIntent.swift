@@ -9,10 +9,13 @@ public struct WriteIntent: Codable, Sendable, Hashable {
     public var layout: DataLayout
     /// When the write started.
     public var createdAt: Date
+    /// The process writing it, when it heartbeats (a gateway with a message bus); nil otherwise.
+    public var writer: IntentWriter?
 
     /// Creates an intent.
-    public init(layout: DataLayout, createdAt: Date) {
+    public init(layout: DataLayout, createdAt: Date, writer: IntentWriter? = nil) {
         self.layout = layout
         self.createdAt = createdAt
+        self.writer = writer
     }
 }

@@ -458,6 +458,16 @@ public enum Migrations {
                 "ALTER TABLE repair_queue ADD COLUMN leased_until timestamptz",
             ]
         ),
+        Migration(
+            version: 18,
+            name: "the writer of a write intent",
+            statements: [
+                // The service id and start time of the process writing the data (IntentWriter): its intents are
+                // abandoned as soon as its services row shows it restarted or stopped.
+                "ALTER TABLE write_intents ADD COLUMN writer text",
+                "ALTER TABLE write_intents ADD COLUMN writer_started_at timestamptz",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -10,8 +10,9 @@ extension PostgresMetadataStore {
         try await transaction { connection in
             _ = try await connection.query(
                 """
-                INSERT INTO write_intents (data_id, layout, created_at, alive_at)
-                VALUES (\(intent.layout.dataId), \(layout)::jsonb, now(), now())
+                INSERT INTO write_intents (data_id, layout, created_at, alive_at, writer, writer_started_at)
+                VALUES (\(intent.layout.dataId), \(layout)::jsonb, now(), now(), \(intent.writer?.id),
+                        \(intent.writer?.startedAt))
                 ON CONFLICT (data_id) DO NOTHING
                 """,
                 logger: logger
@@ -40,16 +41,26 @@ extension PostgresMetadataStore {
         let intentAge = min(max(intentAge, 0), 366 * 86_400)
         let grace = min(max(grace, 0), 366 * 86_400)
         return try await transaction { connection in
-            // Abandoned intents become garbage, unless their data was committed after all.
+            // Abandoned intents become garbage, unless their data was committed after all: those not marked alive
+            // for the intent age, and at once those whose writer restarted since (its services row started later;
+            // 10 ms allow for the rounding of the two times, both sent as JSON numbers and stored to the microsecond) or stopped (2 minutes ago: more than a process's
+            // bounded graceful shutdown, in which it may still finish writes). They skip the grace period: no read can
+            // be streaming data that was never committed, and a late commit of it fails without its intent.
             try await connection.query(
                 """
                 WITH moved AS (
-                    DELETE FROM write_intents
-                    WHERE alive_at < now() - make_interval(secs => \(intentAge))
-                    RETURNING data_id, layout
+                    DELETE FROM write_intents w
+                    WHERE w.alive_at < now() - make_interval(secs => \(intentAge))
+                       OR EXISTS (
+                           SELECT 1 FROM services s
+                           WHERE s.id = w.writer AND w.writer_started_at IS NOT NULL
+                             AND (s.started_at > w.writer_started_at + interval '10 milliseconds'
+                                  OR (s.stopped_at IS NOT NULL AND s.stopped_at > w.writer_started_at
+                                      AND s.stopped_at < now() - interval '120 seconds')))
+                    RETURNING w.data_id, w.layout
                 )
-                INSERT INTO gc_queue (layout)
-                SELECT moved.layout FROM moved
+                INSERT INTO gc_queue (layout, enqueued_at)
+                SELECT moved.layout, to_timestamp(0) FROM moved
                 WHERE NOT EXISTS (SELECT 1 FROM placement p WHERE p.data_id = moved.data_id)
                 """,
                 logger: logger

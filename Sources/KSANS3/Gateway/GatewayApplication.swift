@@ -37,6 +37,12 @@ public func buildGatewayApplication(
     var options = configuration.dataPlane
     // A write marks its intent alive well before garbage collection would judge it abandoned.
     options.intentRefresh = min(options.intentRefresh, .milliseconds(Int64(configuration.intentAge * 1000 / 4)))
+    // With heartbeats, write intents name this process, so that its orphans are collected once it restarts.
+    let identity = HeartbeatPublisher.Identity(
+        kind: .gateway,
+        endpoint: HeartbeatPublisher.Identity.endpoint(host: configuration.listen.host, port: configuration.listen.port)
+    )
+    if configuration.bus != nil { options.writer = IntentWriter(id: identity.id, startedAt: identity.startedAt) }
     let data = DataPlane(
         metadata: metadata, osd: OSDClient(httpClient: httpClient, clusterKey: configuration.clusterKey),
         topology: topology,
@@ -71,13 +77,7 @@ public func buildGatewayApplication(
             ConfigListener(
                 bus: bus, kind: .gateway,
                 logger: logger, fetch: { try await metadata.serviceSettings(kind: .gateway) }),
-            HeartbeatPublisher(
-                bus: bus,
-                identity: .init(
-                    kind: .gateway,
-                    endpoint: HeartbeatPublisher.Identity.endpoint(
-                        host: configuration.listen.host, port: configuration.listen.port)),
-                logger: logger))
+            HeartbeatPublisher(bus: bus, identity: identity, logger: logger))
     }
     return app
 }
