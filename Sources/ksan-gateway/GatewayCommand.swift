@@ -39,6 +39,9 @@ struct GatewayCommand: ConfiguredCommand {
     @Option(help: "Seconds between repair passes (rewriting missing or corrupt shards of committed data).")
     var repairInterval: Double = 10
 
+    @Option(help: "MB per second of shards repair reads and writes at most (0: no limit); also a live setting.")
+    var repairRate: Int = 0
+
     @Option(help: "Seconds between garbage-collection passes.")
     var gcInterval: Double = 10
 
@@ -93,6 +96,7 @@ struct GatewayCommand: ConfiguredCommand {
         guard (0...(1 << 20)).contains(inlineThreshold) else {
             throw ValidationError("--inline-threshold must be 0...1 MiB")
         }
+        guard (0...100_000).contains(repairRate) else { throw ValidationError("--repair-rate must be 0...100000") }
         guard repairInterval > 0, gcInterval > 0 else {
             throw ValidationError("--repair-interval and --gc-interval must be positive")
         }
@@ -121,7 +125,7 @@ struct GatewayCommand: ConfiguredCommand {
             bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
                 try RabbitMQConfiguration(url: $0)
             },
-            metricsListen: metricsListen.flatMap { HostPort($0) })
+            metricsListen: metricsListen.flatMap { HostPort($0) }, repairRate: repairRate)
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
     }

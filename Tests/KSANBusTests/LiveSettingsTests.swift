@@ -7,7 +7,10 @@ import Testing
 @Suite("Live settings: keys, refusals, applying a version", .serialized)
 struct LiveSettingsTests {
     @Test func keysAndRefusals() {
-        #expect(Set(LiveSettings.keys(for: .gateway).keys) == ["log-level"])
+        #expect(Set(LiveSettings.keys(for: .gateway).keys) == ["log-level", "repair-rate"])
+        #expect(LiveSettings.problem(with: ["repair-rate": "0"], for: .gateway) == nil)
+        #expect(LiveSettings.problem(with: ["repair-rate": "-1"], for: .gateway)?.hasPrefix("repair-rate must") == true)
+        #expect(LiveSettings.problem(with: ["repair-rate": "8"], for: .osd)?.contains("not applied live") == true)
         #expect(Set(LiveSettings.keys(for: .osd).keys) == ["log-level", "scrub-interval", "scrub-rate"])
         #expect(LiveSettings.problem(with: ["scrub-interval": "0", "scrub-rate": "1"], for: .osd) == nil)
         #expect(LiveSettings.problem(with: ["scrub-interval": "0.5", "scrub-rate": "100000"], for: .osd) == nil)

@@ -139,7 +139,13 @@ struct DataPlaneTests {
         let before = shards.count(dataId: layout.dataId)
         #expect(try await read(layout) == bytes)
         #expect(try await eventually { catalog.queuedRepairs == [layout.dataId] })
-        #expect(await data.repair(layout))
+        let outcome = await data.repair(layout)
+        #expect(outcome.repaired)
+        // Every intact shard of every stripe read, and the lost one written: six shards' worth of each stripe.
+        let geometry = layout.geometry
+        #expect(
+            outcome.bytes == (0..<geometry.stripeCount).reduce(0) { $0 + Int64(6 * geometry.shardLength(ofStripe: $1)) }
+        )
         #expect(shards.count(dataId: layout.dataId) == before + 1)
         // With one host answering corrupt for everything, reads still return the right bytes.
         shards.set(Self.endpoints[Int(layout.diskIds[1].dropFirst())!], .corruptReads)

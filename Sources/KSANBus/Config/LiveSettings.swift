@@ -7,12 +7,16 @@ import Logging
 /// - every kind: `log-level`;
 /// - OSDs: `scrub-interval` (seconds between scrub passes, 0: none) and `scrub-rate` (MB per second a pass reads),
 ///   the options of the same names, read by the scrubber at each wait and each shard (``scrubInterval``,
-///   ``scrubRate``).
+///   ``scrubRate``);
+/// - gateways and workers: `repair-rate` (MB per second of shards repair reads and writes, 0: no limit), read by
+///   the repair worker at each pass (``repairRate``).
 public enum LiveSettings {
     /// Seconds between the end of a scrub pass and the next (0: no scrubbing), from `--scrub-interval` at start.
     public static let scrubInterval = LiveValue<Double>(86_400)
     /// MB per second a scrub pass reads at most, from `--scrub-rate` at start.
     public static let scrubRate = LiveValue<Int>(64)
+    /// MB per second of shards the repair worker reads and writes at most (0: no limit), from `--repair-rate`.
+    public static let repairRate = LiveValue<Int>(0)
 
     /// The keys each kind applies live, with what they do.
     public static func keys(for kind: ServiceKind) -> [String: String] {
@@ -20,6 +24,9 @@ public enum LiveSettings {
         if kind == .osd {
             keys["scrub-interval"] = "seconds from the end of a scrub pass to the next, 0 to 31536000 (0: no scrubbing)"
             keys["scrub-rate"] = "MB per second a scrub pass reads at most, 1 to 100000"
+        }
+        if kind == .gateway || kind == .worker {
+            keys["repair-rate"] = "MB per second of shards repair reads and writes at most, 0 to 100000 (0: no limit)"
         }
         return keys
     }
@@ -40,6 +47,9 @@ public enum LiveSettings {
         if let text = settings["scrub-rate"], rate(text) == nil {
             return "scrub-rate must be a whole number of MB per second from 1 to 100000"
         }
+        if let text = settings["repair-rate"], repairRate(text) == nil {
+            return "repair-rate must be a whole number of MB per second from 0 to 100000"
+        }
         return nil
     }
 
@@ -50,6 +60,7 @@ public enum LiveSettings {
             settings["scrub-interval"] = String(scrubInterval.value)
             settings["scrub-rate"] = String(scrubRate.value)
         }
+        if kind == .gateway || kind == .worker { settings["repair-rate"] = String(repairRate.value) }
         return settings
     }
 
@@ -62,6 +73,7 @@ public enum LiveSettings {
         }
         if let seconds = effective["scrub-interval"].flatMap(interval) { scrubInterval.value = seconds }
         if let megabytes = effective["scrub-rate"].flatMap(rate) { scrubRate.value = megabytes }
+        if let megabytes = effective["repair-rate"].flatMap(repairRate) { repairRate.value = megabytes }
     }
 
     static func interval(_ text: String) -> Double? {
@@ -71,6 +83,11 @@ public enum LiveSettings {
 
     static func rate(_ text: String) -> Int? {
         guard let megabytes = Int(text), (1...100_000).contains(megabytes) else { return nil }
+        return megabytes
+    }
+
+    static func repairRate(_ text: String) -> Int? {
+        guard let megabytes = Int(text), (0...100_000).contains(megabytes) else { return nil }
         return megabytes
     }
 }

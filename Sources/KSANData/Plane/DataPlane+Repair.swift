@@ -34,17 +34,18 @@ extension DataPlane {
 
     /// Rewrites the missing and corrupt shards of every stripe of `layout` on their own disks, from the shards that
     /// are intact (reconstructed with ISA-L, or copied for a replicated pool).
-    /// - Returns: true if every shard of every stripe is now in place; false if a host did not answer, a stripe
-    ///   has fewer than k intact shards, or a write failed (the repair stays queued).
-    public func repair(_ layout: DataLayout) async -> Bool {
+    /// - Returns: whether every shard of every stripe is now in place (not if a host did not answer, a stripe has
+    ///   fewer than k intact shards, or a write failed: the repair stays queued), and the bytes read and written.
+    public func repair(_ layout: DataLayout) async -> RepairOutcome {
         do {
             try layout.validate()
         } catch {
             logger.error(
                 "repair skipped: invalid layout", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
-            return false
+            return RepairOutcome(repaired: false, bytes: 0)
         }
-        guard let topology = try? await self.topology.current() else { return false }
+        var moved: Int64 = 0
+        guard let topology = try? await self.topology.current() else { return RepairOutcome(repaired: false, bytes: 0) }
         let geometry = layout.geometry
         let width = layout.dataShards + layout.parityShards
         var rewritten = 0
@@ -63,14 +64,17 @@ extension DataPlane {
                 }
                 for await (shard, outcome) in group {
                     switch outcome {
-                    case .data(let bytes): shards[shard] = bytes
+                    case .data(let bytes):
+                        shards[shard] = bytes
+                        moved += Int64(bytes.readableBytes)
                     case .damaged: break
                     case .unanswered: complete = false
                     }
                 }
             }
             let missing = (0..<width).filter { shards[$0] == nil }
-            guard complete else { return false }  // cannot tell what is missing on a host that does not answer
+            // What is missing on a host that does not answer cannot be told.
+            guard complete else { return RepairOutcome(repaired: false, bytes: moved) }
             guard !missing.isEmpty else { continue }
             guard width - missing.count >= (layout.replicated ? 1 : layout.dataShards) else {
                 logger.error(
@@ -78,7 +82,7 @@ extension DataPlane {
                     metadata: [
                         "ksan.data": "\(layout.dataId)", "ksan.stripe": "\(stripe)", "ksan.missing": "\(missing)",
                     ])
-                return false
+                return RepairOutcome(repaired: false, bytes: moved)
             }
             if layout.replicated {
                 let copy = shards.compactMap { $0 }.first!
@@ -91,18 +95,19 @@ extension DataPlane {
                     }
                 } catch {
                     logger.error("repair failed", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
-                    return false
+                    return RepairOutcome(repaired: false, bytes: moved)
                 }
             }
             for shard in missing {
                 let written = await writeShard(
                     shards[shard]!, disk: layout.diskIds[shard], stripe: stripe, shard: shard, layout: layout,
                     topology: topology)
-                guard written else { return false }
+                guard written else { return RepairOutcome(repaired: false, bytes: moved) }
+                moved += Int64(length)
                 rewritten += 1
             }
         }
         logger.info("repaired", metadata: ["ksan.data": "\(layout.dataId)", "ksan.shards": "\(rewritten)"])
-        return true
+        return RepairOutcome(repaired: true, bytes: moved)
     }
 }

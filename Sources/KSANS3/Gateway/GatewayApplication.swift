@@ -33,6 +33,7 @@ public func buildGatewayApplication(
     configuration: GatewayConfiguration, metadata: any MetadataStore, httpClient: HTTPClient, logger: Logger
 ) -> some ApplicationProtocol {
     MetricsExporter.bootstrap()
+    LiveSettings.repairRate.value = configuration.repairRate
     let topology = TopologyCache(metadata: metadata)
     var options = configuration.dataPlane
     // A write marks its intent alive well before garbage collection would judge it abandoned.
@@ -65,7 +66,9 @@ public func buildGatewayApplication(
                 logger: logger),
             idleInterval: .seconds(configuration.gcInterval), logger: logger),
         WorkerService(
-            Repair(metadata: metadata, data: data, dropAfter: configuration.intentAge, logger: logger),
+            Repair(
+                metadata: metadata, data: data, dropAfter: configuration.intentAge,
+                bytesPerSecond: { Int64(LiveSettings.repairRate.value) << 20 }, logger: logger),
             idleInterval: .seconds(configuration.repairInterval), logger: logger))
     if let listen = configuration.metricsListen {
         app.addServices(metricsApplication(listen: listen, serverName: "KSAN", logger: logger))

@@ -26,6 +26,8 @@ public struct GatewayConfiguration: Sendable {
     public var gcGrace: Double
     /// Seconds between repair passes.
     public var repairInterval: Double
+    /// MB (MiB) per second of shards repair reads and writes at most; 0: no limit. A live setting (`repair-rate`).
+    public var repairRate: Int
     /// The key that signs calls to metadata and the OSDs, if they require one.
     public var clusterKey: ClusterKey?
     /// The RabbitMQ broker whose control events (topology and key changes) make the gateway forget what it cached
@@ -48,8 +50,9 @@ public struct GatewayConfiguration: Sendable {
         gcGrace: Double = 2 * 3600,
         repairInterval: Double = 10, clusterKey: ClusterKey? = nil, sigV2MaxExpiry: Int? = 604_800,
         maxUnauthenticatedForms: Int = 64, bus: RabbitMQConfiguration? = nil,
-        metricsListen: HostPort? = nil
+        metricsListen: HostPort? = nil, repairRate: Int = 0
     ) {
+        self.repairRate = repairRate
         self.listen = listen
         self.metadataURL = metadataURL
         self.metadataTimeout = metadataTimeout

@@ -1,6 +1,7 @@
 import KSANData
 import KSANMetadata
 import Logging
+import NIOConcurrencyHelpers
 
 /// Restores full redundancy of committed data: takes queued repairs (stripes written with only their quorum, shards
 /// found missing or corrupt on read or by scrub) and rewrites the missing shards from the intact ones. What cannot be
@@ -12,15 +13,22 @@ public struct Repair: Worker {
     let batch: Int
     let lease: Double
     let logger: Logger
+    /// The limit of shard bytes read and written per second, read at each pass (a live setting).
+    let bytesPerSecond: @Sendable () -> Int64
+    /// The rate's bucket, kept across passes.
+    let rate: NIOLockedValueBox<ByteRate>
 
     public var name: String { "repair" }
 
-    /// A repairer taking `batch` items a pass, each for `lease` seconds (as ``GarbageCollection``'s); a queued repair
-    /// of data that was never committed (nor is being written) is dropped after `dropAfter` seconds.
+    /// A repairer taking `batch` items a pass, each for `lease` seconds (as ``GarbageCollection``'s), reading and
+    /// writing at most `bytesPerSecond()` of shards (read at each pass; 0: no limit); a queued repair of data that was
+    /// never committed (nor is being written) is dropped after `dropAfter` seconds.
     public init(
-        metadata: any MetadataStore, data: DataPlane, dropAfter: Double, batch: Int = 32, lease: Double = 3600,
-        logger: Logger
+        metadata: any MetadataStore, data: DataPlane, dropAfter: Double, batch: Int = 32, lease: Double = 600,
+        bytesPerSecond: @escaping @Sendable () -> Int64 = { 0 }, logger: Logger
     ) {
+        self.bytesPerSecond = bytesPerSecond
+        self.rate = NIOLockedValueBox(ByteRate(bytesPerSecond: bytesPerSecond()))
         self.metadata = metadata
         self.data = data
         self.dropAfter = dropAfter
@@ -35,15 +43,22 @@ public struct Repair: Worker {
     public func pass() async throws -> PassOutcome {
         let items = try await metadata.repairs(limit: batch, dropAfter: dropAfter, lease: lease)
         guard !items.isEmpty else { return .idle }
+        let limit = bytesPerSecond()
+        rate.withLockedValue { if $0.bytesPerSecond != limit { $0.set(bytesPerSecond: limit) } }
         var done: [RepairItem] = []
-        for item in items where await data.repair(item.layout) {
-            done.append(item)
+        var pause = Duration.zero
+        for item in items {
+            let outcome = await data.repair(item.layout)
+            if outcome.repaired { done.append(item) }
+            pause = rate.withLockedValue { $0.spend(outcome.bytes, at: .now) }
+            if pause > .zero { break }  // at the rate limit: the rest waits for the next pass
         }
         if !done.isEmpty { try await metadata.ackRepairs(done) }
         let repaired = Set(done.map(\.layout.dataId))
         let failed = items.filter { !repaired.contains($0.layout.dataId) }
         if !failed.isEmpty { try await metadata.releaseRepairs(failed) }
         logger.debug("repair pass", metadata: ["ksan.repaired": "\(done.count)", "ksan.queued": "\(items.count)"])
+        if pause > .zero { return .throttled(pause) }
         return items.count == batch && done.count == items.count ? .busy : .idle
     }
 }
