@@ -25,6 +25,13 @@
 #   KSAN_REGION          S3 region                       default us-east-1
 #   KSAN_DOMAIN          virtual-hosted-style domain     default s3.localhost (<bucket>.s3.localhost)
 #   KSAN_READY_TIMEOUT   seconds to wait for each process's /_ksan/health    default 60
+# Background work (unset: the service's own default; see docs/operations.md):
+#   KSAN_SCRUB_INTERVAL  OSDs: seconds between scrub passes, 0: none        (--scrub-interval, default 86400)
+#   KSAN_SCRUB_RATE      OSDs: MB per second a scrub pass reads              (--scrub-rate, default 64)
+#   KSAN_REPAIR_INTERVAL gateway: seconds between idle repair passes         (--repair-interval, default 10)
+#   KSAN_REPAIR_RATE     gateway: MB per second of shards repair moves, 0: no limit   (--repair-rate, default 0)
+#   KSAN_GC_INTERVAL     gateway: seconds between idle garbage collection passes      (--gc-interval, default 10)
+#   KSAN_GC_GRACE        gateway: seconds the data of a replaced version is kept      (--gc-grace, default 7200)
 #
 # Afterwards: `source KSAN_HOME/env` and use `aws s3 ls`, boto3, ...; stop with cluster/down.sh.
 set -euo pipefail
@@ -51,7 +58,7 @@ mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
 SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
-    KSAN_REGION KSAN_DOMAIN)
+    KSAN_REGION KSAN_DOMAIN KSAN_SCRUB_INTERVAL KSAN_SCRUB_RATE KSAN_REPAIR_INTERVAL KSAN_REPAIR_RATE KSAN_GC_INTERVAL KSAN_GC_GRACE)
 
 # Values of the first run, for the variables this run does not set.
 if [[ -f $SETTINGS_FILE ]]; then
@@ -80,6 +87,18 @@ KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
 for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
     KSAN_READY_TIMEOUT; do
     [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
+done
+# Background rates: passed on as flags when set (numbers; each service checks its own range).
+OSD_BACKGROUND=() GATEWAY_BACKGROUND=()
+for pair in KSAN_SCRUB_INTERVAL:--scrub-interval KSAN_SCRUB_RATE:--scrub-rate KSAN_REPAIR_INTERVAL:--repair-interval \
+    KSAN_REPAIR_RATE:--repair-rate KSAN_GC_INTERVAL:--gc-interval KSAN_GC_GRACE:--gc-grace; do
+    name=${pair%%:*} flag=${pair#*:}
+    [[ -n ${!name:-} ]] || continue
+    [[ ${!name} =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$name must be a number, not '${!name}'"
+    case $name in
+    KSAN_SCRUB_*) OSD_BACKGROUND+=("$flag" "${!name}") ;;
+    *) GATEWAY_BACKGROUND+=("$flag" "${!name}") ;;
+    esac
 done
 DISK_COUNT=$((KSAN_OSDS * KSAN_DISKS_PER_OSD))
 if [[ $KSAN_EC =~ ^([0-9]+)\+([0-9]+)$ ]]; then
@@ -115,7 +134,7 @@ mkdir -p "$RUN" "$LOGS"
 chmod 711 "$KSAN_HOME"
 chmod 700 "$RUN" "$LOGS"
 chmod 600 "$LOGS"/*.log 2>/dev/null || true
-for name in "${SETTINGS[@]}"; do printf '%s=%s\n' "$name" "${!name}"; done >"$SETTINGS_FILE"
+for name in "${SETTINGS[@]}"; do printf '%s=%s\n' "$name" "${!name:-}"; done >"$SETTINGS_FILE"
 
 # One up.sh at a time per KSAN_HOME.
 exec 9>"$RUN/up.lock"
@@ -391,13 +410,13 @@ for ((i = 1; i <= KSAN_OSDS; i++)); do
     disk_args=()
     for ((d = 1; d <= KSAN_DISKS_PER_OSD; d++)); do disk_args+=(--disk "osd$i-d$d=$KSAN_HOME/osd$i/d$d"); done
     start "osd$i" "$(osd_port "$i")" ksan-osd --listen "127.0.0.1:$(osd_port "$i")" --host-id "osd$i" "${disk_args[@]}" \
-        --metadata-url "$METADATA_URL" --cluster-key-file "$CLUSTER_KEY_FILE"
+        --metadata-url "$METADATA_URL" --cluster-key-file "$CLUSTER_KEY_FILE" "${OSD_BACKGROUND[@]}"
 done
 for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; done
 
 start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
     --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE" \
-    --metrics-listen "127.0.0.1:$KSAN_METRICS_PORT"
+    --metrics-listen "127.0.0.1:$KSAN_METRICS_PORT" "${GATEWAY_BACKGROUND[@]}"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
 
 start portal "$KSAN_PORTAL_PORT" ksan-portal --listen "127.0.0.1:$KSAN_PORTAL_PORT" --postgres-url "$PG_URL" \
