@@ -60,9 +60,9 @@ struct DataPlaneTests {
         return out
     }
 
-    /// Waits until `condition` holds (background work), for up to 5 s.
+    /// Waits until `condition` holds (background work), for up to 30 s.
     func eventually(_ condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             if condition() { return true }
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -109,7 +109,7 @@ struct DataPlaneTests {
         shards.set(Self.endpoints[4], .hung)
         let started = ContinuousClock.now
         let layout = try await write(Self.body(70_000))
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(60))  // not the hung host's hour, even on a loaded machine
         #expect(try await eventually { catalog.queuedRepairs == [layout.dataId] })
         #expect(data.health.isSuspect(Self.endpoints[4]))
     }
@@ -122,7 +122,7 @@ struct DataPlaneTests {
         shards.set(slow, .hung)
         let started = ContinuousClock.now
         #expect(try await read(layout) == bytes)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(60))  // not the hung host's hour, even on a loaded machine
         #expect(data.health.isSuspect(slow))
         // The next stripe reads go around it from the start: no more requests to it.
         let asked = shards.reads(slow)
