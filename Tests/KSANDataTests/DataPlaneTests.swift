@@ -3,6 +3,7 @@ import KSANErasure
 import KSANMetadata
 import KSANStorage
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -14,6 +15,8 @@ import Testing
 struct DataPlaneTests {
     let shards = FakeShards()
     let catalog = MemoryCatalog()
+    /// The topology the data plane sees; tests change the settings of its disks.
+    let topology: NIOLockedValueBox<Topology>
     let data: DataPlane
 
     static let endpoints = (0..<6).map { "http://h\($0)" }
@@ -27,8 +30,11 @@ struct DataPlaneTests {
         options.inlineThreshold = 1024
         options.hedgeDelay = .milliseconds(100)
         options.writeGrace = .milliseconds(100)
+        let current = NIOLockedValueBox(topology)
+        self.topology = current
         data = DataPlane(
-            catalog: catalog, shards: shards, topology: TopologyCache { topology }, options: options,
+            catalog: catalog, shards: shards, topology: TopologyCache(maxAge: 0) { current.withLockedValue { $0 } },
+            options: options,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -185,5 +191,17 @@ struct DataPlaneTests {
         #expect(shards.count(dataId: unknown.dataId) == unknown.geometry.stripeCount * 6)
         #expect(catalog.openIntents.contains(unknown.dataId))
         #expect(try await data.committing([], reason: "test") { 42 } == 42)
+    }
+
+    @Test("a disk marked Bad is read last: parity is fetched instead, and the bytes are right")
+    func badDiskIsReadAround() async throws {
+        let bytes = Self.body(70_000)
+        let layout = try await write(bytes)
+        let bad = layout.diskIds[0]
+        let endpoint = Self.endpoints[Int(bad.dropFirst())!]
+        topology.withLockedValue { $0.diskSettings = [bad: DiskSettings(state: .bad)] }
+        #expect(try await read(layout) == bytes)
+        #expect(shards.reads(endpoint) == 0)
+        #expect(catalog.queuedRepairs.isEmpty)
     }
 }

@@ -40,18 +40,21 @@ extension DataPlane {
     }
 
     /// Fetches shards of one stripe until enough have arrived to return its data: `k` (one copy for a replicated
-    /// pool). Data shards come first, but a shard on a suspect host is replaced by a parity shard from the start,
-    /// and a shard that fails is replaced at once. If the stripe is not complete after `hedgeDelay`, every other
-    /// shard is asked for too, and the first `k` win; requests still running then are cancelled, and a host that
-    /// kept one waiting past `hedgeDelay` becomes suspect.
+    /// pool). Data shards come first, but a shard on a suspect host (or a Bad or Disabled disk) is replaced by a
+    /// parity shard from the start, and a shard that fails is replaced at once. If the stripe is not complete after
+    /// `hedgeDelay`, every other shard is asked for too, and the first `k` win; requests still running then are
+    /// cancelled, and a host that kept one waiting past `hedgeDelay` becomes suspect.
     /// - Returns: the shards by index (nil for those not fetched or not readable), and whether an OSD answered
     ///   that a shard is missing or corrupt (the data needs repair).
     func gatherShards(_ layout: DataLayout, stripe: Int, length: Int, topology: Topology) async
         -> (shards: [ByteBuffer?], damaged: Bool)
     {
         let width = layout.dataShards + layout.parityShards
+        // Shards on a host that lately did not answer, or on a disk marked Bad or Disabled, are asked for last.
         let suspect = (0..<width).map { shard in
-            topology.host(ofDisk: layout.diskIds[shard]).map { health.isSuspect($0.endpoint) } ?? true
+            let disk = layout.diskIds[shard]
+            guard topology.settings(ofDisk: disk).servesReadsFirst else { return true }
+            return topology.host(ofDisk: disk).map { health.isSuspect($0.endpoint) } ?? true
         }
         var gather = ShardGather(needed: layout.replicated ? 1 : layout.dataShards, suspect: suspect)
         var shards = [ByteBuffer?](repeating: nil, count: width)
