@@ -77,24 +77,17 @@ public struct Scrubber: Service {
     /// interval is read again every second, so that a change applies without waiting out the old one.
     public func run() async throws {
         var lastEnd = ContinuousClock.now
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let pause: Duration
-            if let interval = interval() {
-                let due = lastEnd + interval
-                if ContinuousClock.now >= due {
-                    do {
-                        try await scrub()
-                    } catch {
-                        logger.warning("scrub pass failed", metadata: ["error": "\(error)"])
-                    }
-                    lastEnd = .now
-                    continue
-                }
-                pause = min(due - .now, .seconds(1))
-            } else {
-                pause = .seconds(1)
+        await Periodic.loop {
+            guard let interval = interval() else { return .seconds(1) }
+            let due = lastEnd + interval
+            guard ContinuousClock.now >= due else { return min(due - .now, .seconds(1)) }
+            do {
+                try await scrub()
+            } catch {
+                logger.warning("scrub pass failed", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            lastEnd = .now
+            return .zero
         }
     }
 

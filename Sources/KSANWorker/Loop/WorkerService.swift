@@ -1,3 +1,4 @@
+import KSANCore
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -21,25 +22,20 @@ public struct WorkerService: Service {
 
     public func run() async throws {
         var schedule = WorkerSchedule(idleInterval: idleInterval, maxBackoff: maxBackoff)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let pause: Duration
+        await Periodic.loop {
             do {
                 let outcome = try await worker.pass()
                 count(outcome.label)
-                pause = schedule.pause(after: outcome)
+                return schedule.pause(after: outcome)
             } catch {
                 count("failed")
-                pause = schedule.pauseAfterFailure()
+                let pause = schedule.pauseAfterFailure()
                 logger.warning(
                     "\(worker.name) pass failed",
                     metadata: [
                         "error": "\(error)", "ksan.failures": "\(schedule.failures)", "ksan.retry_in": "\(pause)",
                     ])
-            }
-            if pause > .zero {
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
-            } else {
-                await Task.yield()
+                return pause
             }
         }
     }
