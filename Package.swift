@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "ksan-osd", targets: ["ksan-osd"]),
         .executable(name: "ksan-metadata", targets: ["ksan-metadata"]),
         .executable(name: "ksan-portal", targets: ["ksan-portal"]),
+        .executable(name: "ksan-worker", targets: ["ksan-worker"]),
         .executable(name: "ksanctl", targets: ["ksanctl"]),
         .executable(name: "ksan-bench", targets: ["ksan-bench"]),
         .executable(name: "ksan-fuzz", targets: ["ksan-fuzz"]),
@@ -97,6 +98,8 @@ let package = Package(
             name: "KSANData",
             dependencies: [
                 "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,7 +110,9 @@ let package = Package(
         .target(
             name: "KSANWorker",
             dependencies: [
-                "KSANCore", "KSANData", "KSANMetadata",
+                "KSANCore", "KSANData", "KSANMetadata", "KSANStorage", "KSANBus",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -118,7 +123,7 @@ let package = Package(
         .target(
             name: "KSANS3",
             dependencies: [
-                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata", "KSANData", "KSANWorker", "KSANBus",
+                "KSANCore", "KSANErasure", "KSANStorage", "KSANMetadata", "KSANData", "KSANBus",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -177,6 +182,15 @@ let package = Package(
             name: "ksan-portal",
             dependencies: [
                 "KSANPortal", "KSANMetadata", "KSANCore", "KSANBus",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ksan-worker",
+            dependencies: [
+                "KSANWorker", "KSANBus", "KSANCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Stops the KSAN cluster of KSAN_HOME (default <repo>/scratch/cluster) that cluster/up.sh started: the portal and the
-# gateway first, then the OSDs, then ksan-metadata (SIGTERM, SIGKILL after 10 s), then RabbitMQ (by PID), then
-# PostgreSQL (pg_ctl stop -m fast).
+# Stops the KSAN cluster of KSAN_HOME (default <repo>/scratch/cluster) that cluster/up.sh started: the portal, the
+# gateway and the worker first, then the OSDs, then ksan-metadata (SIGTERM, SIGKILL after 10 s), then RabbitMQ (by
+# PID), then PostgreSQL (pg_ctl stop -m fast).
 # Only processes named by the PID files under KSAN_HOME/run are touched. Safe to run when nothing runs.
 #
 # Usage: cluster/down.sh [--purge]     --purge also deletes KSAN_HOME (data, logs, keys).
@@ -80,7 +80,7 @@ stop_group() {
 }
 
 shopt -s nullglob
-stop_group "$RUN/portal.pid" "$RUN/gateway.pid"
+stop_group "$RUN/portal.pid" "$RUN/gateway.pid" "$RUN/worker.pid"
 stop_group "$RUN"/osd*.pid
 stop_group "$RUN/metadata.pid"
 others=()

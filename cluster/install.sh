@@ -27,23 +27,24 @@ usage() {
     cat <<'EOF'
 Usage: cluster/install.sh --roles ROLE[,ROLE...] --host-id ID --address IP [options]
 
-Installs the KSAN services named by --roles (metadata, osd, gateway, portal) on this host: executables in
+Installs the KSAN services named by --roles (metadata, osd, gateway, portal, worker) on this host: executables in
 PREFIX/usr/local/bin, configuration and secrets in PREFIX/etc/ksan (ksan.toml, ksan.env, cluster-key, api-key,
 admin-keys), state in PREFIX/var/lib/ksan, logs in PREFIX/var/log/ksan, units ksan-ROLE.service in
 PREFIX/etc/systemd/system. With prefix / (as root) it creates the system user ksan and starts the units.
 
 Required:
-  --roles LIST             comma-separated: metadata, osd, gateway, portal
+  --roles LIST             comma-separated: metadata, osd, gateway, portal, worker (garbage collection and
+                           repair: at least one in the cluster; several share the work)
   --host-id ID             this host's id (the OSD's id in the topology)
   --address IP             the address every service here listens on (IPv4, IPv6 or host name; not 0.0.0.0):
-                           metadata :9300, osd :9101, gateway :9000 (metrics :9090), portal :9400
+                           metadata :9300, osd :9101, gateway :9000 (metrics :9090), portal :9400, worker :9500
 Options:
   --prefix DIR             install under DIR instead of / (tests, packaging); implies --no-start
   --bin DIR                directory of the release executables (default: build them, swift build -c release)
   --disk ID=/PATH          a disk of the OSD (repeat; required with the osd role); created if missing
   --postgres-url URL       the cluster's database (metadata, portal; default postgres://postgres@127.0.0.1:5432/ksan);
                            a URL with a password goes to ksan.env, not ksan.toml
-  --metadata-url URL       the metadata service (osd, gateway; the portal hands it to joining hosts): default
+  --metadata-url URL       the metadata service (osd, gateway, worker; the portal hands it to joining hosts): default
                            http://ADDRESS:9300 when this host runs the metadata role; else from --join, or required
   --amqp-url URL           the RabbitMQ broker, amqp://user:password@host:5672/ (written to ksan.env only)
   --join TOKEN             join the cluster with a join token from its portal (ksanctl join-token create; also
@@ -63,8 +64,8 @@ Options:
   -h, --help               show this help
 
 Examples:
-  # host 1 of 3: metadata, portal, an OSD and a gateway (PostgreSQL and RabbitMQ on 10.0.0.5)
-  cluster/install.sh --roles metadata,portal,osd,gateway --host-id h1 --address 10.0.0.11 \
+  # host 1 of 3: metadata, portal, an OSD, a gateway and a worker (PostgreSQL and RabbitMQ on 10.0.0.5)
+  cluster/install.sh --roles metadata,portal,osd,gateway,worker --host-id h1 --address 10.0.0.11 \
       --disk h1-d1=/srv/ksan/d1 --disk h1-d2=/srv/ksan/d2 \
       --postgres-url postgres://ksan:secret@10.0.0.5:5432/ksan --amqp-url amqp://ksan:secret@10.0.0.5:5672/ \
       --topology topology.json --region us-east-1 --domain s3.example.com
@@ -72,7 +73,7 @@ Examples:
   KSAN_JOIN_TOKEN=ksanj_... cluster/install.sh --roles osd,gateway --host-id h2 --address 10.0.0.12 \
       --disk h2-d1=/srv/ksan/d1 --disk h2-d2=/srv/ksan/d2 --portal-url http://10.0.0.11:9400 --domain s3.example.com
   # try it without touching the system
-  cluster/install.sh --prefix /tmp/ksan-root --bin .build/release --roles metadata,osd,gateway,portal \
+  cluster/install.sh --prefix /tmp/ksan-root --bin .build/release --roles metadata,osd,gateway,portal,worker \
       --host-id h1 --address 127.0.0.1 --disk h1-d1=/srv/ksan/d1 --disk h1-d2=/srv/ksan/d2
 EOF
 }
@@ -135,7 +136,7 @@ done
 
 # ---------------------------------------------------------------------------------------------------- validation
 # Everything is checked before anything is written: a bad invocation leaves the host as it was.
-ALL_ROLES=(metadata osd gateway portal) # also the order of start
+ALL_ROLES=(metadata osd gateway portal worker) # also the order of start
 [[ -n $ROLES_ARG ]] || usage_error "--roles is required (a comma-separated list of: ${ALL_ROLES[*]})"
 [[ -n $HOST_ID ]] || usage_error "--host-id is required"
 [[ -n $ADDRESS ]] || usage_error "--address is required (the IP address or host name the services listen on)"
@@ -146,7 +147,7 @@ for role in "${role_list[@]}"; do
     role=${role//[[:space:]]/}
     [[ -n $role ]] || continue
     case $role in
-    metadata | osd | gateway | portal) WANT[$role]=1 ;;
+    metadata | osd | gateway | portal | worker) WANT[$role]=1 ;;
     *) usage_error "unknown role '$role' in --roles (known: ${ALL_ROLES[*]})" ;;
     esac
 done
@@ -160,10 +161,10 @@ has_role() { [[ -n ${WANT[$1]:-} ]]; }
 # Options that only mean something to some roles must not be given without them (a typo in --roles would
 # otherwise silently drop what they say).
 declare -A OPTION_ROLES=(
-    [--disk]='osd' [--postgres-url]='metadata portal' [--metadata-url]='osd gateway portal'
+    [--disk]='osd' [--postgres-url]='metadata portal' [--metadata-url]='osd gateway portal worker'
     [--api-key-file]='portal' [--admin-keys-file]='metadata' [--topology]='metadata'
     [--region]='gateway' [--domain]='gateway'
-    [--cluster-key-file]='metadata osd gateway portal'
+    [--cluster-key-file]='metadata osd gateway portal worker'
 )
 for option in "${GIVEN[@]}"; do
     [[ -n ${OPTION_ROLES[$option]:-} ]] || continue
@@ -227,7 +228,7 @@ elif is_hostname "$ADDRESS"; then
 else
     usage_error "--address '$ADDRESS' is not an IPv4 or IPv6 address nor a host name"
 fi
-METADATA_PORT=9300 OSD_PORT=9101 GATEWAY_PORT=9000 METRICS_PORT=9090 PORTAL_PORT=9400
+METADATA_PORT=9300 OSD_PORT=9101 GATEWAY_PORT=9000 METRICS_PORT=9090 PORTAL_PORT=9400 WORKER_PORT=9500
 
 # A path written into a unit and into ksan.toml: absolute, and only characters that neither systemd (which splits
 # on spaces and expands %) nor TOML treat specially.
@@ -282,12 +283,12 @@ if [[ -n $METADATA_URL ]]; then
     while [[ $METADATA_URL == */ ]]; do METADATA_URL=${METADATA_URL%/}; done
 elif has_role metadata; then
     METADATA_URL=http://$URL_HOST:$METADATA_PORT
-elif has_role osd || has_role gateway; then
+elif has_role osd || has_role gateway || has_role worker; then
     # The default is the metadata service on this host; pointing a host that has none at itself would only fail
     # later, and quietly. (A portal without one finds it in the service registry.)
     [[ -n $JOIN_TOKEN ]] ||
-        usage_error "--metadata-url (or --join) is required for the osd and gateway roles on a host without the" \
-            "metadata role" # with --join, the portal gives it
+        usage_error "--metadata-url (or --join) is required for the osd, gateway and worker roles on a host without" \
+            "the metadata role" # with --join, the portal gives it
 fi
 if [[ -n $AMQP_URL ]]; then
     [[ $AMQP_URL =~ ^amqps?:// ]] || usage_error "--amqp-url must start with amqp:// (or amqps://)"
@@ -306,7 +307,9 @@ for pair in "--cluster-key-file:$CLUSTER_KEY_SRC" "--api-key-file:$API_KEY_SRC" 
 done
 
 NEEDS_CLUSTER_KEY=no
-if has_role metadata || has_role osd || has_role gateway || has_role portal; then NEEDS_CLUSTER_KEY=yes; fi
+if has_role metadata || has_role osd || has_role gateway || has_role portal || has_role worker; then
+    NEEDS_CLUSTER_KEY=yes
+fi
 if [[ -n $CLUSTER_KEY_SRC ]]; then
     key=$(tr -d '[:space:]' <"$CLUSTER_KEY_SRC")
     ((${#key} >= 16)) || usage_error "--cluster-key-file $CLUSTER_KEY_SRC: the cluster key needs at least 16 characters"
@@ -413,13 +416,14 @@ if [[ -n $JOIN_TOKEN ]]; then
         name=${line%%=*} value=${line#*=}
         value=${value#\'} value=${value%\'}
         case $name in
-        KSAN_METADATA_URL) if [[ -z $METADATA_URL ]] && { has_role osd || has_role gateway || has_role portal; }; then
+        KSAN_METADATA_URL) if [[ -z $METADATA_URL ]] && { has_role osd || has_role gateway || has_role portal || has_role worker; }; then
             METADATA_URL=$value
         fi ;;
         KSAN_AMQP_URL) if [[ -z $AMQP_URL ]]; then AMQP_URL=$value; fi ;;
         esac
     done <<<"$join_out"
-    [[ -n $METADATA_URL ]] || ! { has_role osd || has_role gateway; } || die "the portal gave no metadata URL"
+    [[ -n $METADATA_URL ]] || ! { has_role osd || has_role gateway || has_role worker; } ||
+        die "the portal gave no metadata URL"
     [[ $METADATA_URL =~ ^https?://[^/]+$ ]] || [[ -z $METADATA_URL ]] || die "the portal gave a bad metadata URL"
     [[ -z $AMQP_URL || $AMQP_URL =~ ^amqps?:// ]] || die "the portal gave a bad broker URL"
     check_value "the portal's metadata URL" "$METADATA_URL"
@@ -629,6 +633,12 @@ toml=$(
         printf 'metrics-listen = "%s:%s"\n' "$URL_HOST" "$METRICS_PORT"
         printf 'cluster-key-file = "%s"\n' "$CLUSTER_KEY"
     fi
+    if has_role worker; then
+        printf '\n[worker]\n'
+        printf 'listen = "%s:%s"\n' "$URL_HOST" "$WORKER_PORT"
+        printf 'metadata-url = "%s"\n' "$METADATA_URL"
+        printf 'cluster-key-file = "%s"\n' "$CLUSTER_KEY"
+    fi
     if has_role portal; then
         printf '\n[portal]\n'
         printf 'listen = "%s:%s"\n' "$URL_HOST" "$PORTAL_PORT"
@@ -721,6 +731,7 @@ health_url() { # ROLE
     osd) echo "http://$URL_HOST:$OSD_PORT/_ksan/health" ;;
     gateway) echo "http://$URL_HOST:$GATEWAY_PORT/_ksan/health" ;;
     portal) echo "http://$URL_HOST:$PORTAL_PORT/api/v1/health" ;;
+    worker) echo "http://$URL_HOST:$WORKER_PORT/_ksan/health" ;;
     esac
 }
 wait_healthy() { # ROLE

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a whole KSAN cluster on this machine, on 127.0.0.1 only: a private PostgreSQL, a private RabbitMQ (the
 # cluster's event bus), ksan-metadata, N ksan-osd hosts with their disk directories, the S3 gateway, and the portal
-# (the control-plane API that ksanctl uses). Everything lives under KSAN_HOME.
+# (the control-plane API that ksanctl uses), and ksan-worker (garbage collection, repair). Everything lives under
+# KSAN_HOME.
 #
 # Idempotent: processes that already run are left alone; the ones whose PID file is missing or whose process died
 # are (re)started, so running it again after a crash, or after a test killed an OSD, brings the cluster back whole.
@@ -9,7 +10,7 @@
 # Settings (environment; the values of the first run are kept in KSAN_HOME/settings and are the defaults of later
 # runs, so `cluster/up.sh` alone restarts a cluster as it was made):
 #   KSAN_HOME            state, data and logs            default <repo>/scratch/cluster
-#   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway, ksan-portal, ksanctl; unset:
+#   KSAN_BIN             directory of ksan-metadata, ksan-osd, ksan-gateway, ksan-portal, ksan-worker, ksanctl; unset:
 #                        `swift build -c release`
 #                        in KSAN_RELEASE_SCRATCH (default <repo>/.build-release, apart from the debug build's .build)
 #   KSAN_PG_PORT         PostgreSQL port                 default 15432
@@ -18,6 +19,7 @@
 #   KSAN_OSD_BASE_PORT   port of osd1 (osdN: +N-1)       default 9101
 #   KSAN_GATEWAY_PORT    S3 endpoint port                default 9000
 #   KSAN_PORTAL_PORT     portal API port (ksanctl)       default 9400
+#   KSAN_WORKER_PORT     ksan-worker's health and /metrics port   default 9500
 #   KSAN_METRICS_PORT    the gateway's /metrics port (the others serve /metrics on their own port)   default 9090
 #   KSAN_OSDS            number of OSD hosts             default 3
 #   KSAN_DISKS_PER_OSD   disk directories per OSD        default 2
@@ -28,10 +30,10 @@
 # Background work (unset: the service's own default; see docs/operations.md):
 #   KSAN_SCRUB_INTERVAL  OSDs: seconds between scrub passes, 0: none        (--scrub-interval, default 86400)
 #   KSAN_SCRUB_RATE      OSDs: MB per second a scrub pass reads              (--scrub-rate, default 64)
-#   KSAN_REPAIR_INTERVAL gateway: seconds between idle repair passes         (--repair-interval, default 10)
-#   KSAN_REPAIR_RATE     gateway: MB per second of shards repair moves, 0: no limit   (--repair-rate, default 0)
-#   KSAN_GC_INTERVAL     gateway: seconds between idle garbage collection passes      (--gc-interval, default 10)
-#   KSAN_GC_GRACE        gateway: seconds the data of a replaced version is kept      (--gc-grace, default 7200)
+#   KSAN_REPAIR_INTERVAL worker: seconds between idle repair passes          (--repair-interval, default 10)
+#   KSAN_REPAIR_RATE     worker: MB per second of shards repair moves, 0: no limit    (--repair-rate, default 0)
+#   KSAN_GC_INTERVAL     worker: seconds between idle garbage collection passes       (--gc-interval, default 10)
+#   KSAN_GC_GRACE        worker: seconds the data of a replaced version is kept       (--gc-grace, default 7200)
 #
 # Afterwards: `source KSAN_HOME/env` and use `aws s3 ls`, boto3, ...; stop with cluster/down.sh.
 set -euo pipefail
@@ -57,7 +59,7 @@ KSAN_HOME=${KSAN_HOME:-$REPO/scratch/cluster}
 mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
-SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
+SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_WORKER_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
     KSAN_REGION KSAN_DOMAIN KSAN_SCRUB_INTERVAL KSAN_SCRUB_RATE KSAN_REPAIR_INTERVAL KSAN_REPAIR_RATE KSAN_GC_INTERVAL KSAN_GC_GRACE)
 
 # Values of the first run, for the variables this run does not set.
@@ -77,6 +79,7 @@ KSAN_OSD_BASE_PORT=${KSAN_OSD_BASE_PORT:-9101}
 KSAN_GATEWAY_PORT=${KSAN_GATEWAY_PORT:-9000}
 KSAN_PORTAL_PORT=${KSAN_PORTAL_PORT:-9400}
 KSAN_METRICS_PORT=${KSAN_METRICS_PORT:-9090}
+KSAN_WORKER_PORT=${KSAN_WORKER_PORT:-9500}
 KSAN_OSDS=${KSAN_OSDS:-3}
 KSAN_DISKS_PER_OSD=${KSAN_DISKS_PER_OSD:-2}
 KSAN_EC=${KSAN_EC:-4+2}
@@ -84,12 +87,12 @@ KSAN_REGION=${KSAN_REGION:-us-east-1}
 KSAN_DOMAIN=${KSAN_DOMAIN:-s3.localhost} # virtual-hosted-style requests: <bucket>.$KSAN_DOMAIN
 KSAN_READY_TIMEOUT=${KSAN_READY_TIMEOUT:-60}
 
-for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
+for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_WORKER_PORT KSAN_OSDS KSAN_DISKS_PER_OSD \
     KSAN_READY_TIMEOUT; do
     [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
 done
 # Background rates: passed on as flags when set (numbers; each service checks its own range).
-OSD_BACKGROUND=() GATEWAY_BACKGROUND=()
+OSD_BACKGROUND=() WORKER_BACKGROUND=()
 for pair in KSAN_SCRUB_INTERVAL:--scrub-interval KSAN_SCRUB_RATE:--scrub-rate KSAN_REPAIR_INTERVAL:--repair-interval \
     KSAN_REPAIR_RATE:--repair-rate KSAN_GC_INTERVAL:--gc-interval KSAN_GC_GRACE:--gc-grace; do
     name=${pair%%:*} flag=${pair#*:}
@@ -97,7 +100,7 @@ for pair in KSAN_SCRUB_INTERVAL:--scrub-interval KSAN_SCRUB_RATE:--scrub-rate KS
     [[ ${!name} =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$name must be a number, not '${!name}'"
     case $name in
     KSAN_SCRUB_*) OSD_BACKGROUND+=("$flag" "${!name}") ;;
-    *) GATEWAY_BACKGROUND+=("$flag" "${!name}") ;;
+    *) WORKER_BACKGROUND+=("$flag" "${!name}") ;;
     esac
 done
 DISK_COUNT=$((KSAN_OSDS * KSAN_DISKS_PER_OSD))
@@ -164,7 +167,7 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # ---------------------------------------------------------------------------------------------------- binaries
-BINARIES=(ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl)
+BINARIES=(ksan-metadata ksan-osd ksan-gateway ksan-portal ksan-worker ksanctl)
 if [[ -n ${KSAN_BIN:-} ]]; then
     [[ -d $KSAN_BIN ]] || die "KSAN_BIN=$KSAN_BIN is not a directory"
     BIN=$(cd "$KSAN_BIN" && pwd)
@@ -251,7 +254,7 @@ done
 # topology.json (read by ksan-metadata at start) and cluster.json (for people and tests), written by one program.
 KSAN_HOME=$KSAN_HOME BIN=$BIN OSDS=$KSAN_OSDS DISKS=$KSAN_DISKS_PER_OSD OSD_BASE_PORT=$KSAN_OSD_BASE_PORT \
     EC=$KSAN_EC EC_K=$EC_K EC_M=$EC_M EC_REPLICAS=$EC_REPLICAS PG_PORT=$KSAN_PG_PORT PG_URL=$PG_URL \
-    AMQP_PORT=$KSAN_AMQP_PORT PORTAL_PORT=$KSAN_PORTAL_PORT METRICS_PORT=$KSAN_METRICS_PORT \
+    AMQP_PORT=$KSAN_AMQP_PORT PORTAL_PORT=$KSAN_PORTAL_PORT METRICS_PORT=$KSAN_METRICS_PORT WORKER_PORT=$KSAN_WORKER_PORT \
     METADATA_PORT=$KSAN_METADATA_PORT GATEWAY_PORT=$KSAN_GATEWAY_PORT REGION=$KSAN_REGION \
     TOPOLOGY_FILE=$TOPOLOGY_FILE ENV_FILE=$ENV_FILE python3 - <<'EOF'
 import json, os
@@ -297,10 +300,13 @@ cluster = {
     "gateway": {"port": int(e["GATEWAY_PORT"]), "endpoint": f"http://127.0.0.1:{e['GATEWAY_PORT']}",
                 "metrics": f"http://127.0.0.1:{e['METRICS_PORT']}/metrics",
                 "pid_file": f"{home}/run/gateway.pid", "log": f"{home}/logs/gateway.log"},
+    "worker": {"port": int(e["WORKER_PORT"]), "url": f"http://127.0.0.1:{e['WORKER_PORT']}",
+               "metrics": f"http://127.0.0.1:{e['WORKER_PORT']}/metrics",
+               "pid_file": f"{home}/run/worker.pid", "log": f"{home}/logs/worker.log"},
     "osds": hosts,
     # What cluster/up.sh needs to restart this cluster as it is (used by tests that kill a process).
     "rabbitmq": {"port": int(e["AMQP_PORT"]), "dir": f"{home}/rabbitmq", "log": f"{home}/rabbitmq/rabbitmq.log"},
-    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"], "KSAN_PORTAL_PORT": e["PORTAL_PORT"], "KSAN_METRICS_PORT": e["METRICS_PORT"],
+    "up_env": {"KSAN_HOME": home, "KSAN_BIN": e["BIN"], "KSAN_PG_PORT": e["PG_PORT"], "KSAN_AMQP_PORT": e["AMQP_PORT"], "KSAN_PORTAL_PORT": e["PORTAL_PORT"], "KSAN_METRICS_PORT": e["METRICS_PORT"], "KSAN_WORKER_PORT": e["WORKER_PORT"],
                "KSAN_METADATA_PORT": e["METADATA_PORT"], "KSAN_GATEWAY_PORT": e["GATEWAY_PORT"],
                "KSAN_OSD_BASE_PORT": str(base), "KSAN_OSDS": str(osds), "KSAN_DISKS_PER_OSD": str(disks),
                "KSAN_EC": e["EC"], "KSAN_REGION": e["REGION"]},
@@ -416,8 +422,12 @@ for ((i = 1; i <= KSAN_OSDS; i++)); do wait_ready "osd$i" "$(osd_port "$i")"; do
 
 start gateway "$KSAN_GATEWAY_PORT" ksan-gateway --listen "127.0.0.1:$KSAN_GATEWAY_PORT" \
     --metadata-url "$METADATA_URL" --region "$KSAN_REGION" --domain "$KSAN_DOMAIN" --cluster-key-file "$CLUSTER_KEY_FILE" \
-    --metrics-listen "127.0.0.1:$KSAN_METRICS_PORT" "${GATEWAY_BACKGROUND[@]}"
+    --metrics-listen "127.0.0.1:$KSAN_METRICS_PORT"
 wait_ready gateway "$KSAN_GATEWAY_PORT"
+
+start worker "$KSAN_WORKER_PORT" ksan-worker --listen "127.0.0.1:$KSAN_WORKER_PORT" --metadata-url "$METADATA_URL" \
+    --cluster-key-file "$CLUSTER_KEY_FILE" "${WORKER_BACKGROUND[@]}"
+wait_ready worker "$KSAN_WORKER_PORT"
 
 start portal "$KSAN_PORTAL_PORT" ksan-portal --listen "127.0.0.1:$KSAN_PORTAL_PORT" --postgres-url "$PG_URL" \
     --api-key-file "$API_KEY_FILE" --cluster-key-file "$CLUSTER_KEY_FILE" --metadata-url "$METADATA_URL"
@@ -437,7 +447,8 @@ KSAN cluster is up in $KSAN_HOME ($KSAN_OSDS OSDs x $KSAN_DISKS_PER_OSD disks, p
   secret key:   in $KEYS_FILE and $ENV_FILE (readable by $(id -un) only)
   event bus:    RabbitMQ on 127.0.0.1:$KSAN_AMQP_PORT (user ksan, password in $AMQP_PASSWORD_FILE)
   portal:       $PORTAL_URL/api/v1 (API key in $API_KEY_FILE; OpenAPI at /api/v1/openapi.json)
-  metrics:      http://127.0.0.1:$KSAN_METRICS_PORT/metrics (gateway); /metrics on the portal, metadata and OSD ports
+  metrics:      http://127.0.0.1:$KSAN_METRICS_PORT/metrics (gateway); /metrics on the portal, metadata, OSD and
+                worker (127.0.0.1:$KSAN_WORKER_PORT) ports
   environment:  source $ENV_FILE    # then: aws s3 ls, ksanctl status
   logs:         $LOGS
   stop:         KSAN_HOME=$KSAN_HOME $REPO/cluster/down.sh   (--purge also deletes the data)

@@ -225,21 +225,21 @@ if wants smoke; then
         return 0
     }
     KSAN_GATEWAY_PORT=19000 KSAN_METADATA_PORT=19300 KSAN_OSD_BASE_PORT=19101 KSAN_PG_PORT=25432
-    KSAN_AMQP_PORT=26672 KSAN_PORTAL_PORT=19400 KSAN_METRICS_PORT=19090
+    KSAN_AMQP_PORT=26672 KSAN_PORTAL_PORT=19400 KSAN_METRICS_PORT=19090 KSAN_WORKER_PORT=19500
     for ((shift_by = 0; shift_by < 500; shift_by += 20)); do
         if port_block_free $((19000 + shift_by)) 1 && port_block_free $((19300 + shift_by)) 1 &&
             port_block_free $((19101 + shift_by)) "$KSAN_OSDS" && port_block_free $((25432 + shift_by)) 1 &&
             port_block_free $((26672 + shift_by)) 3 && port_block_free $((19400 + shift_by)) 1 &&
-            port_block_free $((19090 + shift_by)) 1; then
+            port_block_free $((19090 + shift_by)) 1 && port_block_free $((19500 + shift_by)) 1; then
             KSAN_GATEWAY_PORT=$((19000 + shift_by)) KSAN_METADATA_PORT=$((19300 + shift_by))
             KSAN_OSD_BASE_PORT=$((19101 + shift_by)) KSAN_PG_PORT=$((25432 + shift_by))
             KSAN_AMQP_PORT=$((26672 + shift_by)) KSAN_PORTAL_PORT=$((19400 + shift_by))
-            KSAN_METRICS_PORT=$((19090 + shift_by))
+            KSAN_METRICS_PORT=$((19090 + shift_by)) KSAN_WORKER_PORT=$((19500 + shift_by))
             break
         fi
     done
     export KSAN_GATEWAY_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_PG_PORT KSAN_AMQP_PORT KSAN_PORTAL_PORT \
-        KSAN_METRICS_PORT
+        KSAN_METRICS_PORT KSAN_WORKER_PORT
     CLUSTER_HOME=$KSAN_HOME
     if ! "$REPO/cluster/up.sh"; then
         echo "test.sh: FAILED: cluster/up.sh could not start the cluster"

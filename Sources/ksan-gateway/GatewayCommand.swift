@@ -36,23 +36,11 @@ struct GatewayCommand: ConfiguredCommand {
     @Option(help: "Objects up to this many bytes are stored inline in metadata.")
     var inlineThreshold: Int = 64 * 1024
 
-    @Option(help: "Seconds between repair passes (rewriting missing or corrupt shards of committed data).")
-    var repairInterval: Double = 10
-
-    @Option(help: "MB per second of shards repair reads and writes at most (0: no limit); also a live setting.")
-    var repairRate: Int = 0
-
-    @Option(help: "Seconds between garbage-collection passes.")
-    var gcInterval: Double = 10
-
     @Option(
         help: """
-            Seconds the data of an overwritten or deleted version is kept before garbage collection deletes it, so \
-            that reads and copies that started on it finish (longer than any read may take).
+            Seconds after which garbage collection takes a write intent not marked alive for abandoned (the \
+            workers' --intent-age): writes mark theirs alive every quarter of it.
             """)
-    var gcGrace: Double = 7200
-
-    @Option(help: "Seconds after which a write intent not marked alive by its writer is taken for abandoned.")
     var intentAge: Double = 6 * 3600
 
     @Option(
@@ -96,14 +84,9 @@ struct GatewayCommand: ConfiguredCommand {
         guard (0...(1 << 20)).contains(inlineThreshold) else {
             throw ValidationError("--inline-threshold must be 0...1 MiB")
         }
-        guard (0...100_000).contains(repairRate) else { throw ValidationError("--repair-rate must be 0...100000") }
-        guard repairInterval > 0, gcInterval > 0 else {
-            throw ValidationError("--repair-interval and --gc-interval must be positive")
-        }
-        guard metadataTimeout > 0, gcGrace >= 0, intentAge >= 60, sigV2MaxExpiry >= 0, maxUnauthenticatedForms >= 1
-        else {
+        guard metadataTimeout > 0, intentAge >= 60, sigV2MaxExpiry >= 0, maxUnauthenticatedForms >= 1 else {
             throw ValidationError(
-                "--gc-grace and --sigv2-max-expiry must be 0 or more, --intent-age at least 60, "
+                "--metadata-timeout must be positive, --sigv2-max-expiry 0 or more, --intent-age at least 60, "
                     + "--max-unauthenticated-forms at least 1")
         }
     }
@@ -117,15 +100,14 @@ struct GatewayCommand: ConfiguredCommand {
         let configuration = GatewayConfiguration(
             listen: HostPort(listen)!, metadataURL: metadataURL,
             metadataTimeout: .milliseconds(Int64(metadataTimeout * 1000)), region: region, domains: domain,
-            dataPlane: options,
-            gcInterval: gcInterval, intentAge: intentAge, gcGrace: gcGrace, repairInterval: repairInterval,
+            dataPlane: options, intentAge: intentAge,
             clusterKey: try ClusterKey.load(file: clusterKeyFile),
             sigV2MaxExpiry: sigV2MaxExpiry > 0 ? sigV2MaxExpiry : nil,
             maxUnauthenticatedForms: maxUnauthenticatedForms,
             bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
                 try RabbitMQConfiguration(url: $0)
             },
-            metricsListen: metricsListen.flatMap { HostPort($0) }, repairRate: repairRate)
+            metricsListen: metricsListen.flatMap { HostPort($0) })
         let app = buildGatewayApplication(configuration: configuration, logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
     }

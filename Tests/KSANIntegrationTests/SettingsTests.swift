@@ -97,6 +97,15 @@ extension OperationsTests {
                 let gatewayScrub = try ctl(["config", "set", "gateway", "scrub-rate=8"])
                 #expect(gatewayScrub.status == 1 && gatewayScrub.error.contains("not applied live by gateway"))
 
+                // The worker applies its own: the repair rate is ksan-worker's, no longer the gateway's.
+                let gatewayRepair = try ctl(["config", "set", "gateway", "repair-rate=8"])
+                #expect(gatewayRepair.status == 1 && gatewayRepair.error.contains("not applied live by gateway"))
+                let workerRate = try ctl(["config", "set", "worker", "log-level=info", "repair-rate=8"])
+                #expect(workerRate.status == 0 && workerRate.output.contains("repair-rate = 8"), "\(workerRate.error)")
+                try await PortalTests.eventually("the worker applies its settings") {
+                    Self.lines(cluster, "worker", containing: "ksan.config.kind=worker") > 0
+                }
+
                 // Refused, and nothing changes.
                 let unknown = try ctl(["config", "set", "gateway", "block-size=1"])
                 #expect(unknown.status == 1 && unknown.error.contains("not applied live"), "\(unknown.error)")

@@ -10,8 +10,8 @@ import NIOCore
 import NIOHTTP1
 import PostgresNIO
 
-/// A whole cluster of real executables (ksan-metadata, three ksan-osd with two disks each, ksan-gateway) on
-/// loopback ports, over a fresh database on the PostgreSQL server named by `KSAN_TEST_POSTGRES_URL`.
+/// A whole cluster of real executables (ksan-metadata, three ksan-osd with two disks each, ksan-gateway,
+/// ksan-worker) on loopback ports, over a fresh database on the PostgreSQL server named by `KSAN_TEST_POSTGRES_URL`.
 /// Binaries come from `KSAN_BIN` (scripts/test.sh sets both).
 final class TestCluster: @unchecked Sendable {
     struct OSD {
@@ -32,6 +32,9 @@ final class TestCluster: @unchecked Sendable {
     var gatewayMetricsPort = 0
     var metadata: Process?
     var gateway: Process?
+    /// `ksan-worker`: garbage collection and repair.
+    var worker: Process?
+    var workerPort = 0
     var portal: Process?
     var portalPort = 0
     /// The portal's bootstrap API key (``startPortal()``).
@@ -135,6 +138,20 @@ final class TestCluster: @unchecked Sendable {
         try await waitHealthy(metadata, log: "metadata", port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
         try await startGateway()
+        try await startWorker()
+    }
+
+    /// Starts the worker (garbage collection and repair, in quick passes) and waits until it is healthy.
+    func startWorker() async throws {
+        if workerPort == 0 { workerPort = try Self.freePort() }
+        worker = try launch(
+            "ksan-worker", log: "worker",
+            [
+                "--listen", "127.0.0.1:\(workerPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
+                "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
+                "--cluster-key-file", clusterKeyPath,
+            ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
+        try await waitHealthy(worker, log: "worker", port: workerPort)
     }
 
     /// Starts the gateway and waits until it is healthy.
@@ -143,8 +160,8 @@ final class TestCluster: @unchecked Sendable {
             "ksan-gateway", log: "gateway",
             [
                 "--listen", "127.0.0.1:\(gatewayPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
-                "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
-                "--cluster-key-file", clusterKeyPath, "--metrics-listen", "127.0.0.1:\(gatewayMetricsPort)",
+                "--metadata-timeout", "3", "--cluster-key-file", clusterKeyPath, "--metrics-listen",
+                "127.0.0.1:\(gatewayMetricsPort)",
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(gateway, log: "gateway", port: gatewayPort)
     }
@@ -193,7 +210,7 @@ final class TestCluster: @unchecked Sendable {
 
     /// Stops every process and drops the database.
     func stop() async {
-        for process in [portal, gateway] + osds.map(\.process) + [metadata] {
+        for process in [portal, worker, gateway] + osds.map(\.process) + [metadata] {
             guard let process, process.isRunning else { continue }
             process.terminate()
             process.waitUntilExit()

@@ -25,7 +25,7 @@ check() {
 make_stand_ins() { # DIR BIN
     local binary
     mkdir -p "$1"
-    for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl; do
+    for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksan-worker ksanctl; do
         printf '#!/bin/sh\nexec %q "$@"\n' "$2/$binary" >"$1/$binary"
         chmod 0755 "$1/$binary"
     done

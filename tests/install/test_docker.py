@@ -197,8 +197,8 @@ def main():
         secrets = compose.get("secrets", {})
         ksan = {name: s for name, s in compose["services"].items() if s.get("image") == "ksan:latest"}
         check(sorted(s["entrypoint"][0] for s in ksan.values()) ==
-              ["ksan-gateway", "ksan-metadata", "ksan-osd", "ksan-osd", "ksan-osd", "ksan-portal"],
-              "compose: metadata, three OSDs, a gateway and the portal")
+              ["ksan-gateway", "ksan-metadata", "ksan-osd", "ksan-osd", "ksan-osd", "ksan-portal", "ksan-worker"],
+              "compose: metadata, three OSDs, a gateway, the portal and a worker")
         for name, service in sorted(ksan.items()):
             check_service(name, service, compose, topology, secrets, secret_files)
         osd_hosts = sorted(s["environment"]["KSAN_OSD_HOST_ID"] for s in ksan.values()

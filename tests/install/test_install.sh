@@ -2,7 +2,7 @@
 # Tests cluster/install.sh without touching the system: every install goes into a scratch --prefix (which also
 # means no user is created and no unit is started), and everything is deleted at the end.
 #
-#   (a) one host with all four roles and two disks, every key generated;
+#   (a) one host with all five roles and two disks, every key generated;
 #   (b) an osd+gateway host joining with a given cluster key, metadata URL and broker URL;
 #   (c) metadata+portal with a PostgreSQL URL that carries a password (a secret: ksan.env, not ksan.toml);
 #   (d) a gateway on an IPv6 address;
@@ -18,7 +18,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KSAN_BIN=${KSAN_BIN:-$REPO/.build/x86_64-unknown-linux-gnu/debug}
 INSTALL=$REPO/cluster/install.sh
 
-for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl; do
+for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksan-worker ksanctl; do
     [[ -x $KSAN_BIN/$binary ]] || {
         printf 'test_install.sh: ERROR: %s/%s is missing: build it or set KSAN_BIN\n' "$KSAN_BIN" "$binary" >&2
         exit 1
@@ -266,18 +266,20 @@ cat >"$TOPOLOGY" <<'EOF'
 EOF
 AMQP_A='amqp://ksan:mq-secret-a1b2c3@127.0.0.1:5672/'
 BIN=$KSAN_BIN
-ARGS_A=(--roles "metadata,osd,gateway,portal" --host-id h1 --address 127.0.0.1
+ARGS_A=(--roles "metadata,osd,gateway,portal,worker" --host-id h1 --address 127.0.0.1
     --disk h1-d1=/srv/ksan/d1 --disk h1-d2=/srv/ksan/d2 --postgres-url postgres://ksan@127.0.0.1:5432/ksan
     --amqp-url "$AMQP_A" --region eu-west-1 --domain s3.example.com --domain s3.example.net --topology "$TOPOLOGY")
 if install_ok "(a) all roles" "$A" "$SCRATCH/a.log" "${ARGS_A[@]}"; then
     E=$A/etc/ksan
     U=$A/etc/systemd/system
-    UNITS_A=("$U/ksan-metadata.service" "$U/ksan-osd.service" "$U/ksan-gateway.service" "$U/ksan-portal.service")
+    UNITS_A=("$U/ksan-metadata.service" "$U/ksan-osd.service" "$U/ksan-gateway.service" "$U/ksan-portal.service"
+        "$U/ksan-worker.service")
     check "(a) directories 0755: usr/local/bin, etc/ksan, etc/systemd/system" \
         modes_are 755 "$A/usr/local/bin" "$A/etc/ksan" "$A/etc/systemd/system"
     check "(a) directories 0750: var/lib/ksan, var/log/ksan, the disks" \
         modes_are 750 "$A/var/lib/ksan" "$A/var/log/ksan" "$A/srv/ksan/d1" "$A/srv/ksan/d2"
-    check "(a) executables 0755" modes_are 755 "$A"/usr/local/bin/{ksan-metadata,ksan-osd,ksan-gateway,ksan-portal,ksanctl}
+    check "(a) executables 0755" modes_are 755 \
+        "$A"/usr/local/bin/{ksan-metadata,ksan-osd,ksan-gateway,ksan-portal,ksan-worker,ksanctl}
     check "(a) executables are the given ones" same_file "$KSAN_BIN/ksan-gateway" "$A/usr/local/bin/ksan-gateway"
     check "(a) ksan.toml, topology.json and units 0644" modes_are 644 "$E/ksan.toml" "$E/topology.json" "${UNITS_A[@]}"
     check "(a) secrets 0600: cluster-key, api-key, admin-keys, ksan.env" \
@@ -292,15 +294,17 @@ if install_ok "(a) all roles" "$A" "$SCRATCH/a.log" "${ARGS_A[@]}"; then
         check "(a) secret ${secret:0:4}... appears in neither ksan.toml nor the units" \
             nowhere "$secret" "$E/ksan.toml" "${UNITS_A[@]}"
     done
-    check "(a) ksan.toml is TOML with tables metadata, osd, gateway, portal" \
-        toml_keys "$E/ksan.toml" "metadata osd gateway portal"
+    check "(a) ksan.toml is TOML with tables metadata, osd, gateway, portal, worker" \
+        toml_keys "$E/ksan.toml" "metadata osd gateway portal worker"
     check "(a) every key of ksan.toml is an option of its executable's --help" \
-        keys_are_options "$E/ksan.toml" "$A/usr/local/bin" "metadata osd gateway portal"
+        keys_are_options "$E/ksan.toml" "$A/usr/local/bin" "metadata osd gateway portal worker"
     check "(a) metadata listens on the address" value_is '"127.0.0.1:9300"' "$E/ksan.toml" metadata listen
     check "(a) osd listens on the address" value_is '"127.0.0.1:9101"' "$E/ksan.toml" osd listen
     check "(a) gateway listens on the address" value_is '"127.0.0.1:9000"' "$E/ksan.toml" gateway listen
     check "(a) gateway metrics on the address" value_is '"127.0.0.1:9090"' "$E/ksan.toml" gateway metrics-listen
     check "(a) portal listens on the address" value_is '"127.0.0.1:9400"' "$E/ksan.toml" portal listen
+    check "(a) worker listens on the address" value_is '"127.0.0.1:9500"' "$E/ksan.toml" worker listen
+    check "(a) worker uses this host's metadata" value_is '"http://127.0.0.1:9300"' "$E/ksan.toml" worker metadata-url
     check "(a) osd disks, inside the prefix" \
         value_is "[\"h1-d1=$A/srv/ksan/d1\", \"h1-d2=$A/srv/ksan/d2\"]" "$E/ksan.toml" osd disk
     check "(a) osd host id" value_is '"h1"' "$E/ksan.toml" osd host-id
@@ -315,7 +319,7 @@ if install_ok "(a) all roles" "$A" "$SCRATCH/a.log" "${ARGS_A[@]}"; then
     check "(a) topology.json is the given file" same_file "$TOPOLOGY" "$E/topology.json"
     check "(a) a password-less PostgreSQL URL is in ksan.toml" \
         value_is '"postgres://ksan@127.0.0.1:5432/ksan"' "$E/ksan.toml" portal postgres-url
-    for role in metadata osd gateway portal; do
+    for role in metadata osd gateway portal worker; do
         check "(a) ksan-$role.service: the spec's settings, paths inside the prefix" unit_ok "$A" "$role"
     done
     check "(a) ksan-osd.service may write its disks" grep -qE " $A/srv/ksan/d1 $A/srv/ksan/d2\$" "$U/ksan-osd.service"
@@ -324,7 +328,7 @@ if install_ok "(a) all roles" "$A" "$SCRATCH/a.log" "${ARGS_A[@]}"; then
     check "(a) ksan-gateway.service starts after ksan-metadata.service" \
         grep -qx 'After=network-online.target ksan-metadata.service' "$U/ksan-gateway.service"
     check "(a) install.sh ran systemd-analyze verify on every unit" verified_by_installer "$SCRATCH/a.log" \
-        ksan-metadata.service ksan-osd.service ksan-gateway.service ksan-portal.service
+        ksan-metadata.service ksan-osd.service ksan-gateway.service ksan-portal.service ksan-worker.service
     check "(a) systemd-analyze verify passes for every unit" units_verify "${UNITS_A[@]}"
     rerun_same "(a)" "$A" "${ARGS_A[@]}"
 fi

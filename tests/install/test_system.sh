@@ -3,7 +3,7 @@
 # the test runs in mount and network namespaces of its own, where /etc, /usr/local, /var and /srv are overlays whose
 # changes go to a scratch directory (deleted at the end), and only a loopback interface exists.
 #
-#   1. install.sh --prefix / --no-start with all four roles and two disks under /srv/ksan;
+#   1. install.sh --prefix / --no-start with all five roles and two disks under /srv/ksan;
 #   2. the system user and group ksan (system, nologin, home /var/lib/ksan);
 #   3. owners and modes: executables and configuration root's, secrets, state, logs and disks ksan's (0600, 0750);
 #      units that name /usr/local/bin and /etc/ksan, verified by the installer;
@@ -27,7 +27,7 @@ if [[ ${KSAN_SYSTEM_TEST_INSIDE:-} != yes ]]; then
         echo "$ME: SKIP: needs root (a mount namespace with overlays over /etc, /usr/local, /var and /srv)"
         exit 0
     fi
-    for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl; do
+    for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksan-worker ksanctl; do
         [[ -x $KSAN_BIN/$binary ]] || {
             echo "$ME: ERROR: $KSAN_BIN/$binary is missing: build it or set KSAN_BIN" >&2
             exit 1
@@ -96,7 +96,7 @@ cat >"$SCRATCH/topology.json" <<'EOF'
 {"hosts": [{"id": "h1", "endpoint": "http://127.0.0.1:9101", "disks": ["h1-d1", "h1-d2"]}],
  "pools": [{"id": "default", "replicas": 1, "default": true, "disks": ["h1-d1", "h1-d2"]}]}
 EOF
-ROLES=metadata,osd,gateway,portal
+ROLES=metadata,osd,gateway,portal,worker
 INSTALL=("$REPO/cluster/install.sh" --prefix / --no-start --bin "$FAST_BIN" --roles "$ROLES"
     --host-id h1 --address 127.0.0.1 --disk h1-d1=/srv/ksan/d1 --disk h1-d2=/srv/ksan/d2
     --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" --topology "$SCRATCH/topology.json")
@@ -148,17 +148,17 @@ owned() { # OWNER:GROUP MODE PATH...
     return "$status"
 }
 check "executables root:root 0755 in /usr/local/bin" owned root:root 755 \
-    /usr/local/bin/{ksan-metadata,ksan-osd,ksan-gateway,ksan-portal,ksanctl}
+    /usr/local/bin/{ksan-metadata,ksan-osd,ksan-gateway,ksan-portal,ksan-worker,ksanctl}
 check "/etc/ksan root:root 0755" owned root:root 755 /etc/ksan
 check "ksan.toml and topology.json root:root 0644" owned root:root 644 /etc/ksan/ksan.toml /etc/ksan/topology.json
 check "secrets ksan:ksan 0600: cluster-key, api-key, admin-keys" owned ksan:ksan 600 \
     /etc/ksan/cluster-key /etc/ksan/api-key /etc/ksan/admin-keys
 check "state, logs and disks ksan:ksan 0750" owned ksan:ksan 750 /var/lib/ksan /var/log/ksan /srv/ksan/d1 /srv/ksan/d2
 check "units root:root 0644 in /etc/systemd/system" owned root:root 644 \
-    /etc/systemd/system/ksan-{metadata,osd,gateway,portal}.service
+    /etc/systemd/system/ksan-{metadata,osd,gateway,portal,worker}.service
 units_name_the_system() {
     local unit status=0
-    for unit in /etc/systemd/system/ksan-{metadata,osd,gateway,portal}.service; do
+    for unit in /etc/systemd/system/ksan-{metadata,osd,gateway,portal,worker}.service; do
         grep -q "^ExecStart=/usr/local/bin/ksan-[a-z]* --config /etc/ksan/ksan.toml$" "$unit" || {
             echo "$unit: $(grep '^ExecStart=' "$unit")"
             status=1
@@ -231,8 +231,9 @@ answers() { # URL: within 60 s
     done
 }
 declare -A HEALTH=([metadata]=http://127.0.0.1:9300/_ksan/health [osd]=http://127.0.0.1:9101/_ksan/health
-    [gateway]=http://127.0.0.1:9000/_ksan/health [portal]=http://127.0.0.1:9400/api/v1/health)
-for role in metadata osd gateway portal; do
+    [gateway]=http://127.0.0.1:9000/_ksan/health [portal]=http://127.0.0.1:9400/api/v1/health
+    [worker]=http://127.0.0.1:9500/_ksan/health)
+for role in metadata osd gateway portal worker; do
     start "$role"
     if ! check "ksan-$role started from its unit as ksan answers ${HEALTH[$role]}" answers "${HEALTH[$role]}"; then
         tail -n 20 "$SCRATCH/$role.log" | sed 's/^/     /'

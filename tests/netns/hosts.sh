@@ -6,8 +6,9 @@
 #
 #   tests/netns/hosts.sh [pytest args]     (root; KSAN_BIN = directory of the built executables)
 #
-#   h1  10.232.N.11  PostgreSQL (its loopback), RabbitMQ, ksan-metadata, ksan-portal, ksan-osd, ksan-gateway
-#   h2  10.232.N.12  ksan-osd, ksan-gateway          (joined with a token)
+#   h1  10.232.N.11  PostgreSQL (its loopback), RabbitMQ, ksan-metadata, ksan-portal, ksan-osd, ksan-gateway,
+#                    ksan-worker
+#   h2  10.232.N.12  ksan-osd, ksan-gateway, ksan-worker   (joined with a token; two workers share the work)
 #   h3  10.232.N.13  ksan-osd                        (joined with the same token)
 #   h4  10.232.N.14  ksan-osd                        (joined with a second token while the cluster serves)
 # Every host has two disks. The seed pool `default` is EC 2+1 over h1..h3; once h4 is in, the pool `wide`, EC 2+2
@@ -103,7 +104,7 @@ done
 # per executable, four hosts would copy 3 GB. What is tested is the files the installer writes around them.
 FAST_BIN=$HOME_DIR/bin
 mkdir -p "$FAST_BIN"
-for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksanctl; do
+for binary in ksan-metadata ksan-osd ksan-gateway ksan-portal ksan-worker ksanctl; do
     printf '#!/bin/sh\nexec %q "$@"\n' "$BIN/$binary" >"$FAST_BIN/$binary"
     chmod 0755 "$FAST_BIN/$binary"
 done
@@ -147,6 +148,7 @@ health() { # HOST ROLE -> its health URL
     osd) echo "http://$(addr "$1"):9101/_ksan/health" ;;
     gateway) echo "http://$(addr "$1"):9000/_ksan/health" ;;
     portal) echo "http://$(addr "$1"):9400/api/v1/health" ;;
+    worker) echo "http://$(addr "$1"):9500/_ksan/health" ;;
     esac
 }
 start_roles() { # HOST ROLE...
@@ -176,9 +178,9 @@ cat >"$HOME_DIR/topology.json" <<EOF
  "pools": [{"id": "default", "k": 2, "m": 1, "default": true,
             "disks": ["h1-d1", "h1-d2", "h2-d1", "h2-d2", "h3-d1", "h3-d2"]}]}
 EOF
-install_host h1 metadata,portal,osd,gateway --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" \
+install_host h1 metadata,portal,osd,gateway,worker --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" \
     --amqp-url "$AMQP_URL" --topology "$HOME_DIR/topology.json" --region us-east-1 --domain s3.ksan.test
-start_roles h1 metadata portal osd gateway
+start_roles h1 metadata portal osd gateway worker
 
 ETC1=$(root h1)/etc/ksan
 PORTAL=http://$(addr h1):9400
@@ -187,12 +189,12 @@ ctl() { in_ns h1 env KSAN_PORTAL_URL="$PORTAL" KSAN_API_KEY="$API_KEY" HOME="$HO
 
 # ---------------------------------------------------------------------------------------------------- h2, h3
 TOKEN=$(ctl join-token create --uses 2 --description "h2 and h3" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-KSAN_JOIN_TOKEN=$TOKEN install_host h2 osd,gateway --portal-url "$PORTAL" --domain s3.ksan.test
+KSAN_JOIN_TOKEN=$TOKEN install_host h2 osd,gateway,worker --portal-url "$PORTAL" --domain s3.ksan.test
 KSAN_JOIN_TOKEN=$TOKEN install_host h3 osd --portal-url "$PORTAL"
 cmp -s "$ETC1/cluster-key" "$(root h2)/etc/ksan/cluster-key" || die "h2 did not get the cluster key by joining"
 grep -q "metadata-url = \"http://$(addr h1):9300\"" "$(root h3)/etc/ksan/ksan.toml" || die "h3 has no metadata URL"
 grep -q "KSAN_AMQP_URL='$AMQP_URL'" "$(root h3)/etc/ksan/ksan.env" || die "h3 has no broker URL"
-start_roles h2 osd gateway
+start_roles h2 osd gateway worker
 start_roles h3 osd
 log "h1..h3 serve; join tokens now: $(ctl join-token list --json | tr -d ' \n')"
 
@@ -263,7 +265,7 @@ deadline=$((SECONDS + 30))
 until [[ $(ctl service list --json | python3 -c '
 import json, sys
 items = json.load(sys.stdin)
-print(sorted(s["kind"] for s in items if s["state"] == "Online"))') == "['gateway', 'gateway', 'metadata', 'osd', 'osd', 'osd', 'osd', 'portal']" ]]; do
+print(sorted(s["kind"] for s in items if s["state"] == "Online"))') == "['gateway', 'gateway', 'metadata', 'osd', 'osd', 'osd', 'osd', 'portal', 'worker', 'worker']" ]]; do
     ((SECONDS < deadline)) || die "not every service is Online: $(ctl service list)"
     sleep 0.5
 done

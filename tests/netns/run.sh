@@ -7,7 +7,8 @@
 #
 # Layout (all namespaces are created here and deleted on exit; nothing is added to the root namespace):
 #   ksan<R>br       the bridge (10.231.<N>.0/24)
-#   ksan<R>core     PostgreSQL, ksan-metadata and ksan-gateway on its loopback; 10.231.<N>.1 on the bridge;
+#   ksan<R>core     PostgreSQL, ksan-metadata, ksan-gateway and ksan-worker on its loopback; 10.231.<N>.1 on the
+#                   bridge;
 #                   the tests (pytest) run here too, as S3 clients of the gateway on 127.0.0.1
 #   ksan<R>h1..h6   one ksan-osd each on 10.231.<N>.1x:9101, two disk directories
 # The default pool is 4+2 over the six hosts: one shard of every stripe per host.
@@ -43,6 +44,7 @@ PG_DIR=$HOME_DIR/postgres
 PG_PORT=15432
 METADATA_PORT=9300
 GATEWAY_PORT=9000
+WORKER_PORT=9500
 OSD_PORT=9101
 PIDS=()
 NAMESPACES=()
@@ -147,9 +149,11 @@ for ((i = 1; i <= HOSTS; i++)); do
 done
 for ((i = 1; i <= HOSTS; i++)); do wait_ready "${PREFIX}h$i" "$NET.$((10 + i)):$OSD_PORT"; done
 start gateway "$CORE_NS" ksan-gateway --listen "127.0.0.1:$GATEWAY_PORT" \
-    --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1 --repair-interval 1 \
-    --cluster-key-file "$KEY_FILE"
+    --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1 --cluster-key-file "$KEY_FILE"
 wait_ready "$CORE_NS" "127.0.0.1:$GATEWAY_PORT"
+start worker "$CORE_NS" ksan-worker --listen "127.0.0.1:$WORKER_PORT" \
+    --metadata-url "http://127.0.0.1:$METADATA_PORT" --repair-interval 1 --cluster-key-file "$KEY_FILE"
+wait_ready "$CORE_NS" "127.0.0.1:$WORKER_PORT"
 log "cluster up: $HOSTS OSD hosts, gateway at 127.0.0.1:$GATEWAY_PORT in $CORE_NS"
 
 # The tests run inside the core namespace; they cut hosts off through the bridge namespace.

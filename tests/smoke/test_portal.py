@@ -58,7 +58,7 @@ def test_every_service_of_the_cluster_is_online_and_serves_metrics(cluster):
     while True:
         services = requests.get(f"{PORTAL}/api/v1/services", headers=HEADERS, timeout=10).json()["items"]
         online = sorted(s["kind"] for s in services if s["state"] == "Online")
-        expected = sorted(["gateway", "metadata", "portal"] + ["osd"] * len(cluster["osds"]))
+        expected = sorted(["gateway", "metadata", "portal", "worker"] + ["osd"] * len(cluster["osds"]))
         if online == expected or time.monotonic() > deadline:
             break
         time.sleep(0.5)
@@ -66,11 +66,18 @@ def test_every_service_of_the_cluster_is_online_and_serves_metrics(cluster):
     status = requests.get(f"{PORTAL}/api/v1/status", headers=HEADERS, timeout=10).json()
     assert status["health"] == "OK", status["warnings"]
     assert status["capacityBytes"] > 0
-    for url in [cluster["gateway"]["metrics"], f"{PORTAL}/metrics", f"{cluster['metadata']['url']}/metrics"]:
+    for url in [cluster["gateway"]["metrics"], f"{PORTAL}/metrics", f"{cluster['metadata']['url']}/metrics",
+                cluster["worker"]["metrics"]]:
         response = requests.get(url, timeout=10)
         assert response.status_code == 200, url
         assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
         assert 'ksan_build_info{version="' in response.text
+    # The worker runs garbage collection and repair (the gateway no longer does): its passes are counted.
+    passes = [line for line in requests.get(cluster["worker"]["metrics"], timeout=10).text.splitlines()
+              if line.startswith("ksan_worker_passes_total{")]
+    assert any('worker="garbage-collection"' in line for line in passes), passes
+    assert any('worker="repair"' in line for line in passes), passes
+    assert "ksan_worker_passes_total" not in requests.get(cluster["gateway"]["metrics"], timeout=10).text
 
 
 def _free_port() -> int:

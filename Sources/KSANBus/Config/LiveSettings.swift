@@ -8,7 +8,7 @@ import Logging
 /// - OSDs: `scrub-interval` (seconds between scrub passes, 0: none) and `scrub-rate` (MB per second a pass reads),
 ///   the options of the same names, read by the scrubber at each wait and each shard (``scrubInterval``,
 ///   ``scrubRate``);
-/// - gateways and workers: `repair-rate` (MB per second of shards repair reads and writes, 0: no limit), read by
+/// - workers: `repair-rate` (MB per second of shards repair reads and writes, 0: no limit), read by
 ///   the repair worker at each pass (``repairRate``).
 public enum LiveSettings {
     /// Seconds between the end of a scrub pass and the next (0: no scrubbing), from `--scrub-interval` at start.
@@ -25,7 +25,7 @@ public enum LiveSettings {
             keys["scrub-interval"] = "seconds from the end of a scrub pass to the next, 0 to 31536000 (0: no scrubbing)"
             keys["scrub-rate"] = "MB per second a scrub pass reads at most, 1 to 100000"
         }
-        if kind == .gateway || kind == .worker {
+        if kind == .worker {
             keys["repair-rate"] = "MB per second of shards repair reads and writes at most, 0 to 100000 (0: no limit)"
         }
         return keys
@@ -60,7 +60,7 @@ public enum LiveSettings {
             settings["scrub-interval"] = String(scrubInterval.value)
             settings["scrub-rate"] = String(scrubRate.value)
         }
-        if kind == .gateway || kind == .worker { settings["repair-rate"] = String(repairRate.value) }
+        if kind == .worker { settings["repair-rate"] = String(repairRate.value) }
         return settings
     }
 

@@ -5,13 +5,12 @@ import KSANCore
 import KSANData
 import KSANMetadata
 import KSANStorage
-import KSANWorker
 import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// Builds the gateway's HTTP application: the S3 responder over a metadata client and an OSD client, with the
-/// garbage collector as a service. The `ksan-gateway` executable and the tests both call this.
+/// Builds the gateway's HTTP application: the S3 responder over a metadata client and an OSD client. Background
+/// work (garbage collection, repair) is `ksan-worker`'s. The `ksan-gateway` executable and the tests both call this.
 public func buildGatewayApplication(configuration: GatewayConfiguration, logger: Logger) -> some ApplicationProtocol {
     let httpClient = HTTPClient(
         eventLoopGroupProvider: .singleton,
@@ -33,7 +32,6 @@ public func buildGatewayApplication(
     configuration: GatewayConfiguration, metadata: any MetadataStore, httpClient: HTTPClient, logger: Logger
 ) -> some ApplicationProtocol {
     MetricsExporter.bootstrap()
-    LiveSettings.repairRate.value = configuration.repairRate
     let topology = TopologyCache(metadata: metadata)
     var options = configuration.dataPlane
     // A write marks its intent alive well before garbage collection would judge it abandoned.
@@ -58,18 +56,7 @@ public func buildGatewayApplication(
         logger: logger)
     // Services stop in reverse order: the shared HTTP client first in the list, so it stops last.
     app.addServices(
-        HTTPClientService(client: httpClient),
-        // Until ksan-worker takes them over, the gateway runs garbage collection and repair (KSANWorker).
-        WorkerService(
-            GarbageCollection(
-                metadata: metadata, data: data, intentAge: configuration.intentAge, grace: configuration.gcGrace,
-                logger: logger),
-            idleInterval: .seconds(configuration.gcInterval), logger: logger),
-        WorkerService(
-            Repair(
-                metadata: metadata, data: data, dropAfter: configuration.intentAge,
-                bytesPerSecond: { Int64(LiveSettings.repairRate.value) << 20 }, logger: logger),
-            idleInterval: .seconds(configuration.repairInterval), logger: logger))
+        HTTPClientService(client: httpClient))
     if let listen = configuration.metricsListen {
         app.addServices(metricsApplication(listen: listen, serverName: "KSAN", logger: logger))
     }
@@ -83,14 +70,4 @@ public func buildGatewayApplication(
             HeartbeatPublisher(bus: bus, identity: identity, logger: logger))
     }
     return app
-}
-
-/// Shuts an HTTP client down when the service group stops.
-struct HTTPClientService: Service {
-    let client: HTTPClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try await client.shutdown()
-    }
 }

@@ -16,18 +16,9 @@ public struct GatewayConfiguration: Sendable {
     public var domains: [String]
     /// Data path tunables.
     public var dataPlane: DataPlane.Options
-    /// Seconds between garbage-collection passes.
-    public var gcInterval: Double
-    /// Seconds after which a write intent that its writer stopped marking alive is considered abandoned.
+    /// Seconds after which garbage collection (in `ksan-worker`) takes a write intent that its writer stopped
+    /// marking alive for abandoned: a write marks its intent alive every quarter of this.
     public var intentAge: Double
-    /// Seconds the data of an overwritten or deleted version stays on disk before garbage collection deletes it: a
-    /// read (or copy) that started on that version finishes on it if it takes less than this. Default 2 hours, as
-    /// Ceph RGW's `rgw_gc_obj_min_wait`.
-    public var gcGrace: Double
-    /// Seconds between repair passes.
-    public var repairInterval: Double
-    /// MB (MiB) per second of shards repair reads and writes at most; 0: no limit. A live setting (`repair-rate`).
-    public var repairRate: Int
     /// The key that signs calls to metadata and the OSDs, if they require one.
     public var clusterKey: ClusterKey?
     /// The RabbitMQ broker whose control events (topology and key changes) make the gateway forget what it cached
@@ -46,23 +37,17 @@ public struct GatewayConfiguration: Sendable {
     public init(
         listen: HostPort, metadataURL: String, metadataTimeout: Duration = .seconds(30), region: String = "us-east-1",
         domains: [String] = [],
-        dataPlane: DataPlane.Options = .init(), gcInterval: Double = 10, intentAge: Double = 6 * 3600,
-        gcGrace: Double = 2 * 3600,
-        repairInterval: Double = 10, clusterKey: ClusterKey? = nil, sigV2MaxExpiry: Int? = 604_800,
-        maxUnauthenticatedForms: Int = 64, bus: RabbitMQConfiguration? = nil,
-        metricsListen: HostPort? = nil, repairRate: Int = 0
+        dataPlane: DataPlane.Options = .init(), intentAge: Double = 6 * 3600, clusterKey: ClusterKey? = nil,
+        sigV2MaxExpiry: Int? = 604_800, maxUnauthenticatedForms: Int = 64, bus: RabbitMQConfiguration? = nil,
+        metricsListen: HostPort? = nil
     ) {
-        self.repairRate = repairRate
         self.listen = listen
         self.metadataURL = metadataURL
         self.metadataTimeout = metadataTimeout
         self.region = region
         self.domains = domains
         self.dataPlane = dataPlane
-        self.gcInterval = gcInterval
         self.intentAge = intentAge
-        self.gcGrace = gcGrace
-        self.repairInterval = repairInterval
         self.clusterKey = clusterKey
         self.sigV2MaxExpiry = sigV2MaxExpiry
         self.maxUnauthenticatedForms = maxUnauthenticatedForms
