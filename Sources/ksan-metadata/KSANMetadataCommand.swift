@@ -59,6 +59,13 @@ struct KSANMetadataCommand: ConfiguredCommand {
     )
     var amqpURL: String?
 
+    @Option(
+        help: """
+            Seconds an OSD may send no heartbeat before its host is marked Offline: no new shards go to it, reads \
+            ask it last, and after a while its shards are rebuilt elsewhere (heartbeats need --amqp-url).
+            """)
+    var osdTimeout: Double = 30
+
     @OptionGroup var configFile: ConfigFileOption
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
@@ -74,6 +81,7 @@ struct KSANMetadataCommand: ConfiguredCommand {
         } catch let error as MetadataError {
             throw ValidationError("--postgres-url: \(error.message)")
         }
+        guard osdTimeout >= 1, osdTimeout <= 86_400 else { throw ValidationError("--osd-timeout must be 1...86400") }
         if let amqpURL {
             do { _ = try RabbitMQConfiguration(url: amqpURL) } catch {
                 throw ValidationError("--amqp-url: \(error)")
@@ -100,7 +108,9 @@ struct KSANMetadataCommand: ConfiguredCommand {
                 }
             }
         }
-        let configuration = MetadataServiceConfiguration(
+        var options = MetadataServiceConfiguration.Options()
+        options.osdTimeout = osdTimeout
+        var configuration = MetadataServiceConfiguration(
             listenHost: host,
             listenPort: port,
             postgres: try MetadataServiceConfiguration.Postgres(url: postgresURL),
@@ -112,6 +122,7 @@ struct KSANMetadataCommand: ConfiguredCommand {
             allowOpenAPI: allowOpenAPI,
             bus: try (amqpURL ?? environment["KSAN_AMQP_URL"]).map { try RabbitMQConfiguration(url: $0) }
         )
+        configuration.options = options
         let app = try await buildMetadataApplication(configuration: configuration, logger: logger)
         try await ProcessLifecycle.run([app], logger: logger)
     }

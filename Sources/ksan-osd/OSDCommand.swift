@@ -41,6 +41,19 @@ struct OSDCommand: ConfiguredCommand {
             """)
     var orphanAge: Double = 24
 
+    @Option(
+        help: """
+            Distinct failures of a disk (I/O errors, shards failing their checksums) within --disk-error-window \
+            that make it Weak; reported with the heartbeats.
+            """)
+    var diskWeakErrors: Int = 3
+
+    @Option(help: "Distinct failures of a disk within --disk-error-window that make it Bad (no new shards, rebuilt).")
+    var diskBadErrors: Int = 10
+
+    @Option(help: "Seconds a failure of a disk counts towards Weak and Bad.")
+    var diskErrorWindow: Double = 3600
+
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
 
@@ -66,6 +79,10 @@ struct OSDCommand: ConfiguredCommand {
         for d in disk where OSDConfiguration.Disk(argument: d) == nil {
             throw ValidationError("--disk \(d): expected id=/absolute/path")
         }
+        guard diskWeakErrors >= 1, diskBadErrors >= diskWeakErrors, diskErrorWindow >= 1 else {
+            throw ValidationError(
+                "--disk-weak-errors must be at least 1, --disk-bad-errors at least it, --disk-error-window at least 1")
+        }
         guard scrubInterval >= 0, scrubRate > 0, orphanAge >= 0 else {
             throw ValidationError("--scrub-interval must be 0 or more, --scrub-rate positive")
         }
@@ -77,7 +94,7 @@ struct OSDCommand: ConfiguredCommand {
     func run() async throws {
         LiveLogLevel.bootstrap(Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "ksan-osd")
-        let configuration = OSDConfiguration(
+        var configuration = OSDConfiguration(
             listen: HostPort(listen)!, hostId: hostId, disks: disk.compactMap(OSDConfiguration.Disk.init(argument:)),
             scrubInterval: scrubInterval > 0 ? .seconds(scrubInterval) : nil, scrubRate: scrubRate << 20,
             orphanAge: orphanAge > 0 ? .seconds(orphanAge * 3600) : nil,
@@ -85,6 +102,9 @@ struct OSDCommand: ConfiguredCommand {
             bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
                 try RabbitMQConfiguration(url: $0)
             })
+        configuration.diskWeakErrors = diskWeakErrors
+        configuration.diskBadErrors = diskBadErrors
+        configuration.diskErrorWindow = diskErrorWindow
         let metadata = metadataURL.map {
             MetadataClient(baseURL: $0, httpClient: HTTPClient.shared, clusterKey: configuration.clusterKey)
         }

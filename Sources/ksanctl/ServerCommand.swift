@@ -4,7 +4,7 @@ import KSANPortal
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server", abstract: "The cluster's servers (hosts).",
-        subcommands: [Add.self, List.self, Get.self, SetRack.self, Remove.self])
+        subcommands: [Add.self, List.self, Get.self, SetRack.self, SetState.self, Remove.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,9 +60,41 @@ struct ServerCommand: AsyncParsableCommand {
         }
     }
 
+    struct SetState: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-state",
+            abstract: "Hold a server Offline, or return it to its heartbeats (Online).",
+            discussion: """
+                A server is marked Offline by itself when its OSD sends no heartbeat for the metadata service's \
+                --osd-timeout (30 s), and Online again when it does. Offline here holds it so whatever its \
+                heartbeats say: no new shards go to its disks, reads ask them last, and the workers rebuild its \
+                shards elsewhere after a while. Online ends the hold.
+                Examples:
+                  ksanctl server set-state osd4 Offline
+                  ksanctl server set-state osd4 Online
+                """)
+        @Argument(help: "The server id.") var id: String
+        @Argument(help: "Online or Offline.") var state: String
+        @OptionGroup var options: PortalOptions
+
+        func validate() throws {
+            guard ["Online", "Offline"].contains(state) else { throw ValidationError("the state is Online or Offline") }
+        }
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let server: ServerView = try await client.patch(
+                    "/servers/" + PortalClient.segment(id), UpdateServerRequest(state: state))
+                try Output.show(server, json: options.json, fields: ServerCommand.fields)
+            }
+        }
+    }
+
     static var fields: [(String, (ServerView) -> String)] {
         [
             ("id", \.id), ("endpoint", \.endpoint), ("rack", { $0.rack ?? "" }),
+            ("state", { $0.state + ($0.stateHeld ? " (held)" : "") }),
             ("disks", { $0.disks.joined(separator: ", ") }),
         ]
     }

@@ -204,4 +204,19 @@ struct DataPlaneTests {
         #expect(shards.reads(endpoint) == 0)
         #expect(catalog.queuedRepairs.isEmpty)
     }
+
+    @Test("a host marked Offline is read last: parity is fetched instead, and the bytes are right")
+    func offlineHostIsReadAround() async throws {
+        let bytes = Self.body(70_000)
+        let layout = try await write(bytes)
+        let disk = layout.diskIds[1]
+        let endpoint = Self.endpoints[Int(disk.dropFirst())!]
+        topology.withLockedValue { topology in
+            let index = topology.hosts.firstIndex { $0.disks.contains(disk) }!
+            topology.hosts[index].state = .offline
+        }
+        #expect(try await read(layout) == bytes)
+        #expect(shards.reads(endpoint) == 0)
+        #expect(catalog.queuedRepairs.isEmpty)
+    }
 }

@@ -52,6 +52,10 @@ final class TestCluster: @unchecked Sendable {
     var extraDisks = 0
     /// Variables added to every process's environment (`KSAN_HEARTBEAT_SECONDS`, ...).
     var environment: [String: String] = [:]
+    /// Flags added to ksan-metadata's (`--osd-timeout`, ...).
+    var metadataArguments: [String] = []
+    /// Flags added to every ksan-osd's (`--disk-weak-errors`, ...).
+    var osdArguments: [String] = []
 
     static func environment() throws -> (bin: String, postgres: String) {
         let env = ProcessInfo.processInfo.environment
@@ -81,9 +85,11 @@ final class TestCluster: @unchecked Sendable {
     /// Starts a cluster, runs `body` with it and stops it, also when starting or `body` fails.
     static func with(
         amqpURL: String? = nil, extraDisks: Int = 0, environment: [String: String] = [:],
-        _ body: (TestCluster) async throws -> Void
+        metadataArguments: [String] = [], osdArguments: [String] = [], _ body: (TestCluster) async throws -> Void
     ) async throws {
         let cluster = try TestCluster()
+        cluster.metadataArguments = metadataArguments
+        cluster.osdArguments = osdArguments
         cluster.amqpURL = amqpURL
         cluster.extraDisks = extraDisks
         cluster.environment = environment
@@ -134,7 +140,7 @@ final class TestCluster: @unchecked Sendable {
             [
                 "--listen", "127.0.0.1:\(metadataPort)", "--postgres-url", postgresURL, "--topology", topologyPath,
                 "--admin-keys-file", adminKeysPath, "--cluster-key-file", clusterKeyPath,
-            ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
+            ] + (amqpURL.map { ["--amqp-url", $0] } ?? []) + metadataArguments)
         try await waitHealthy(metadata, log: "metadata", port: metadataPort)
         for i in osds.indices { try await startOSD(i) }
         try await startGateway()
@@ -182,7 +188,7 @@ final class TestCluster: @unchecked Sendable {
         ]
         for (d, path) in osd.disks.enumerated() { arguments += ["--disk", "\(osd.id)-d\(d + 1)=\(path)"] }
         if let amqpURL { arguments += ["--amqp-url", amqpURL] }
-        osds[index].process = try launch("ksan-osd", log: osd.id, arguments)
+        osds[index].process = try launch("ksan-osd", log: osd.id, arguments + osdArguments)
         try await waitHealthy(osds[index].process, log: osd.id, port: osd.port)
     }
 

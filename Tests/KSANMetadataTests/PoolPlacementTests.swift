@@ -60,4 +60,28 @@ struct PoolPlacementTests {
         let rep = Self.topology(hosts: 3, disksPerHost: 1, replicas: 3)
         #expect(throws: Never.self) { try PoolPlacement.validate(pool: rep.pools[0], topology: rep) }
     }
+
+    @Test("an Offline host gets no new shards while the others can place a stripe safely; else it stays a candidate")
+    func offlineHostsAreLeftOut() throws {
+        var topology = Self.topology(hosts: 6, disksPerHost: 2)
+        let pool = topology.pools[0]
+        topology.hosts[2].state = .offline
+        for i in 0..<300 {
+            let disks = try PoolPlacement.place(dataId: "data\(i)", pool: pool, topology: topology)
+            #expect(!disks.contains("osd3-d1") && !disks.contains("osd3-d2"))
+            #expect(Set(disks).count == 6)
+            for host in topology.hosts { #expect(disks.filter { host.disks.contains($0) }.count <= 2) }
+        }
+        // 4+2 over 3 hosts of 2 disks: without one host, no safe placement is left, so the Offline host's disks are
+        // still chosen (the write stores what it can with its quorum and queues the rest for repair).
+        var small = Self.topology(hosts: 3, disksPerHost: 2)
+        small.hosts[0].state = .offline
+        let disks = try PoolPlacement.place(dataId: "d", pool: small.pools[0], topology: small)
+        #expect(Set(disks) == Set(small.pools[0].disks))
+        // Back Online: placed exactly as before.
+        topology.hosts[2].state = nil
+        let back = try PoolPlacement.place(dataId: "data7", pool: pool, topology: topology)
+        let fresh = Self.topology(hosts: 6, disksPerHost: 2)
+        #expect(back == (try PoolPlacement.place(dataId: "data7", pool: pool, topology: fresh)))
+    }
 }

@@ -138,3 +138,31 @@ struct TopologyTests {
         #expect(loaded.hosts.map(\.rack) == ["a", "b", "c"] && loaded.pools.map(\.domain) == [.host, .rack])
     }
 }
+
+/// Host states in the database: the heartbeats' judgement and an operator's hold.
+@Suite("Host state", .enabled(if: TestEnvironment.postgresEnabled))
+struct HostStateTests {
+    @Test("Offline from the heartbeats, then Online; an operator's Offline holds until the operator sets Online")
+    func statesAndHolds() async throws {
+        try await TestDatabase.withStore { store in
+            let host = TestFixtures.topology.hosts[0].id
+            #expect(try await store.applyHostStates([host: .offline]) == [host: .offline])
+            var seen = try await store.topology().hosts[0]
+            #expect(seen.isOffline && seen.stateSince != nil && seen.stateHeld == nil)
+            // Already Offline: nothing changes, no event.
+            #expect(try await store.applyHostStates([host: .offline]).isEmpty)
+            #expect(try await store.applyHostStates([host: .online]) == [host: .online])
+            #expect(try await store.topology() == TestFixtures.topology)
+
+            try await store.setServerState(id: host, state: .offline)
+            seen = try await store.topology().hosts[0]
+            #expect(seen.isOffline && seen.stateHeld == true)
+            // The heartbeats cannot bring a held host back.
+            #expect(try await store.applyHostStates([host: .online]).isEmpty)
+            #expect(try await store.topology().hosts[0].isOffline)
+            try await store.setServerState(id: host, state: .online)
+            #expect(try await store.topology() == TestFixtures.topology)
+            await #expect(throws: MetadataError.self) { try await store.setServerState(id: "nope", state: .offline) }
+        }
+    }
+}

@@ -325,8 +325,13 @@ SCHEMAS = {
     },
     "Server": {
         "additionalProperties": False,
-        "properties": {"disks": STRINGS, "endpoint": STRING, "id": STRING, "rack": STRING, "services": STRINGS},
-        "required": ["id", "endpoint", "disks", "services"],
+        "properties": {
+            "disks": STRINGS, "endpoint": STRING, "id": STRING, "rack": STRING, "services": STRINGS,
+            "state": {"enum": ["Online", "Offline"], "type": "string"},
+            "stateHeld": {"type": "boolean"},
+            "stateSince": DATE_TIME,
+        },
+        "required": ["id", "endpoint", "disks", "services", "state", "stateHeld"],
         "type": "object",
     },
     "Service": {
@@ -398,10 +403,11 @@ SCHEMAS = {
     },
     "UpdateServer": {
         "additionalProperties": False,
+        "minProperties": 1,
         "properties": {
             "rack": {"maxLength": 64, "pattern": "^[A-Za-z0-9._-]*$", "type": "string"},
+            "state": {"enum": ["Online", "Offline"], "type": "string"},
         },
-        "required": ["rack"],
         "type": "object",
     },
     "UpdatePool": {
@@ -569,7 +575,8 @@ PATHS = {
     "/servers/{id}": {
         "get": get_op("getServer", "A server", "Server", "id"),
         "patch": update_op(
-            "updateServer", "Move a server to a rack (\"\": out of any)", "id", "UpdateServer", "Server",
+            "updateServer", "Move a server to a rack (\"\": out of any), or hold it Offline (Online: back to its heartbeats)",
+            "id", "UpdateServer", "Server",
             errs=("NotFound", "Conflict"),
         ),
         "delete": delete_op("deleteServer", "Remove a server without disks", "id"),

@@ -1,4 +1,4 @@
-/// The space of one disk as its OSD sees it (the file system holding the disk's directory).
+/// The space of one disk as its OSD sees it (the file system holding the disk's directory), and its health.
 public struct DiskUsage: Codable, Sendable, Hashable {
     /// The disk's id in the topology.
     public var id: String
@@ -6,10 +6,16 @@ public struct DiskUsage: Codable, Sendable, Hashable {
     public var capacityBytes: Int64
     /// Bytes in use on it (by shards and by anything else on the same file system).
     public var usedBytes: Int64
+    /// Failures (I/O errors, checksum failures) the OSD saw on the disk lately; nil: none.
+    public var errors: Int?
+    /// What the failures amount to (nil: healthy).
+    public var health: DiskHealth?
 
-    public init(id: String, capacityBytes: Int64, usedBytes: Int64) {
+    public init(id: String, capacityBytes: Int64, usedBytes: Int64, errors: Int? = nil, health: DiskHealth? = nil) {
         self.id = id
         self.capacityBytes = capacityBytes
         self.usedBytes = usedBytes
+        self.errors = errors
+        self.health = health
     }
 }

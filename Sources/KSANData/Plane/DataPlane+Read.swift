@@ -40,7 +40,7 @@ extension DataPlane {
     }
 
     /// Fetches shards of one stripe until enough have arrived to return its data: `k` (one copy for a replicated
-    /// pool). Data shards come first, but a shard on a suspect host (or a Bad or Disabled disk) is replaced by a
+    /// pool). Data shards come first, but a shard on a suspect or Offline host (or a Bad or Disabled disk) is replaced by a
     /// parity shard from the start, and a shard that fails is replaced at once. If the stripe is not complete after
     /// `hedgeDelay`, every other shard is asked for too, and the first `k` win; requests still running then are
     /// cancelled, and a host that kept one waiting past `hedgeDelay` becomes suspect.
@@ -50,11 +50,13 @@ extension DataPlane {
         -> (shards: [ByteBuffer?], damaged: Bool)
     {
         let width = layout.dataShards + layout.parityShards
-        // Shards on a host that lately did not answer, or on a disk marked Bad or Disabled, are asked for last.
+        // Shards on a host that lately did not answer or is Offline, or on a disk marked Bad or Disabled, are asked
+        // for last.
         let suspect = (0..<width).map { shard in
             let disk = layout.diskIds[shard]
             guard topology.settings(ofDisk: disk).servesReadsFirst else { return true }
-            return topology.host(ofDisk: disk).map { health.isSuspect($0.endpoint) } ?? true
+            guard let host = topology.host(ofDisk: disk), !host.isOffline else { return true }
+            return health.isSuspect(host.endpoint)
         }
         var gather = ShardGather(needed: layout.replicated ? 1 : layout.dataShards, suspect: suspect)
         var shards = [ByteBuffer?](repeating: nil, count: width)

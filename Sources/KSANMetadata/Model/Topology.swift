@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cluster's hosts, disks and pools, as the metadata service knows them.
 public struct Topology: Codable, Sendable, Hashable {
     /// One OSD host.
@@ -10,14 +12,29 @@ public struct Topology: Codable, Sendable, Hashable {
         public var disks: [String]
         /// The rack the host is in, for pools whose failure domain is the rack; nil: none recorded.
         public var rack: String?
+        /// Offline, or nil for Online (what a topology file says of every host).
+        public var state: HostState?
+        /// Since when the host has been Offline (or in the state an operator holds); nil otherwise and in a file.
+        public var stateSince: Date?
+        /// Whether an operator holds the state (the heartbeats do not change it); nil: no.
+        public var stateHeld: Bool?
 
         /// Creates a host.
-        public init(id: String, endpoint: String, disks: [String], rack: String? = nil) {
+        public init(
+            id: String, endpoint: String, disks: [String], rack: String? = nil, state: HostState? = nil,
+            stateSince: Date? = nil, stateHeld: Bool? = nil
+        ) {
             self.id = id
             self.endpoint = endpoint
             self.disks = disks
             self.rack = rack
+            self.state = state
+            self.stateSince = stateSince
+            self.stateHeld = stateHeld
         }
+
+        /// Whether the host is Offline.
+        public var isOffline: Bool { state == .offline }
     }
 
     /// A disk pool: erasure-coded k+m, or replicated with n copies.
@@ -97,4 +114,7 @@ public struct Topology: Codable, Sendable, Hashable {
 
     /// The host that serves a disk.
     public func host(ofDisk disk: String) -> Host? { hosts.first { $0.disks.contains(disk) } }
+
+    /// Whether the host that serves a disk is Offline (a disk of no host is not).
+    public func isOnOfflineHost(_ disk: String) -> Bool { host(ofDisk: disk)?.isOffline ?? false }
 }

@@ -55,6 +55,11 @@ public enum PoolPlacement {
     /// Only disks that accept new shards (``DiskSettings/acceptsNewShards``) are candidates. If excluding the others
     /// leaves a pool that could lose data with one failure domain down, or too few disks, nothing is placed
     /// (`.unavailable`): a write is refused rather than stored with less redundancy than the pool promises.
+    ///
+    /// Disks of Offline hosts are left out too, when the rest can still place a stripe safely: new data then gets
+    /// its full redundancy on the hosts that serve. When they cannot (too few hosts or disks left), the Offline
+    /// hosts' disks stay candidates, and the write stores what it can with its quorum and queues the rest for
+    /// repair, as for a host that fails during the write.
     public static func place(dataId: String, pool fullPool: Topology.Pool, topology: Topology) throws -> [String] {
         var pool = fullPool
         if topology.diskSettings != nil {
@@ -68,6 +73,13 @@ public enum PoolPlacement {
                         "pool \(fullPool.id) has too few writable disks (\(pool.disks.count) of \(fullPool.disks.count)): "
                             + error.message)
                 }
+            }
+        }
+        if topology.hosts.contains(where: \.isOffline) {
+            var serving = pool
+            serving.disks = pool.disks.filter { !topology.isOnOfflineHost($0) }
+            if serving.disks.count != pool.disks.count, (try? validate(pool: serving, topology: topology)) != nil {
+                pool = serving
             }
         }
         let width = pool.dataShards + pool.parityShards

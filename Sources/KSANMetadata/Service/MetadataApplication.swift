@@ -74,6 +74,7 @@ public func buildMetadataApplication(
     app.addServices(
         OutboxRelay(store: store, bus: bus, logger: logger, ready: migrated),
         ServiceRegistry(store: store, bus: bus, logger: logger, ready: migrated),
+        HostMonitor(store: store, timeout: configuration.options.osdTimeout, logger: logger, ready: migrated),
         ConfigListener(
             bus: bus, kind: .metadata, logger: logger,
             fetch: {

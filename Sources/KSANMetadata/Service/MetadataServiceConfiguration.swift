@@ -107,6 +107,8 @@ public struct MetadataServiceConfiguration: Sendable, CustomStringConvertible {
         public var maxDatabaseConnections: Int = 20
         /// The largest request body accepted, in bytes (objects with inline data and many parts can be large).
         public var maxRequestBodySize: Int = 64 * 1024 * 1024
+        /// Seconds an OSD may stay silent (no heartbeat) before its host is marked Offline (``HostMonitor``).
+        public var osdTimeout: TimeInterval = 30
 
         /// Creates default options.
         public init() {}

@@ -69,5 +69,16 @@ struct ServiceRegistry: Service {
         } catch {
             logger.warning("heartbeats not recorded", metadata: ["ksan.count": "\(batch.count)", "error": "\(error)"])
         }
+        // What OSDs conclude of their disks' failures raises the disks' states (Weak, Bad) at once.
+        var verdicts: [String: DiskHealth] = [:]
+        for (heartbeat, _) in batch where heartbeat.kind == .osd {
+            for disk in heartbeat.disks { if let health = disk.health { verdicts[disk.id] = health } }
+        }
+        guard !verdicts.isEmpty else { return }
+        do {
+            try await store.raiseDiskStates(verdicts)
+        } catch {
+            logger.warning("disk states not raised", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -468,6 +468,20 @@ public enum Migrations {
                 "ALTER TABLE write_intents ADD COLUMN writer_started_at timestamptz",
             ]
         ),
+        Migration(
+            version: 19,
+            name: "host state",
+            statements: [
+                // Online or Offline: set by the metadata service from the OSD's heartbeats, or held by an operator.
+                // Offline hosts get no new shards and are read last.
+                """
+                ALTER TABLE hosts ADD COLUMN state text NOT NULL DEFAULT 'Online'
+                    CHECK (state IN ('Online', 'Offline'))
+                """,
+                "ALTER TABLE hosts ADD COLUMN state_since timestamptz NOT NULL DEFAULT now()",
+                "ALTER TABLE hosts ADD COLUMN state_held boolean NOT NULL DEFAULT false",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -16,13 +16,21 @@ extension PostgresMetadataStore {
             """
             SELECT h.id, h.endpoint, h.rack,
                    COALESCE(ARRAY(SELECT d.id FROM disks d WHERE d.host_id = h.id ORDER BY d.position, d.id),
-                            '{}'::text[])
+                            '{}'::text[]),
+                   h.state, h.state_since, h.state_held
             FROM hosts h ORDER BY h.position, h.id
             """,
             logger: logger
         )
-        for try await (id, endpoint, rack, disks) in hostRows.decode((String, String, String?, [String]).self) {
-            hosts.append(Topology.Host(id: id, endpoint: endpoint, disks: disks, rack: rack))
+        for try await (id, endpoint, rack, disks, state, since, held) in hostRows.decode(
+            (String, String, String?, [String], String, Date, Bool).self)
+        {
+            // An Online host that no operator holds reads as a file writes it: no state at all.
+            let offline = HostState(rawValue: state) == .offline
+            hosts.append(
+                Topology.Host(
+                    id: id, endpoint: endpoint, disks: disks, rack: rack, state: offline ? .offline : nil,
+                    stateSince: offline || held ? since : nil, stateHeld: held ? true : nil))
         }
         var pools: [Topology.Pool] = []
         let poolRows = try await connection.query(

@@ -37,9 +37,15 @@ public struct CreateServerRequest: PortalRequestBody, Hashable {
 
 /// `PATCH /api/v1/servers/{id}`: `{"rack": "r2"}` moves the server to rack r2, `{"rack": ""}` out of any rack.
 public struct UpdateServerRequest: PortalRequestBody, Hashable {
-    public static let fields: Set<String> = ["rack"]
-    public var rack: String
-    public init(rack: String) { self.rack = rack }
+    public static let fields: Set<String> = ["rack", "state"]
+    /// The rack to move the server to; "": out of any.
+    public var rack: String?
+    /// `Offline` (held until set `Online`) or `Online` (back to the heartbeats' judgement).
+    public var state: String?
+    public init(rack: String? = nil, state: String? = nil) {
+        self.rack = rack
+        self.state = state
+    }
 }
 
 /// `POST /api/v1/disks`.

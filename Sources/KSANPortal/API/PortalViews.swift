@@ -95,6 +95,12 @@ public struct ServerView: Codable, Sendable, Hashable {
     public var disks: [String]
     /// Ids of the services that name this server or run at its address.
     public var services: [String]
+    /// `Online` or `Offline` (no new shards, read last; set from its OSD's heartbeats, or by an operator).
+    public var state: String
+    /// Since when it has been Offline (or held in its state by an operator); absent otherwise.
+    public var stateSince: Date?
+    /// Whether an operator holds its state (`ksanctl server set-state`): the heartbeats do not change it.
+    public var stateHeld: Bool
 }
 
 /// A service and its state.

@@ -779,13 +779,29 @@ public enum OpenAPIDocument {
                "type": "string"
               },
               "type": "array"
+             },
+             "state": {
+              "enum": [
+               "Online",
+               "Offline"
+              ],
+              "type": "string"
+             },
+             "stateHeld": {
+              "type": "boolean"
+             },
+             "stateSince": {
+              "format": "date-time",
+              "type": "string"
              }
             },
             "required": [
              "id",
              "endpoint",
              "disks",
-             "services"
+             "services",
+             "state",
+             "stateHeld"
             ],
             "type": "object"
            },
@@ -1093,16 +1109,21 @@ public enum OpenAPIDocument {
            },
            "UpdateServer": {
             "additionalProperties": false,
+            "minProperties": 1,
             "properties": {
              "rack": {
               "maxLength": 64,
               "pattern": "^[A-Za-z0-9._-]*$",
               "type": "string"
+             },
+             "state": {
+              "enum": [
+               "Online",
+               "Offline"
+              ],
+              "type": "string"
              }
             },
-            "required": [
-             "rack"
-            ],
             "type": "object"
            },
            "User": {
@@ -2293,7 +2314,7 @@ public enum OpenAPIDocument {
               "$ref": "#/components/responses/BadRequest"
              }
             },
-            "summary": "Move a server to a rack (\"\": out of any)"
+            "summary": "Move a server to a rack (\"\": out of any), or hold it Offline (Online: back to its heartbeats)"
            }
           },
           "/services": {

@@ -115,7 +115,17 @@ public struct PortalRoutes: Sendable {
         api.patch("servers/:id") { request, context in
             let id = try Self.parameter("id", context)
             let body = try await PortalJSON.body(UpdateServerRequest.self, of: request)
-            try await store.setServerRack(id: id, rack: body.rack.isEmpty ? nil : body.rack)
+            guard body.rack != nil || body.state != nil else {
+                throw PortalError.badRequest("Give a rack, a state, or both")
+            }
+            let state = try body.state.map { text in
+                guard let state = HostState(rawValue: text) else {
+                    throw PortalError.badRequest("state must be Online or Offline")
+                }
+                return state
+            }
+            if let rack = body.rack { try await store.setServerRack(id: id, rack: rack.isEmpty ? nil : rack) }
+            if let state { try await store.setServerState(id: id, state: state) }
             return try PortalJSON.response(try await Self.server(id, store))
         }
         api.delete("servers/:id") { _, context in
@@ -395,7 +405,9 @@ public struct PortalRoutes: Sendable {
                 services: services.filter { service in
                     if let serverId = service.serverId { return serverId == host.id }
                     return Self.host(of: service.endpoint).flatMap { byAddress[$0] } == [host.id]
-                }.map(\.id))
+                }.map(\.id),
+                state: (host.state ?? .online).rawValue, stateSince: host.stateSince, stateHeld: host.stateHeld ?? false
+            )
         }
     }
 
@@ -435,6 +447,10 @@ public struct PortalRoutes: Sendable {
             warnings.append("service \(service.id) sends no heartbeats")
         }
         for host in topology.hosts {
+            if host.isOffline {
+                warnings.append(
+                    "server \(host.id) is Offline" + (host.stateHeld == true ? " (held by an operator)" : ""))
+            }
             for disk in host.disks {
                 let state = topology.settings(ofDisk: disk).state
                 if state == .bad || state == .disabled { warnings.append("disk \(disk) is \(state.rawValue)") }

@@ -27,7 +27,13 @@ public func buildOSDApplication(
             "no cluster key: give one (--cluster-key-file or KSAN_CLUSTER_KEY), or allow an open API explicitly "
                 + "(--allow-open-api) on a network nobody else can reach")
     }
-    OSDRoutes(hostId: configuration.hostId, disks: stores).add(to: router)
+    let errors = DiskErrors(
+        disks: stores.map(\.id),
+        budget: DiskErrorBudget(
+            window: configuration.diskErrorWindow, weakAfter: configuration.diskWeakErrors,
+            badAfter: configuration.diskBadErrors),
+        logger: logger)
+    OSDRoutes(hostId: configuration.hostId, disks: stores, errors: errors).add(to: router)
     logger.info(
         "OSD ready",
         metadata: ["ksan.host": "\(configuration.hostId)", "ksan.disks": "\(stores.map(\.id))"])
@@ -51,7 +57,7 @@ public func buildOSDApplication(
                 return seconds > 0 ? .seconds(seconds) : nil
             },
             rate: { LiveSettings.scrubRate.value << 20 }, catalog: catalog, orphanAge: configuration.orphanAge,
-            logger: logger))
+            logger: logger, errors: errors))
     if let busConfiguration = configuration.bus {
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(
@@ -66,7 +72,18 @@ public func buildOSDApplication(
                     endpoint: HeartbeatPublisher.Identity.endpoint(
                         host: configuration.listen.host, port: configuration.listen.port),
                     serverId: configuration.hostId),
-                logger: logger, disks: { stores.compactMap(DiskSpace.usage(of:)) }))
+                logger: logger,
+                disks: {
+                    let health = errors.health()
+                    return stores.compactMap { store in
+                        guard var usage = DiskSpace.usage(of: store) else { return nil }
+                        if let (count, verdict) = health[store.id], count > 0 {
+                            usage.errors = count
+                            usage.health = verdict
+                        }
+                        return usage
+                    }
+                }))
     }
     return app
 }

@@ -45,6 +45,12 @@ public struct OSDConfiguration: Sendable {
     public var allowOpenAPI: Bool
     /// The broker the OSD sends its heartbeats (with its disks' space) to; nil: none.
     public var bus: RabbitMQConfiguration?
+    /// Distinct failures (I/O errors, corrupt shards) within ``diskErrorWindow`` that make a disk Weak.
+    public var diskWeakErrors: Int = 3
+    /// Distinct failures within ``diskErrorWindow`` that make a disk Bad.
+    public var diskBadErrors: Int = 10
+    /// Seconds a disk's failure counts.
+    public var diskErrorWindow: Double = 3600
 
     /// Creates a configuration.
     public init(

@@ -8,12 +8,17 @@ public struct OSDRoutes: Sendable {
     let hostId: String
     let disks: [String: DiskStore]
     let threadPool: NIOThreadPool
+    /// Where the disks' failures are counted.
+    let errors: DiskErrors?
 
-    /// Creates the routes over opened disks.
-    public init(hostId: String, disks: [DiskStore], threadPool: NIOThreadPool = .singleton) {
+    /// Creates the routes over opened disks, counting their failures in `errors`.
+    public init(
+        hostId: String, disks: [DiskStore], threadPool: NIOThreadPool = .singleton, errors: DiskErrors? = nil
+    ) {
         self.hostId = hostId
         self.disks = Dictionary(uniqueKeysWithValues: disks.map { ($0.id, $0) })
         self.threadPool = threadPool
+        self.errors = errors
     }
 
     /// Adds the OSD API (see ``OSDProtocol``) to a router.
@@ -27,6 +32,7 @@ public struct OSDRoutes: Sendable {
                     try await threadPool.runIfActive { try store.probe() }
                 } catch {
                     failing[id] = "\(error)"
+                    errors?.recordProbe(error, disk: id)
                 }
             }
             let names = disks.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")
@@ -46,14 +52,14 @@ public struct OSDRoutes: Sendable {
             let (store, address) = try resolve(context)
             let body = try await request.body.collect(upTo: OSDProtocol.maxShardBytes)
             let started = ContinuousClock.now
-            try await threadPool.runIfActive { try store.write(address, data: body) }
+            try await counted(store, address) { try store.write(address, data: body) }
             OSDMetrics.wrote(body.readableBytes, disk: store.id, in: ContinuousClock.now - started)
             return Response(status: .created)
         }
         router.get("/v1/disks/:disk/data/:data/:stripe/:shard") { _, context in
             let (store, address) = try resolve(context)
             let started = ContinuousClock.now
-            let data = try await threadPool.runIfActive { try store.read(address) }
+            let data = try await counted(store, address) { try store.read(address) }
             OSDMetrics.read(data.readableBytes, disk: store.id, in: ContinuousClock.now - started)
             return Response(status: .ok, body: .init(byteBuffer: data))
         }
@@ -68,6 +74,18 @@ public struct OSDRoutes: Sendable {
             let dataId = try context.parameters.require("data")
             let names = try await threadPool.runIfActive { try store.list(dataId: dataId) }
             return names.map { $0 + "\n" }.joined()
+        }
+    }
+
+    /// Runs a shard operation on the thread pool, counting a failure of the disk against it.
+    func counted<T: Sendable>(
+        _ store: DiskStore, _ address: ShardAddress, _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        do {
+            return try await threadPool.runIfActive(body)
+        } catch {
+            errors?.record(error, disk: store.id, key: "\(address)")
+            throw error
         }
     }
 

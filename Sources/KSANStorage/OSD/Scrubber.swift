@@ -40,6 +40,8 @@ public struct Scrubber: Service {
     let catalog: (any ShardCatalog)?
     let orphanAge: Duration?
     let logger: Logger
+    /// Where the corrupt shards it finds are counted against their disk.
+    let errors: DiskErrors?
 
     /// Creates a scrubber.
     /// - Parameters:
@@ -62,8 +64,9 @@ public struct Scrubber: Service {
     public init(
         stores: [DiskStore], interval: @escaping @Sendable () -> Duration?, rate: @escaping @Sendable () -> Int,
         threadPool: NIOThreadPool = .singleton, catalog: (any ShardCatalog)?, orphanAge: Duration? = .seconds(86_400),
-        logger: Logger
+        logger: Logger, errors: DiskErrors? = nil
     ) {
+        self.errors = errors
         self.stores = stores
         self.interval = interval
         self.rate = { max(rate(), 1) }
@@ -137,6 +140,7 @@ public struct Scrubber: Service {
                         "scrub found a corrupt shard",
                         metadata: ["ksan.disk": "\(store.id)", "ksan.shard": "\(address)", "error": "\(error)"])
                     findings.corrupt[store.id, default: []].append(dataId)
+                    errors?.record(error, disk: store.id, key: "\(address)")
                     await catalog?.reportDamaged(dataId: dataId, disk: store.id)
                     newest = .distantFuture  // damaged data is not judged an orphan in this pass
                     break  // one report per data id is enough: the repair checks every shard

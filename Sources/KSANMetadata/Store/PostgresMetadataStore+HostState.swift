@@ -1,0 +1,82 @@
+import Foundation
+import KSANBus
+import PostgresNIO
+
+/// The Online or Offline state of hosts: set by an operator (held: heartbeats do not change it) or by the
+/// ``HostMonitor`` from the OSDs' heartbeats. Each change is a topology change, announced on the bus, so gateways
+/// route around an Offline host at once.
+extension PostgresMetadataStore {
+    /// An operator's state for a server: Offline is held until the operator sets Online, which returns the server to
+    /// the heartbeats' judgement. Throws `.notFound`.
+    public func setServerState(id: String, state: HostState) async throws {
+        try await topologyChange(TopologyChange(change: "server.updated", id: id)) { connection in
+            let held = state == .offline
+            let updated = try await connection.query(
+                """
+                UPDATE hosts SET state = \(state.rawValue), state_held = \(held),
+                    state_since = CASE WHEN state = \(state.rawValue) THEN state_since ELSE now() END
+                WHERE id = \(id) RETURNING id
+                """,
+                logger: logger)
+            guard try await !updated.collect().isEmpty else { throw MetadataError(.notFound, "No such server") }
+        }
+    }
+
+    /// Applies the heartbeats' judgement: each host to its state, unless an operator holds its state or it is
+    /// already in it. Returns the hosts that changed.
+    @discardableResult
+    public func applyHostStates(_ states: [String: HostState]) async throws -> [String: HostState] {
+        var changed: [String: HostState] = [:]
+        for (id, state) in states.sorted(by: { $0.key < $1.key }) {
+            do {
+                try await topologyChange(TopologyChange(change: "server.updated", id: id)) { connection in
+                    let updated = try await connection.query(
+                        """
+                        UPDATE hosts SET state = \(state.rawValue), state_since = now()
+                        WHERE id = \(id) AND NOT state_held AND state <> \(state.rawValue) RETURNING id
+                        """,
+                        logger: logger)
+                    guard try await !updated.collect().isEmpty else { throw Unchanged() }
+                }
+                changed[id] = state
+            } catch is Unchanged {
+                continue
+            }
+        }
+        for (id, state) in changed.sorted(by: { $0.key < $1.key }) {
+            logger.notice("host \(state.rawValue.lowercased())", metadata: ["ksan.host": "\(id)"])
+        }
+        return changed
+    }
+
+    /// Raises disks to what their OSDs conclude of their failures (``DiskHealth``): a Good disk to Weak or Bad, a
+    /// Weak one to Bad. Never lowers a state (an operator sets a replaced disk Good again) and leaves Disabled and
+    /// Bad disks alone. Returns the disks that changed.
+    @discardableResult
+    public func raiseDiskStates(_ verdicts: [String: DiskHealth]) async throws -> [String: DiskHealth] {
+        var changed: [String: DiskHealth] = [:]
+        for (id, health) in verdicts.sorted(by: { $0.key < $1.key }) {
+            let from = health == .bad ? ["Good", "Weak"] : ["Good"]
+            do {
+                try await topologyChange(TopologyChange(change: "disk.updated", id: id)) { connection in
+                    let updated = try await connection.query(
+                        """
+                        UPDATE disks SET state = \(health.rawValue) WHERE id = \(id) AND state = ANY(\(from))
+                        RETURNING id
+                        """,
+                        logger: logger)
+                    guard try await !updated.collect().isEmpty else { throw Unchanged() }
+                }
+                changed[id] = health
+                logger.warning(
+                    "disk marked \(health.rawValue) after repeated failures", metadata: ["ksan.disk": "\(id)"])
+            } catch is Unchanged {
+                continue
+            }
+        }
+        return changed
+    }
+
+    /// Rolls back a topology change that turned out to change nothing (no event is recorded then).
+    private struct Unchanged: Error {}
+}
