@@ -12,7 +12,7 @@ struct WorkerCommand: ConfiguredCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "ksan-worker",
-        abstract: "Run the cluster's background work: garbage collection and repair of shards.",
+        abstract: "Run the cluster's background work: garbage collection, repair and rebuild of shards.",
         discussion: """
             Several workers may run against one cluster: they take work with leases, so that each item is done \
             once, and what a killed worker held returns to the others when its lease ends (10 minutes).
@@ -50,6 +50,20 @@ struct WorkerCommand: ConfiguredCommand {
             """)
     var intentAge: Double = 6 * 3600
 
+    @Option(
+        help: """
+            Seconds a host stays Offline before its shards are rebuilt on other hosts (the shards of Bad and \
+            Disabled disks move at once).
+            """)
+    var rebuildAfter: Double = 600
+
+    @Option(help: "Seconds between rebuild passes that found nothing to move.")
+    var rebuildInterval: Double = 10
+
+    @Option(
+        help: "MB per second of shards rebuild and drain read and write at most (0: no limit); also a live setting.")
+    var rebuildRate: Int = 0
+
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
 
@@ -74,7 +88,12 @@ struct WorkerCommand: ConfiguredCommand {
         guard metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://") else {
             throw ValidationError("--metadata-url must be an http(s) URL")
         }
-        guard (0...100_000).contains(repairRate) else { throw ValidationError("--repair-rate must be 0...100000") }
+        guard (0...100_000).contains(repairRate), (0...100_000).contains(rebuildRate) else {
+            throw ValidationError("--repair-rate and --rebuild-rate must be 0...100000")
+        }
+        guard rebuildAfter >= 0, rebuildInterval > 0 else {
+            throw ValidationError("--rebuild-after must be 0 or more, --rebuild-interval positive")
+        }
         guard repairInterval > 0, gcInterval > 0, metadataTimeout > 0 else {
             throw ValidationError("--repair-interval, --gc-interval and --metadata-timeout must be positive")
         }
@@ -86,7 +105,7 @@ struct WorkerCommand: ConfiguredCommand {
     func run() async throws {
         LiveLogLevel.bootstrap(Logger.Level(rawValue: logLevel) ?? .info)
         let logger = Logger(label: "ksan-worker")
-        let configuration = WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             listen: HostPort(listen)!, metadataURL: metadataURL,
             metadataTimeout: .milliseconds(Int64(metadataTimeout * 1000)), gcInterval: gcInterval, gcGrace: gcGrace,
             intentAge: intentAge, repairInterval: repairInterval, repairRate: repairRate,
@@ -94,6 +113,9 @@ struct WorkerCommand: ConfiguredCommand {
             bus: try (amqpURL ?? ProcessInfo.processInfo.environment["KSAN_AMQP_URL"]).map {
                 try RabbitMQConfiguration(url: $0)
             })
+        configuration.rebuildAfter = rebuildAfter
+        configuration.rebuildInterval = rebuildInterval
+        configuration.rebuildRate = rebuildRate
         logger.info(
             "worker starting",
             metadata: [

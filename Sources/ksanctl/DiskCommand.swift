@@ -4,7 +4,7 @@ import KSANPortal
 struct DiskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disk", abstract: "The cluster's disks.",
-        subcommands: [Add.self, List.self, Get.self, SetMode.self, SetState.self, Remove.self])
+        subcommands: [Add.self, List.self, Get.self, SetMode.self, SetState.self, Drain.self, Remove.self])
 
     static var fields: [(String, (DiskView) -> String)] {
         [
@@ -65,6 +65,22 @@ struct DiskCommand: AsyncParsableCommand {
         @Argument(help: "Good, Weak, Bad or Disabled.") var state: String
         @OptionGroup var options: PortalOptions
         func run() async throws { try await DiskCommand.update(id, UpdateDiskRequest(state: state), options) }
+    }
+
+    struct Drain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move every shard off a disk before it is removed (sets it Disabled).",
+            discussion: """
+                The workers copy each shard of the disk to another disk that keeps the pool's failure-domain rule \
+                (reading it from the disk itself while it answers), then switch placement: reads use the new disk \
+                at once, and the disk's copies are collected. `ksanctl status` shows what is left and the ETA; \
+                `ksanctl disk remove` is refused while the disk holds data. The workers' rebuild-rate limits it \
+                (ksanctl config set worker rebuild-rate=100). To stop a drain: ksanctl disk set-state DISK Good.
+                Example: ksanctl disk drain osd1-d2
+                """)
+        @Argument(help: "The disk id.") var id: String
+        @OptionGroup var options: PortalOptions
+        func run() async throws { try await DiskCommand.update(id, UpdateDiskRequest(state: "Disabled"), options) }
     }
 
     struct Remove: AsyncParsableCommand {

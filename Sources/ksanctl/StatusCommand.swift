@@ -35,6 +35,14 @@ struct StatusCommand: AsyncParsableCommand {
             print(
                 "  queues: repair \(status.queues.repair)  garbage \(status.queues.garbage)  "
                     + "outbox \(status.queues.outbox.pending) (oldest \(Int(status.queues.outbox.oldestAgeSeconds)) s)")
+            if !status.rebuild.disks.isEmpty {
+                let rebuild = status.rebuild
+                let eta = rebuild.etaSeconds.map { "ETA \(Int($0.rounded())) s" } ?? "no progress in the last 5 min"
+                print(
+                    "  rebuild: \(rebuild.dataRemaining) data (\(Output.bytes(rebuild.bytesRemaining))) on "
+                        + "\(rebuild.disks.joined(separator: ",")) to move; "
+                        + "\(Output.bytes(Int64(rebuild.bytesPerSecond)))/s lately, \(eta)")
+            }
             print("")
             Output.table(
                 [["SERVER", "ENDPOINT", "DISKS", "SERVICES"]]

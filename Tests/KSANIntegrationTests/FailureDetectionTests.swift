@@ -38,8 +38,10 @@ extension OperationsTests {
                 try await PortalTests.eventually("osd3 is Offline", within: .seconds(30)) {
                     try Self.state(cluster, "osd3") == "Offline"
                 }
-                let detected = ContinuousClock.now - killed
-                #expect(detected >= .seconds(3), "marked Offline before the timeout: \(detected)")
+                // Only the killed one: the others, heartbeating, stay Online. (How soon after the kill depends on how
+                // late its last heartbeats were on a loaded machine, so only the upper bound is checked.)
+                #expect(ContinuousClock.now - killed < .seconds(30))
+                #expect(try Self.state(cluster, "osd1") == "Online" && Self.state(cluster, "osd2") == "Online")
                 let offline = try #require(try Self.servers(cluster)["osd3"])
                 #expect(offline["stateSince"] is String && offline["stateHeld"] as? Bool == false)
                 let status = try PortalTests.ksanctl(cluster, ["status", "--json"])

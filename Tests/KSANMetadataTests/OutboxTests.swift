@@ -108,7 +108,10 @@ struct TopologyAdminTests {
             let holder = try #require(layout.diskIds.first)
             // Listed by a pool: refused for that.
             await #expect(
-                throws: MetadataError(.conflict, "Disk \(holder) is in pool(s) default, rep3: remove the pools first")
+                throws: MetadataError(
+                    .conflict,
+                    "Disk \(holder) is in pool(s) default, rep3: drain it first (ksanctl disk drain \(holder)), or "
+                        + "remove the pools")
             ) {
                 try await store.removeDisk(id: holder)
             }
@@ -116,7 +119,9 @@ struct TopologyAdminTests {
             try await store.client.query("UPDATE pools SET disk_ids = array_remove(disk_ids, \(holder))")
             await #expect(
                 throws: MetadataError(
-                    .conflict, "Disk \(holder) holds shards of 1 stored object part(s): they would be lost")
+                    .conflict,
+                    "Disk \(holder) holds shards of 1 stored object part(s): they would be lost (drain it first: "
+                        + "ksanctl disk drain \(holder))")
             ) {
                 try await store.removeDisk(id: holder)
             }

@@ -361,6 +361,19 @@ SCHEMAS = {
             "objects": INT64,
             "pools": INT64,
             "queues": ref("Queues"),
+            "rebuild": {
+                "additionalProperties": False,
+                "properties": {
+                    "bytesPerSecond": {"type": "number"},
+                    "bytesRemaining": INT64,
+                    "dataMovedLately": INT64,
+                    "dataRemaining": INT64,
+                    "disks": STRINGS,
+                    "etaSeconds": {"type": "number"},
+                },
+                "required": ["disks", "dataRemaining", "bytesRemaining", "dataMovedLately", "bytesPerSecond"],
+                "type": "object",
+            },
             "servers": INT64,
             "services": {
                 "additionalProperties": False,
@@ -386,6 +399,7 @@ SCHEMAS = {
             "health",
             "warnings",
             "queues",
+            "rebuild",
         ],
         "type": "object",
     },

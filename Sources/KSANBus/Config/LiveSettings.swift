@@ -8,8 +8,8 @@ import Logging
 /// - OSDs: `scrub-interval` (seconds between scrub passes, 0: none) and `scrub-rate` (MB per second a pass reads),
 ///   the options of the same names, read by the scrubber at each wait and each shard (``scrubInterval``,
 ///   ``scrubRate``);
-/// - workers: `repair-rate` (MB per second of shards repair reads and writes, 0: no limit), read by
-///   the repair worker at each pass (``repairRate``).
+/// - workers: `repair-rate` and `rebuild-rate` (MB per second of shards the repair and the rebuild read and
+///   write, 0: no limit), read by those workers at each pass (``repairRate``, ``rebuildRate``).
 public enum LiveSettings {
     /// Seconds between the end of a scrub pass and the next (0: no scrubbing), from `--scrub-interval` at start.
     public static let scrubInterval = LiveValue<Double>(86_400)
@@ -17,6 +17,8 @@ public enum LiveSettings {
     public static let scrubRate = LiveValue<Int>(64)
     /// MB per second of shards the repair worker reads and writes at most (0: no limit), from `--repair-rate`.
     public static let repairRate = LiveValue<Int>(0)
+    /// MB per second of shards the rebuild (and drain) reads and writes at most (0: no limit), from `--rebuild-rate`.
+    public static let rebuildRate = LiveValue<Int>(0)
 
     /// The keys each kind applies live, with what they do.
     public static func keys(for kind: ServiceKind) -> [String: String] {
@@ -27,6 +29,8 @@ public enum LiveSettings {
         }
         if kind == .worker {
             keys["repair-rate"] = "MB per second of shards repair reads and writes at most, 0 to 100000 (0: no limit)"
+            keys["rebuild-rate"] =
+                "MB per second of shards rebuild and drain read and write at most, 0 to 100000 (0: no limit)"
         }
         return keys
     }
@@ -47,8 +51,10 @@ public enum LiveSettings {
         if let text = settings["scrub-rate"], rate(text) == nil {
             return "scrub-rate must be a whole number of MB per second from 1 to 100000"
         }
-        if let text = settings["repair-rate"], repairRate(text) == nil {
-            return "repair-rate must be a whole number of MB per second from 0 to 100000"
+        for key in ["repair-rate", "rebuild-rate"] {
+            if let text = settings[key], repairRate(text) == nil {
+                return "\(key) must be a whole number of MB per second from 0 to 100000"
+            }
         }
         return nil
     }
@@ -60,7 +66,10 @@ public enum LiveSettings {
             settings["scrub-interval"] = String(scrubInterval.value)
             settings["scrub-rate"] = String(scrubRate.value)
         }
-        if kind == .worker { settings["repair-rate"] = String(repairRate.value) }
+        if kind == .worker {
+            settings["repair-rate"] = String(repairRate.value)
+            settings["rebuild-rate"] = String(rebuildRate.value)
+        }
         return settings
     }
 
@@ -74,6 +83,7 @@ public enum LiveSettings {
         if let seconds = effective["scrub-interval"].flatMap(interval) { scrubInterval.value = seconds }
         if let megabytes = effective["scrub-rate"].flatMap(rate) { scrubRate.value = megabytes }
         if let megabytes = effective["repair-rate"].flatMap(repairRate) { repairRate.value = megabytes }
+        if let megabytes = effective["rebuild-rate"].flatMap(repairRate) { rebuildRate.value = megabytes }
     }
 
     static func interval(_ text: String) -> Double? {

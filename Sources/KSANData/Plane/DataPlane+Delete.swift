@@ -8,7 +8,9 @@ extension DataPlane {
         return await withTaskGroup(of: Bool.self) { group in
             for disk in Set(layout.diskIds) {
                 group.addTask {
-                    guard let host = topology.host(ofDisk: disk) else { return false }
+                    // A disk the topology no longer has was removed (which needs it to hold no data): its files are
+                    // out of the cluster's reach, and nothing is left to delete.
+                    guard let host = topology.host(ofDisk: disk) else { return true }
                     do {
                         try await shards.delete(endpoint: host.endpoint, disk: disk, dataId: layout.dataId)
                         return true

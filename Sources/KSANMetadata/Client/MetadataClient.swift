@@ -382,6 +382,13 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).layouts
     }
 
+    public func moveShards(dataId: String, moves: [ShardMove]) async throws -> DataLayout? {
+        try await call(
+            MetadataAPI.Path.moveShards, MetadataAPI.MoveShardsRequest(dataId: dataId, moves: moves),
+            as: MetadataAPI.LayoutResponse.self
+        ).layout
+    }
+
     public func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
         try await call(
             MetadataAPI.Path.unknownDataIds, MetadataAPI.DataIdsRequest(dataIds: dataIds),

@@ -51,6 +51,7 @@ enum MetadataAPI {
         static let releaseRepairs = "/v1/repairs/release"
         static let serviceSettings = "/v1/settings/get"
         static let placements = "/v1/placement/list"
+        static let moveShards = "/v1/placement/move"
         static let unknownDataIds = "/v1/placement/unknown"
         static let outboxBacklog = "/v1/outbox/backlog"
     }
@@ -202,6 +203,11 @@ enum MetadataAPI {
         var limit: Int
     }
     struct PlacementsResponse: Codable, Sendable { var layouts: [DataLayout] }
+    struct MoveShardsRequest: Codable, Sendable {
+        var dataId: String
+        var moves: [ShardMove]
+    }
+    struct LayoutResponse: Codable, Sendable { var layout: DataLayout? }
     struct DataIdsRequest: Codable, Sendable { var dataIds: [String] }
     struct DataIdsResponse: Codable, Sendable { var dataIds: [String] }
     struct QueueRepairOfDataRequest: Codable, Sendable { var dataId: String }

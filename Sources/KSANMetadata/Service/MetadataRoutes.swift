@@ -206,6 +206,9 @@ public struct MetadataRoutes: Sendable {
                 layouts: try await store.placements(
                     diskIds: request.diskIds, after: request.after, limit: request.limit))
         }
+        post(router, MetadataAPI.Path.moveShards) { (request: MetadataAPI.MoveShardsRequest) in
+            MetadataAPI.LayoutResponse(layout: try await store.moveShards(dataId: request.dataId, moves: request.moves))
+        }
         post(router, MetadataAPI.Path.unknownDataIds) { (request: MetadataAPI.DataIdsRequest) in
             MetadataAPI.DataIdsResponse(dataIds: try await store.unknownDataIds(request.dataIds))
         }

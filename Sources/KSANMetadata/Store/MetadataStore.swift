@@ -157,6 +157,11 @@ public protocol MetadataStore: Sendable {
     /// Up to `limit` committed layouts with a shard on one of `diskIds`, in data id order after `after`: what the
     /// disks should hold, for a scrub that checks every shard is there.
     func placements(diskIds: [String], after: String?, limit: Int) async throws -> [DataLayout]
+
+    /// Moves shards of committed data to other disks (rebuild, drain), atomically: each move whose shard is still on
+    /// its `from` disk, to a disk the data does not use yet; the copies left behind are queued as garbage. Reads
+    /// use the new disks at once. Returns the layout as it is now (nil: the data is gone).
+    func moveShards(dataId: String, moves: [ShardMove]) async throws -> DataLayout?
     /// The data ids among `dataIds` that metadata knows nothing of: not committed, not being written (no write
     /// intent) and not queued as garbage. Shards of such ids are orphans.
     func unknownDataIds(_ dataIds: [String]) async throws -> [String]

@@ -482,6 +482,17 @@ public enum Migrations {
                 "ALTER TABLE hosts ADD COLUMN state_held boolean NOT NULL DEFAULT false",
             ]
         ),
+        Migration(
+            version: 20,
+            name: "moved shards",
+            statements: [
+                // When a rebuild or drain last moved a shard of the data to another disk: placement is then the one
+                // authority on where its shards are (object rows keep the layout of the write), and reads take it
+                // from here. The partial index keeps that lookup free while nothing was ever moved.
+                "ALTER TABLE placement ADD COLUMN moved_at timestamptz",
+                "CREATE INDEX placement_moved_idx ON placement (data_id) WHERE moved_at IS NOT NULL",
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

@@ -86,20 +86,27 @@ extension PostgresMetadataStore {
                     )
                     UPDATE gc_queue g SET leased_until = now() + make_interval(secs => \(lease))
                     FROM taken WHERE g.id = taken.id
-                    RETURNING g.id, g.layout::text
+                    RETURNING g.id, g.layout::text,
+                              (SELECT p.disk_ids FROM placement p WHERE p.data_id = g.layout ->> 'dataId')
                     """,
                     logger: logger
                 )
                 : try await connection.query(
                     """
-                    SELECT id, layout::text FROM gc_queue WHERE enqueued_at <= now() - make_interval(secs => \(grace))
+                    SELECT id, layout::text,
+                           (SELECT p.disk_ids FROM placement p WHERE p.data_id = g.layout ->> 'dataId')
+                    FROM gc_queue g WHERE enqueued_at <= now() - make_interval(secs => \(grace))
                     ORDER BY id LIMIT \(limit)
                     """,
                     logger: logger
                 )
             var items: [GarbageItem] = []
-            for try await (id, layout) in rows.decode((Int64, String).self) {
-                items.append(GarbageItem(id: id, layout: try MetadataJSON.decode(DataLayout.self, from: layout)))
+            for try await (id, text, live) in rows.decode((Int64, String, [String]?).self) {
+                var layout = try MetadataJSON.decode(DataLayout.self, from: text)
+                // Data still placed is only garbage where it no longer is: the stale copies a move left (rebuild,
+                // drain). Its shards on the disks placement names now are never deleted.
+                if let live { layout.diskIds = layout.diskIds.filter { !live.contains($0) } }
+                items.append(GarbageItem(id: id, layout: layout))
             }
             return items.sorted { $0.id < $1.id }
         }

@@ -7,7 +7,10 @@ extension PostgresMetadataStore {
             // One statement: the bucket row (checked by id) and, if there is one, the version.
             let columns = """
                 o.bucket, o.key, o.version_id, o.size, o.etag, o.last_modified, o.content_type,
-                o.user_metadata::text, o.headers::text, o.owner_id, o.segments::text, o.part_count, o.is_delete_marker
+                o.user_metadata::text, o.headers::text, o.owner_id, o.segments::text, o.part_count, o.is_delete_marker,
+                (SELECT json_agg(p.layout)::text FROM placement p
+                 WHERE p.moved_at IS NOT NULL
+                   AND p.data_id = ANY(ARRAY(SELECT s -> 'layout' ->> 'dataId' FROM jsonb_array_elements(o.segments) s)))
                 """
             let rows: PostgresRowSequence
             if let versionId {
@@ -33,7 +36,15 @@ extension PostgresMetadataStore {
             var bucketFound = false
             for try await row in rows {
                 bucketFound = true
-                if try row.makeRandomAccess()[0].decode(String?.self) != nil { return try Self.version(from: row) }
+                let columns = row.makeRandomAccess()
+                guard try columns[0].decode(String?.self) != nil else { continue }
+                var version = try Self.version(from: row)
+                // Shards moved since the write (rebuild, drain): placement says where they are now.
+                if let moved = try columns[13].decode(String?.self) {
+                    let layouts = try MetadataJSON.decode([DataLayout].self, from: moved)
+                    version.segments = Self.overlay(version.segments, with: layouts)
+                }
+                return version
             }
             guard bucketFound else { throw Self.noSuchBucket }
             return nil
@@ -242,6 +253,16 @@ extension PostgresMetadataStore {
             "SELECT pg_advisory_xact_lock(hashtextextended(\(bucket) || '/' || \(key), 0))",
             logger: logger
         ).collect()
+    }
+
+    /// `segments` with the layouts of moved data replaced by their current ones (by data id).
+    static func overlay(_ segments: [ObjectSegment], with layouts: [DataLayout]) -> [ObjectSegment] {
+        let current = Dictionary(layouts.map { ($0.dataId, $0) }, uniquingKeysWith: { $1 })
+        return segments.map { segment in
+            var segment = segment
+            if let dataId = segment.layout?.dataId, let layout = current[dataId] { segment.layout = layout }
+            return segment
+        }
     }
 
     static func version(from row: PostgresRow) throws -> ObjectVersion {

@@ -62,13 +62,15 @@ extension PostgresMetadataStore {
                     )
                     UPDATE repair_queue q SET leased_until = now() + make_interval(secs => \(lease))
                     FROM taken WHERE q.data_id = taken.data_id
-                    RETURNING q.layout::text, q.report, q.queued_at
+                    RETURNING (SELECT p.layout::text FROM placement p WHERE p.data_id = q.data_id), q.report,
+                              q.queued_at
                     """,
                     logger: logger
                 )
                 : try await connection.query(
                     """
-                    SELECT r.layout::text, r.report, r.queued_at FROM repair_queue r
+                    SELECT (SELECT p.layout::text FROM placement p WHERE p.data_id = r.data_id), r.report, r.queued_at
+                    FROM repair_queue r
                     WHERE EXISTS (SELECT 1 FROM placement p WHERE p.data_id = r.data_id)
                     ORDER BY r.queued_at, r.data_id LIMIT \(limit)
                     """,

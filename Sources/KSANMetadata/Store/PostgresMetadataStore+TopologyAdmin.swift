@@ -84,24 +84,40 @@ extension PostgresMetadataStore {
         }
     }
 
-    /// Removes a disk that no pool lists and that holds no committed shard.
+    /// Removes a disk that holds no committed shard. A disk that pools list must be drained first (Disabled, and
+    /// emptied by the workers): it then leaves those pools too, if each can still place its stripes safely without it.
     public func removeDisk(id: String) async throws {
         try await topologyChange(TopologyChange(change: "disk.removed", id: id)) { connection in
-            let exists = try await connection.query("SELECT 1 FROM disks WHERE id = \(id) FOR UPDATE", logger: logger)
-            guard try await !exists.collect().isEmpty else { throw MetadataError(.notFound, "No such disk") }
-            let pools = try await connection.query(
-                "SELECT id FROM pools WHERE \(id) = ANY(disk_ids) ORDER BY id", logger: logger)
-            var listing: [String] = []
-            for try await pool in pools.decode(String.self) { listing.append(pool) }
-            guard listing.isEmpty else {
+            let exists = try await connection.query(
+                "SELECT state FROM disks WHERE id = \(id) FOR UPDATE", logger: logger)
+            var state: String?
+            for try await value in exists.decode(String.self) { state = value }
+            guard let state else { throw MetadataError(.notFound, "No such disk") }
+            var topology = try await topology(on: connection)
+            let listing = topology.pools.filter { $0.disks.contains(id) }.map(\.id)
+            let drained = state == DiskSettings.State.disabled.rawValue || state == DiskSettings.State.bad.rawValue
+            guard listing.isEmpty || drained else {
                 throw MetadataError(
-                    .conflict, "Disk \(id) is in pool(s) \(listing.joined(separator: ", ")): remove the pools first")
+                    .conflict,
+                    "Disk \(id) is in pool(s) \(listing.joined(separator: ", ")): drain it first "
+                        + "(ksanctl disk drain \(id)), or remove the pools")
             }
             let held = try await connection.query(
                 "SELECT count(*) FROM placement WHERE \(id) = ANY(disk_ids)", logger: logger)
             for try await count in held.decode(Int64.self) where count > 0 {
                 throw MetadataError(
-                    .conflict, "Disk \(id) holds shards of \(count) stored object part(s): they would be lost")
+                    .conflict,
+                    "Disk \(id) holds shards of \(count) stored object part(s): they would be lost (drain it first: "
+                        + "ksanctl disk drain \(id))")
+            }
+            if !listing.isEmpty {
+                for index in topology.pools.indices where topology.pools[index].disks.contains(id) {
+                    topology.pools[index].disks.removeAll { $0 == id }
+                    try PoolPlacement.validate(pool: topology.pools[index], topology: topology)
+                }
+                try await connection.query(
+                    "UPDATE pools SET disk_ids = array_remove(disk_ids, \(id)) WHERE \(id) = ANY(disk_ids)",
+                    logger: logger)
             }
             try await connection.query("DELETE FROM disks WHERE id = \(id)", logger: logger)
         }

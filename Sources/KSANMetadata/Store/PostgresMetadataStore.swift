@@ -274,11 +274,20 @@ public final class PostgresMetadataStore: MetadataStore {
         for try await (id, left) in updated.decode((String, Int).self) {
             remaining[id] = left
         }
-        let garbage = unique.filter { (remaining[$0.dataId] ?? 0) <= 0 }
+        var garbage = unique.filter { (remaining[$0.dataId] ?? 0) <= 0 }
         guard !garbage.isEmpty else { return [] }
         let garbageIds = garbage.map(\.dataId)
+        // Placement's layout is the current one: shards moved since the write (rebuild, drain) are deleted where
+        // they are now, not where the caller's copy of the layout says they were.
+        let deleted = try await connection.query(
+            "DELETE FROM placement WHERE data_id = ANY(\(garbageIds)) RETURNING layout::text", logger: logger)
+        var current: [String: DataLayout] = [:]
+        for try await text in deleted.decode(String.self) {
+            let layout = try MetadataJSON.decode(DataLayout.self, from: text)
+            current[layout.dataId] = layout
+        }
+        garbage = garbage.map { current[$0.dataId] ?? $0 }
         let json = try garbage.map { try MetadataJSON.string($0) }
-        try await connection.query("DELETE FROM placement WHERE data_id = ANY(\(garbageIds))", logger: logger)
         try await connection.query(
             "INSERT INTO gc_queue (layout) SELECT l::jsonb FROM unnest(\(json)::text[]) AS u(l)",
             logger: logger

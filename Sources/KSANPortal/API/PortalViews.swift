@@ -176,6 +176,25 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var health: String
     public var warnings: [String]
     public var queues: QueueLengths
+    /// Shards moving off disks that are being emptied.
+    public var rebuild: RebuildProgress
+}
+
+/// The progress of rebuilds and drains: what is on the disks being emptied (Bad and Disabled disks, and the disks
+/// of Offline hosts, which the workers empty once the host has been Offline for their `--rebuild-after`), and how
+/// fast it went lately.
+public struct RebuildProgress: Codable, Sendable, Hashable {
+    /// The disks being emptied (or waiting to be), sorted.
+    public var disks: [String]
+    /// Data with a shard on them, and its bytes.
+    public var dataRemaining: Int
+    public var bytesRemaining: Int64
+    /// Data moved in the last 5 minutes.
+    public var dataMovedLately: Int
+    /// Bytes of data moved per second over the last 5 minutes.
+    public var bytesPerSecond: Double
+    /// Seconds until done at that pace; absent while nothing moved lately (or nothing is left).
+    public var etaSeconds: Double?
 }
 
 /// Services by state.

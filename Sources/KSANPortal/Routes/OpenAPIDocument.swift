@@ -981,6 +981,43 @@ public enum OpenAPIDocument {
              "queues": {
               "$ref": "#/components/schemas/Queues"
              },
+             "rebuild": {
+              "additionalProperties": false,
+              "properties": {
+               "bytesPerSecond": {
+                "type": "number"
+               },
+               "bytesRemaining": {
+                "format": "int64",
+                "type": "integer"
+               },
+               "dataMovedLately": {
+                "format": "int64",
+                "type": "integer"
+               },
+               "dataRemaining": {
+                "format": "int64",
+                "type": "integer"
+               },
+               "disks": {
+                "items": {
+                 "type": "string"
+                },
+                "type": "array"
+               },
+               "etaSeconds": {
+                "type": "number"
+               }
+              },
+              "required": [
+               "disks",
+               "dataRemaining",
+               "bytesRemaining",
+               "dataMovedLately",
+               "bytesPerSecond"
+              ],
+              "type": "object"
+             },
              "servers": {
               "format": "int64",
               "type": "integer"
@@ -1036,7 +1073,8 @@ public enum OpenAPIDocument {
              "services",
              "health",
              "warnings",
-             "queues"
+             "queues",
+             "rebuild"
             ],
             "type": "object"
            },

@@ -457,6 +457,25 @@ public struct PortalRoutes: Sendable {
             }
         }
         if topology.defaultPool == nil { warnings.append("no default pool: buckets cannot be created") }
+        let emptying = topology.hosts.flatMap { host in
+            host.disks.filter { disk in
+                let state = topology.settings(ofDisk: disk).state
+                return host.isOffline || state == .bad || state == .disabled
+            }
+        }.sorted()
+        let backlog =
+            emptying.isEmpty
+            ? MoveBacklog(data: 0, bytes: 0, movedData: 0, movedBytes: 0, window: 300)
+            : try await store.moveBacklog(disks: emptying)
+        let pace = Double(backlog.movedBytes) / backlog.window
+        let rebuild = RebuildProgress(
+            disks: emptying, dataRemaining: backlog.data, bytesRemaining: backlog.bytes,
+            dataMovedLately: backlog.movedData, bytesPerSecond: pace,
+            etaSeconds: pace > 0 && backlog.data > 0 ? Double(backlog.bytes) / pace : nil)
+        if backlog.data > 0 {
+            warnings.append(
+                "\(backlog.data) data still have shards on disks being emptied (\(emptying.joined(separator: ", ")))")
+        }
         let queues = try await store.queueLengths()
         if queues.outbox.oldestAgeSeconds > 60 {
             warnings.append("events wait in the outbox for \(Int(queues.outbox.oldestAgeSeconds)) s: is RabbitMQ up?")
@@ -468,6 +487,6 @@ public struct PortalRoutes: Sendable {
             services: ServiceCounts(
                 online: states.filter { $0 == .online }.count, offline: states.filter { $0 == .offline }.count,
                 timeout: states.filter { $0 == .timeout }.count),
-            health: warnings.isEmpty ? "OK" : "DEGRADED", warnings: warnings, queues: queues)
+            health: warnings.isEmpty ? "OK" : "DEGRADED", warnings: warnings, queues: queues, rebuild: rebuild)
     }
 }

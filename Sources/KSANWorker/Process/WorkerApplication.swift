@@ -8,7 +8,7 @@ import KSANStorage
 import Logging
 import NIOCore
 
-/// Builds the `ksan-worker` process: the background workers (garbage collection, repair) over the metadata service
+/// Builds the `ksan-worker` process: the background workers (garbage collection, repair, rebuild) over the metadata service
 /// and the OSDs, each a ``WorkerService``, and a small HTTP port of its own for `GET /_ksan/health` and
 /// `GET /metrics`. With a bus, it sends heartbeats (kind `worker`) and applies live settings (`repair-rate`).
 ///
@@ -35,6 +35,7 @@ public func buildWorkerApplication(
 ) -> some ApplicationProtocol {
     MetricsExporter.bootstrap()
     LiveSettings.repairRate.value = configuration.repairRate
+    LiveSettings.rebuildRate.value = configuration.rebuildRate
     let data = DataPlane(
         metadata: metadata, osd: OSDClient(httpClient: httpClient, clusterKey: configuration.clusterKey),
         topology: TopologyCache(metadata: metadata), options: .init(), logger: logger)
@@ -62,7 +63,12 @@ public func buildWorkerApplication(
             Repair(
                 metadata: metadata, data: data, dropAfter: configuration.intentAge,
                 bytesPerSecond: { Int64(LiveSettings.repairRate.value) << 20 }, logger: logger),
-            idleInterval: .seconds(configuration.repairInterval), logger: logger))
+            idleInterval: .seconds(configuration.repairInterval), logger: logger),
+        WorkerService(
+            Rebuild(
+                metadata: metadata, data: data, rebuildAfter: configuration.rebuildAfter,
+                bytesPerSecond: { Int64(LiveSettings.rebuildRate.value) << 20 }, logger: logger),
+            idleInterval: .seconds(configuration.rebuildInterval), logger: logger))
     if let busConfiguration = configuration.bus {
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(

@@ -22,6 +22,14 @@ public struct WorkerConfiguration: Sendable {
     public var repairInterval: Double
     /// MB (MiB) per second of shards repair reads and writes at most; 0: no limit. A live setting (`repair-rate`).
     public var repairRate: Int
+    /// Seconds a host stays Offline before its shards are rebuilt on other hosts (Bad and Disabled disks are
+    /// emptied at once).
+    public var rebuildAfter: Double = 600
+    /// Seconds between rebuild passes that found nothing to do.
+    public var rebuildInterval: Double = 10
+    /// MB (MiB) per second of shards the rebuild reads and writes at most; 0: no limit. A live setting
+    /// (`rebuild-rate`).
+    public var rebuildRate: Int = 0
     /// The key that signs calls to metadata and the OSDs, if they require one.
     public var clusterKey: ClusterKey?
     /// The RabbitMQ broker the worker sends heartbeats to and takes live settings from; nil: neither.

@@ -1,0 +1,101 @@
+import Foundation
+import KSANData
+import KSANMetadata
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+
+/// Empties the disks that must be emptied (``ShardRelocation/disksToEmpty(in:now:offlineFor:)``: Bad and Disabled
+/// disks, and the disks of hosts Offline for `rebuildAfter` seconds): page by page through the data placed on them,
+/// re-creates each of their shards on another disk (``ShardRelocation``, ``DataPlane/relocate(_:moves:)``), then
+/// moves it in placement atomically (``MetadataStore/moveShards(dataId:moves:)``), which queues the copy left behind
+/// as garbage. Reads use the new disk at once.
+///
+/// Resumable: what is moved is recorded as it goes, so a worker that dies leaves at most the shards of the data in
+/// hand written to their target, which the next pass (of any worker) chooses again and overwrites. Several workers
+/// may run it: a move that lost the race to another changes nothing, and the loser's copy is deleted. Throttled by
+/// `bytesPerSecond()` (read at each pass; 0: no limit), the live setting `rebuild-rate`.
+public struct Rebuild: Worker {
+    let metadata: any MetadataStore
+    let data: DataPlane
+    let rebuildAfter: Double
+    let batch: Int
+    let logger: Logger
+    let bytesPerSecond: @Sendable () -> Int64
+    let rate: NIOLockedValueBox<ByteRate>
+    /// Where the walk through the placement of the disks being emptied stands (nil: at the start).
+    let cursor = NIOLockedValueBox<String?>(nil)
+
+    public var name: String { "rebuild" }
+
+    public init(
+        metadata: any MetadataStore, data: DataPlane, rebuildAfter: Double, batch: Int = 16,
+        bytesPerSecond: @escaping @Sendable () -> Int64 = { 0 }, logger: Logger
+    ) {
+        self.metadata = metadata
+        self.data = data
+        self.rebuildAfter = rebuildAfter
+        self.batch = batch
+        self.bytesPerSecond = bytesPerSecond
+        self.rate = NIOLockedValueBox(ByteRate(bytesPerSecond: bytesPerSecond()))
+        self.logger = logger
+    }
+
+    /// Busy while there is data on the disks to empty; idle once a walk found none left (or only data with nowhere to
+    /// go, retried after the idle interval); throttled at the rate limit.
+    public func pass() async throws -> PassOutcome {
+        let topology = try await metadata.topology()
+        let emptying = ShardRelocation.disksToEmpty(in: topology, now: Date(), offlineFor: rebuildAfter)
+        Gauge(label: "ksan_rebuild_disks").record(emptying.count)
+        guard !emptying.isEmpty else {
+            cursor.withLockedValue { $0 = nil }
+            return .idle
+        }
+        let limit = bytesPerSecond()
+        rate.withLockedValue { if $0.bytesPerSecond != limit { $0.set(bytesPerSecond: limit) } }
+        let after = cursor.withLockedValue { $0 }
+        let layouts = try await metadata.placements(diskIds: emptying.sorted(), after: after, limit: batch)
+        var pause = Duration.zero
+        var done = 0
+        for layout in layouts {
+            let moves = ShardRelocation.moves(for: layout, emptying: emptying, topology: topology)
+            if moves.isEmpty {
+                Counter(label: "ksan_rebuild_stuck_total").increment()
+                logger.warning(
+                    "shards cannot leave their disk: no healthy disk keeps the failure-domain rule",
+                    metadata: ["ksan.data": "\(layout.dataId)"])
+            } else {
+                let outcome = await data.relocate(layout, moves: moves)
+                if outcome.repaired { try await record(layout, moves) }
+                pause = rate.withLockedValue { $0.spend(outcome.bytes, at: .now) }
+                Counter(label: "ksan_rebuild_bytes_total").increment(by: Int(outcome.bytes))
+            }
+            done += 1
+            cursor.withLockedValue { $0 = layout.dataId }
+            if pause > .zero { break }
+        }
+        // A short page ends the walk: the next starts again from the first data id (what could not move is tried
+        // again then).
+        if layouts.count < batch && done == layouts.count { cursor.withLockedValue { $0 = nil } }
+        if pause > .zero { return .throttled(pause) }
+        return layouts.count == batch ? .busy : .idle
+    }
+
+    /// Records the moves in placement; a move another mover made first leaves this one's copy to be deleted.
+    func record(_ layout: DataLayout, _ moves: [ShardMove]) async throws {
+        let current = try await metadata.moveShards(dataId: layout.dataId, moves: moves)
+        var orphaned: [String] = []
+        for move in moves where current?.diskIds.contains(move.to) != true {
+            orphaned.append(move.to)
+        }
+        let moved = moves.count - orphaned.count
+        if moved > 0 { Counter(label: "ksan_rebuild_shards_total").increment(by: moved) }
+        guard !orphaned.isEmpty else { return }
+        var copies = layout
+        copies.diskIds = orphaned
+        _ = await data.delete(copies)
+        logger.info(
+            "relocated shards not recorded (moved meanwhile, or the data is gone): deleted",
+            metadata: ["ksan.data": "\(layout.dataId)", "ksan.disks": "\(orphaned)"])
+    }
+}
