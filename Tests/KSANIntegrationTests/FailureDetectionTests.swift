@@ -23,7 +23,7 @@ extension OperationsTests {
         func offlineAndBack() async throws {
             try await TestCluster.with(
                 amqpURL: try PrivateBroker.sharedURL(), environment: ["KSAN_HEARTBEAT_SECONDS": "0.5"],
-                metadataArguments: ["--osd-timeout", "3"]
+                metadataArguments: ["--osd-timeout", "8"]
             ) { cluster in
                 try await cluster.startPortal()
                 #expect(try await cluster.s3("PUT", "/fd-bucket").status == 200)
@@ -41,7 +41,9 @@ extension OperationsTests {
                 // Only the killed one: the others, heartbeating, stay Online. (How soon after the kill depends on how
                 // late its last heartbeats were on a loaded machine, so only the upper bound is checked.)
                 #expect(ContinuousClock.now - killed < .seconds(30))
-                #expect(try Self.state(cluster, "osd1") == "Online" && Self.state(cluster, "osd2") == "Online")
+                try await PortalTests.eventually("the other hosts are Online") {
+                    try Self.state(cluster, "osd1") == "Online" && Self.state(cluster, "osd2") == "Online"
+                }
                 let offline = try #require(try Self.servers(cluster)["osd3"])
                 #expect(offline["stateSince"] is String && offline["stateHeld"] as? Bool == false)
                 let status = try PortalTests.ksanctl(cluster, ["status", "--json"])
@@ -60,7 +62,7 @@ extension OperationsTests {
                 // An operator's Offline holds against the heartbeats, until the operator sets Online.
                 let held = try PortalTests.ksanctl(cluster, ["server", "set-state", "osd3", "Offline"])
                 #expect(held.status == 0 && held.output.contains("Offline (held)"), "\(held.output) \(held.error)")
-                try await Task.sleep(for: .seconds(4))
+                try await Task.sleep(for: .seconds(9))
                 #expect(try Self.state(cluster, "osd3") == "Offline")
                 #expect(try Self.servers(cluster)["osd3"]?["stateHeld"] as? Bool == true)
                 let released = try PortalTests.ksanctl(cluster, ["server", "set-state", "osd3", "Online"])
