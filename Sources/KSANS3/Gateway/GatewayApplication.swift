@@ -12,17 +12,10 @@ import ServiceLifecycle
 /// Builds the gateway's HTTP application: the S3 responder over a metadata client and an OSD client. Background
 /// work (garbage collection, repair) is `ksan-worker`'s. The `ksan-gateway` executable and the tests both call this.
 public func buildGatewayApplication(configuration: GatewayConfiguration, logger: Logger) -> some ApplicationProtocol {
-    let httpClient = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: .init(
-            timeout: .init(connect: .seconds(3), read: .seconds(60)),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
-    let metadata = MetadataClient(
-        baseURL: configuration.metadataURL, httpClient: httpClient,
-        timeout: .nanoseconds(
-            configuration.metadataTimeout.components.seconds * 1_000_000_000
-                + configuration.metadataTimeout.components.attoseconds / 1_000_000_000),
-        clusterKey: configuration.clusterKey)
+    let httpClient = ClusterClients.httpClient()
+    let metadata = ClusterClients.metadata(
+        url: configuration.metadataURL, timeout: configuration.metadataTimeout,
+        clusterKey: configuration.clusterKey, httpClient: httpClient)
     return buildGatewayApplication(
         configuration: configuration, metadata: metadata, httpClient: httpClient, logger: logger)
 }

@@ -15,16 +15,10 @@ import NIOCore
 /// Several workers may run against one cluster: they take work with leases, so each item is done by one of them,
 /// and what a killed worker held returns to the others when its lease ends.
 public func buildWorkerApplication(configuration: WorkerConfiguration, logger: Logger) -> some ApplicationProtocol {
-    let httpClient = HTTPClient(
-        eventLoopGroupProvider: .singleton,
-        configuration: .init(
-            timeout: .init(connect: .seconds(3), read: .seconds(60)),
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
-    let timeout = configuration.metadataTimeout.components
-    let metadata = MetadataClient(
-        baseURL: configuration.metadataURL, httpClient: httpClient,
-        timeout: .nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000),
-        clusterKey: configuration.clusterKey)
+    let httpClient = ClusterClients.httpClient()
+    let metadata = ClusterClients.metadata(
+        url: configuration.metadataURL, timeout: configuration.metadataTimeout,
+        clusterKey: configuration.clusterKey, httpClient: httpClient)
     return buildWorkerApplication(
         configuration: configuration, metadata: metadata, httpClient: httpClient, logger: logger)
 }
