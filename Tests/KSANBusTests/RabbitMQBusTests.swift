@@ -127,15 +127,20 @@ struct RabbitMQBusTests {
         let queue = "ksan.test.restart"
         let bindings = [QueueBinding(exchange: BusExchange.objects, pattern: TopicPattern("object.#"))]
         let received = NIOLockedValueBox(Set<String>())
+        // The queue is declared and bound before the first publication: a publication routed to no queue is
+        // confirmed and dropped (that is AMQP), so a consumer task that started late under load lost events here.
+        let stream = try await bus.consume(queue: queue, bindings: bindings, prefetch: 50)
         let consumer = Task {
-            let stream = try await bus.consume(queue: queue, bindings: bindings, prefetch: 50)
             for await delivery in stream {
                 received.withLockedValue { _ = $0.insert(delivery.event.id) }
                 delivery.ack()
             }
         }
         defer { consumer.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
+        // `consume` returns after its first attempt, which may have failed: a probe proves the binding exists.
+        let probe = BusEvent(exchange: BusExchange.objects, routingKey: "object.created.probe")
+        try await bus.publish(probe)
+        try await waitUntil(timeout: .seconds(60)) { received.withLockedValue { $0.contains(probe.id) } }
 
         let confirmed = NIOLockedValueBox([String]())
         let failed = NIOLockedValueBox(0)
@@ -165,6 +170,8 @@ struct RabbitMQBusTests {
         try await waitUntil(timeout: .seconds(150)) {
             received.withLockedValue { $0.isSuperset(of: acknowledged) }
         }
+        let missing = Set(acknowledged).subtracting(received.withLockedValue { $0 })
+        #expect(missing.isEmpty, "\(missing.count) of \(acknowledged.count) confirmed events never arrived")
     }
 
     private func waitUntil(timeout: Duration, _ condition: () -> Bool) async throws {
