@@ -46,4 +46,40 @@ import Testing
             #expect(ids == [anonymous.dataId])
         }
     }
+
+    @Test("the intents of a writer silent for 15 minutes go while others are heard; a broker outage keeps them")
+    func intentsOfASilentWriterAreGarbage() async throws {
+        try await TestDatabase.withStore { store in
+            let started = Date().addingTimeInterval(-3600)
+            let killed = IntentWriter(id: "gateway@10.0.0.1:9000", startedAt: started)
+            let slow = IntentWriter(id: "gateway@10.0.0.2:9000", startedAt: started)
+            let abandoned = TestFixtures.layout()
+            let stalled = TestFixtures.layout()
+            try await store.registerIntent(WriteIntent(layout: abandoned, createdAt: Date(), writer: killed))
+            try await store.registerIntent(WriteIntent(layout: stalled, createdAt: Date(), writer: slow))
+            try await store.recordHeartbeat(Self.heartbeat(killed.id, startedAt: started))
+            try await store.recordHeartbeat(Self.heartbeat(slow.id, startedAt: started))
+            // Both intents unmarked for 20 minutes; the first writer silent for 20 minutes, the second heard now
+            // (a client that pauses its upload), and so is an OSD: the bus works.
+            try await store.client.query("UPDATE write_intents SET alive_at = now() - interval '20 minutes'")
+            try await store.client.query(
+                "UPDATE services SET last_heartbeat = now() - interval '20 minutes' WHERE id = \(killed.id)")
+            try await store.recordHeartbeat(
+                ServiceHeartbeat(
+                    id: "osd@10.0.0.3:9100", kind: .osd, endpoint: "10.0.0.3:9100", version: "test",
+                    startedAt: started, intervalSeconds: 5))
+            // A broker outage first: nobody heard for 2 minutes, nothing is judged.
+            try await store.client.query(
+                "UPDATE services SET last_heartbeat = now() - interval '2 minutes' WHERE id <> \(killed.id)")
+            #expect(try await store.garbage(limit: 10, intentAge: 6 * 3600, grace: 0).isEmpty)
+            try await store.client.query("UPDATE services SET last_heartbeat = now() WHERE id <> \(killed.id)")
+            let collected = try await store.garbage(limit: 10, intentAge: 6 * 3600, grace: 0)
+            #expect(collected.map(\.layout) == [abandoned])
+            try await store.ackGarbage(ids: collected.map(\.id))
+            // The silent writer's intent marked alive lately (the process lives, only its heartbeats are lost): kept.
+            let late = TestFixtures.layout()
+            try await store.registerIntent(WriteIntent(layout: late, createdAt: Date(), writer: killed))
+            #expect(try await store.garbage(limit: 10, intentAge: 6 * 3600, grace: 0).isEmpty)
+        }
+    }
 }

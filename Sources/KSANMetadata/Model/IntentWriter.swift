@@ -9,6 +9,11 @@ public struct IntentWriter: Codable, Sendable, Hashable {
     /// When the writing process started (its heartbeats' `startedAt`).
     public var startedAt: Date
 
+    /// Seconds after which the intents of a writer that went silent are taken for abandoned: its heartbeats stopped
+    /// for this long (a process killed that never came back) while other services are still heard (so the bus works),
+    /// and the intent was not marked alive for this long either (a write marks it every 10 minutes at most).
+    public static let silenceLimit: Double = 900
+
     /// A writer.
     public init(id: String, startedAt: Date) {
         self.id = id

@@ -42,10 +42,13 @@ extension PostgresMetadataStore {
         let grace = min(max(grace, 0), 366 * 86_400)
         return try await transaction { connection in
             // Abandoned intents become garbage, unless their data was committed after all: those not marked alive
-            // for the intent age, and at once those whose writer restarted since (its services row started later;
-            // 10 ms allow for the rounding of the two times, both sent as JSON numbers and stored to the microsecond) or stopped (2 minutes ago: more than a process's
-            // bounded graceful shutdown, in which it may still finish writes). They skip the grace period: no read can
-            // be streaming data that was never committed, and a late commit of it fails without its intent.
+            // for the intent age; at once those whose writer restarted since (its services row started later; 10 ms
+            // allow for the rounding of the two times, both sent as JSON numbers and stored to the microsecond) or
+            // stopped (2 minutes ago: more than a process's bounded graceful shutdown, in which it may still finish
+            // writes); and those whose writer went silent (`IntentWriter.silenceLimit`: no heartbeat and no mark
+            // alive for 15 minutes, while other services are heard within the last minute, so a broker outage that
+            // silences everyone collects nothing). They skip the grace period: no read can be streaming data that
+            // was never committed, and a late commit of it fails without its intent.
             try await connection.query(
                 """
                 WITH moved AS (
@@ -56,7 +59,11 @@ extension PostgresMetadataStore {
                            WHERE s.id = w.writer AND w.writer_started_at IS NOT NULL
                              AND (s.started_at > w.writer_started_at + interval '10 milliseconds'
                                   OR (s.stopped_at IS NOT NULL AND s.stopped_at > w.writer_started_at
-                                      AND s.stopped_at < now() - interval '120 seconds')))
+                                      AND s.stopped_at < now() - interval '120 seconds')
+                                  OR (w.alive_at < now() - make_interval(secs => \(IntentWriter.silenceLimit))
+                                      AND s.last_heartbeat < now() - make_interval(secs => \(IntentWriter.silenceLimit))
+                                      AND EXISTS (SELECT 1 FROM services o
+                                                  WHERE o.last_heartbeat > now() - interval '60 seconds'))))
                     RETURNING w.data_id, w.layout
                 )
                 INSERT INTO gc_queue (layout, enqueued_at)
