@@ -34,6 +34,11 @@
 #   KSAN_REPAIR_RATE     worker: MB per second of shards repair moves, 0: no limit    (--repair-rate, default 0)
 #   KSAN_GC_INTERVAL     worker: seconds between idle garbage collection passes       (--gc-interval, default 10)
 #   KSAN_GC_GRACE        worker: seconds the data of a replaced version is kept       (--gc-grace, default 7200)
+#   KSAN_REBUILD_INTERVAL  worker: seconds between rebuild passes that found nothing to move  (--rebuild-interval, 10)
+#   KSAN_REBUILD_RATE    worker: MB per second of shards a rebuild or drain moves, 0: no limit  (--rebuild-rate, 0)
+#   KSAN_REBUILD_AFTER   worker: seconds a host stays Offline before its disks are rebuilt elsewhere (--rebuild-after, 600)
+#   KSAN_REBUILD_PARALLEL  worker: data relocated at once by a rebuild  (--rebuild-parallel, default 4)
+#   KSAN_OSD_TIMEOUT     metadata: seconds of OSD silence before its host is Offline  (--osd-timeout, default 30)
 #
 # Afterwards: `source KSAN_HOME/env` and use `aws s3 ls`, boto3, ...; stop with cluster/down.sh.
 set -euo pipefail
@@ -60,7 +65,8 @@ mkdir -p "$KSAN_HOME"
 KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
 SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_WORKER_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
-    KSAN_REGION KSAN_DOMAIN KSAN_SCRUB_INTERVAL KSAN_SCRUB_RATE KSAN_REPAIR_INTERVAL KSAN_REPAIR_RATE KSAN_GC_INTERVAL KSAN_GC_GRACE)
+    KSAN_REGION KSAN_DOMAIN KSAN_SCRUB_INTERVAL KSAN_SCRUB_RATE KSAN_REPAIR_INTERVAL KSAN_REPAIR_RATE KSAN_GC_INTERVAL KSAN_GC_GRACE
+    KSAN_REBUILD_INTERVAL KSAN_REBUILD_RATE KSAN_REBUILD_AFTER KSAN_REBUILD_PARALLEL KSAN_OSD_TIMEOUT)
 
 # Values of the first run, for the variables this run does not set.
 if [[ -f $SETTINGS_FILE ]]; then
@@ -92,14 +98,17 @@ for name in KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KS
     [[ ${!name} =~ ^[1-9][0-9]*$ ]] || die "$name must be a positive number, not '${!name}'"
 done
 # Background rates: passed on as flags when set (numbers; each service checks its own range).
-OSD_BACKGROUND=() WORKER_BACKGROUND=()
+OSD_BACKGROUND=() WORKER_BACKGROUND=() METADATA_BACKGROUND=()
 for pair in KSAN_SCRUB_INTERVAL:--scrub-interval KSAN_SCRUB_RATE:--scrub-rate KSAN_REPAIR_INTERVAL:--repair-interval \
-    KSAN_REPAIR_RATE:--repair-rate KSAN_GC_INTERVAL:--gc-interval KSAN_GC_GRACE:--gc-grace; do
+    KSAN_REPAIR_RATE:--repair-rate KSAN_GC_INTERVAL:--gc-interval KSAN_GC_GRACE:--gc-grace \
+    KSAN_REBUILD_INTERVAL:--rebuild-interval KSAN_REBUILD_RATE:--rebuild-rate KSAN_REBUILD_AFTER:--rebuild-after \
+    KSAN_REBUILD_PARALLEL:--rebuild-parallel KSAN_OSD_TIMEOUT:--osd-timeout; do
     name=${pair%%:*} flag=${pair#*:}
     [[ -n ${!name:-} ]] || continue
     [[ ${!name} =~ ^[0-9]+([.][0-9]+)?$ ]] || die "$name must be a number, not '${!name}'"
     case $name in
     KSAN_SCRUB_*) OSD_BACKGROUND+=("$flag" "${!name}") ;;
+    KSAN_OSD_TIMEOUT) METADATA_BACKGROUND+=("$flag" "${!name}") ;;
     *) WORKER_BACKGROUND+=("$flag" "${!name}") ;;
     esac
 done
@@ -409,7 +418,7 @@ KSAN_RMQ_USER=ksan KSAN_RMQ_PASSWORD=$AMQP_PASSWORD rmq_start "$KSAN_HOME/rabbit
 export KSAN_AMQP_URL=amqp://ksan:$AMQP_PASSWORD@127.0.0.1:$KSAN_AMQP_PORT/
 start metadata "$KSAN_METADATA_PORT" ksan-metadata --listen "127.0.0.1:$KSAN_METADATA_PORT" \
     --postgres-url "$PG_URL" --topology "$TOPOLOGY_FILE" \
-    --admin-keys-file "$KEYS_FILE" --cluster-key-file "$CLUSTER_KEY_FILE"
+    --admin-keys-file "$KEYS_FILE" --cluster-key-file "$CLUSTER_KEY_FILE" "${METADATA_BACKGROUND[@]}"
 wait_ready metadata "$KSAN_METADATA_PORT"
 
 for ((i = 1; i <= KSAN_OSDS; i++)); do

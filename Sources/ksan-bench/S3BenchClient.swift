@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import KSANS3
 import NIOCore
@@ -24,6 +25,15 @@ struct S3BenchClient: Sendable {
             throw ValidationError("\(method) \(path): HTTP \(response.status.code)")
         }
         return received
+    }
+
+    /// GETs `path` and returns the MD5 of its body, hashed as it streams; anything but 200 is an error.
+    func digest(path: String) async throws -> Data {
+        let response = try await http.execute(signedRequest("GET", path: path, query: ""), timeout: .seconds(300))
+        var md5 = Insecure.MD5()
+        for try await chunk in response.body { md5.update(data: chunk.readableBytesView) }
+        guard response.status.code == 200 else { throw ValidationError("GET \(path): HTTP \(response.status.code)") }
+        return Data(md5.finalize())
     }
 
     /// GETs `path?query` (percent-encoded) and returns the body; anything but 200 is an error.

@@ -64,6 +64,16 @@ struct WorkerCommand: ConfiguredCommand {
         help: "MB per second of shards rebuild and drain read and write at most (0: no limit); also a live setting.")
     var rebuildRate: Int = 0
 
+    @Option(
+        help: "MB per second of shards a pool rebalance reads and writes at most (0: no limit); also a live setting.")
+    var rebalanceRate: Int = 64
+
+    @Option(help: "Seconds between rebalance passes that found no pool to rebalance.")
+    var rebalanceInterval: Double = 10
+
+    @Option(help: "Data a rebuild or drain relocates at once (each with its stripes' reads and writes in parallel).")
+    var rebuildParallel: Int = 4
+
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
 
@@ -88,8 +98,10 @@ struct WorkerCommand: ConfiguredCommand {
         guard metadataURL.hasPrefix("http://") || metadataURL.hasPrefix("https://") else {
             throw ValidationError("--metadata-url must be an http(s) URL")
         }
-        guard (0...100_000).contains(repairRate), (0...100_000).contains(rebuildRate) else {
-            throw ValidationError("--repair-rate and --rebuild-rate must be 0...100000")
+        guard (0...100_000).contains(repairRate), (0...100_000).contains(rebuildRate),
+            (0...100_000).contains(rebalanceRate)
+        else {
+            throw ValidationError("--repair-rate, --rebuild-rate and --rebalance-rate must be 0...100000")
         }
         guard rebuildAfter >= 0, rebuildInterval > 0 else {
             throw ValidationError("--rebuild-after must be 0 or more, --rebuild-interval positive")
@@ -97,6 +109,7 @@ struct WorkerCommand: ConfiguredCommand {
         guard repairInterval > 0, gcInterval > 0, metadataTimeout > 0 else {
             throw ValidationError("--repair-interval, --gc-interval and --metadata-timeout must be positive")
         }
+        guard (1...64).contains(rebuildParallel) else { throw ValidationError("--rebuild-parallel must be 1 to 64") }
         guard gcGrace >= 0, intentAge >= 60 else {
             throw ValidationError("--gc-grace must be 0 or more, --intent-age at least 60")
         }
@@ -116,6 +129,9 @@ struct WorkerCommand: ConfiguredCommand {
         configuration.rebuildAfter = rebuildAfter
         configuration.rebuildInterval = rebuildInterval
         configuration.rebuildRate = rebuildRate
+        configuration.rebuildParallel = rebuildParallel
+        configuration.rebalanceRate = rebalanceRate
+        configuration.rebalanceInterval = rebalanceInterval
         logger.info(
             "worker starting",
             metadata: [

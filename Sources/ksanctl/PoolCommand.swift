@@ -5,7 +5,7 @@ import KSANPortal
 struct PoolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pool", abstract: "The cluster's disk pools.",
-        subcommands: [Create.self, List.self, Get.self, SetDefault.self, Remove.self])
+        subcommands: [Create.self, List.self, Get.self, SetDefault.self, AddDisks.self, Rebalance.self, Remove.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -57,6 +57,55 @@ struct PoolCommand: AsyncParsableCommand {
         }
     }
 
+    struct AddDisks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-disks",
+            abstract: "Add disks to a pool; new shards go to them at once, the stored ones move with `pool rebalance`.",
+            discussion: "Example: ksanctl pool add-disks default osd1-d3 osd2-d3 osd3-d3")
+        @Argument(help: "The pool id.") var id: String
+        @Argument(help: "The disks to add.") var disks: [String]
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let path = "/pools/" + PortalClient.segment(id)
+                let current: PoolView = try await client.get(path)
+                let added = disks.filter { !current.disks.contains($0) }
+                let pool: PoolView = try await client.patch(path, UpdatePoolRequest(disks: current.disks + added))
+                try Output.show([pool], json: options.json, columns: PoolCommand.columns)
+            }
+        }
+    }
+
+    struct Rebalance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Spread a pool's stored shards evenly over its disks (after disks were added), or stop doing so.",
+            discussion: """
+                The workers move shards from the most to the least loaded disks of the pool, at most \
+                rebalance-rate MB per second (64 unless set: ksanctl config set worker rebalance-rate=N), until \
+                every disk is within 10 % of the mean; ksanctl status shows what is left. Examples:
+                  ksanctl pool rebalance default
+                  ksanctl pool rebalance default --stop
+                """)
+        @Argument(help: "The pool id.") var id: String
+        @Flag(help: "Stop the rebalance (the shards moved so far stay where they are).") var stop = false
+        @OptionGroup var options: PortalOptions
+
+        func run() async throws {
+            let client = try options.client()
+            try await Output.run {
+                let path = "/pools/" + PortalClient.segment(id) + "/rebalance"
+                if stop {
+                    try await client.delete(path)
+                } else {
+                    let pool: PoolView = try await client.post(path)
+                    try Output.show([pool], json: options.json, columns: PoolCommand.columns)
+                }
+            }
+        }
+    }
+
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a pool no bucket, upload or stored data uses (not the default).",
@@ -71,6 +120,7 @@ struct PoolCommand: AsyncParsableCommand {
         [
             ("ID", \.id), ("SCHEME", PoolCommand.scheme), ("DOMAIN", \.failureDomain),
             ("DEFAULT", { $0.isDefault ? "yes" : "" }), ("DISKS", { $0.disks.joined(separator: ",") }),
+            ("REBALANCE", { $0.rebalanceSince == nil ? "" : "running" }),
         ]
     }
 

@@ -43,6 +43,13 @@ struct StatusCommand: AsyncParsableCommand {
                         + "\(rebuild.disks.joined(separator: ",")) to move; "
                         + "\(Output.bytes(Int64(rebuild.bytesPerSecond)))/s lately, \(eta)")
             }
+            for rebalance in status.rebalance {
+                let eta = rebalance.etaSeconds.map { "ETA \(Int($0.rounded())) s" } ?? "no progress in the last 5 min"
+                print(
+                    "  rebalance: pool \(rebalance.pool), \(Output.bytes(rebalance.bytesToMove)) of shards to move "
+                        + "(disks hold \(Output.bytes(rebalance.leastLoaded)) to \(Output.bytes(rebalance.mostLoaded))), "
+                        + eta)
+            }
             print("")
             Output.table(
                 [["SERVER", "ENDPOINT", "DISKS", "SERVICES"]]

@@ -7,10 +7,15 @@ import Testing
 @Suite("Live settings: keys, refusals, applying a version", .serialized)
 struct LiveSettingsTests {
     @Test func keysAndRefusals() {
-        #expect(Set(LiveSettings.keys(for: .worker).keys) == ["log-level", "repair-rate", "rebuild-rate"])
+        #expect(
+            Set(LiveSettings.keys(for: .worker).keys) == ["log-level", "repair-rate", "rebuild-rate", "rebalance-rate"])
         #expect(
             LiveSettings.problem(with: ["rebuild-rate": "100001"], for: .worker)?.hasPrefix("rebuild-rate must") == true
         )
+        #expect(
+            LiveSettings.problem(with: ["rebalance-rate": "-2"], for: .worker)?.hasPrefix("rebalance-rate must") == true
+        )
+        #expect(LiveSettings.problem(with: ["rebalance-rate": "0"], for: .worker) == nil)
         #expect(Set(LiveSettings.keys(for: .gateway).keys) == ["log-level"])
         #expect(LiveSettings.problem(with: ["repair-rate": "0"], for: .worker) == nil)
         #expect(LiveSettings.problem(with: ["repair-rate": "-1"], for: .worker)?.hasPrefix("repair-rate must") == true)

@@ -155,7 +155,8 @@ final class TestCluster: @unchecked Sendable {
             [
                 "--listen", "127.0.0.1:\(workerPort)", "--metadata-url", "http://127.0.0.1:\(metadataPort)",
                 "--repair-interval", "1", "--gc-interval", "1", "--gc-grace", "3", "--metadata-timeout", "3",
-                "--rebuild-interval", "1", "--rebuild-after", "5", "--cluster-key-file", clusterKeyPath,
+                "--rebuild-interval", "1", "--rebuild-after", "5", "--rebalance-interval", "1", "--cluster-key-file",
+                clusterKeyPath,
             ] + (amqpURL.map { ["--amqp-url", $0] } ?? []))
         try await waitHealthy(worker, log: "worker", port: workerPort)
     }

@@ -47,4 +47,50 @@ struct ShardMoveTests {
             #expect(all.contains(["spare-d1"] + layout.diskIds.dropFirst()))
         }
     }
+
+    @Test("a pool's disks change only safely; shard bytes per disk; a rebalance ends only as the worker saw it")
+    func poolDisksAndRebalance() async throws {
+        try await TestDatabase.withStore { store in
+            try await store.createBucket(TestFixtures.bucket("b"))
+            let layout = TestFixtures.layout(size: 4001)
+            _ = try await store.putObject(TestFixtures.version(bucket: "b", key: "k", layout: layout))
+            // One shard of 4001 bytes over 4 data shards: 1001 bytes on each of its disks.
+            #expect(
+                try await store.diskLoads(poolId: "default")
+                    == Dictionary(uniqueKeysWithValues: layout.diskIds.map { ($0, Int64(1001)) }))
+            #expect(try await store.diskLoads(poolId: "rep3").isEmpty)
+            let pool = { try await store.topology().pools.first { $0.id == "default" }! }
+            let disks = try await pool().disks
+            try await store.addDisk(id: "osd1-d3", serverId: "osd1")
+            try await store.setPoolDisks(id: "default", disks: disks + ["osd1-d3"])
+            #expect(try await pool().disks == disks + ["osd1-d3"])
+            // A disk left out must hold none of the pool's shards; a disk appears once; the pool must exist.
+            let dropped = Array(disks.dropFirst()) + ["osd1-d3"]
+            #expect(
+                await TestFixtures.errorCode { try await store.setPoolDisks(id: "default", disks: dropped) }
+                    == .conflict)
+            #expect(
+                await TestFixtures.errorCode { try await store.setPoolDisks(id: "default", disks: disks + [disks[0]]) }
+                    == .invalidArgument)
+            #expect(
+                await TestFixtures.errorCode { try await store.setPoolDisks(id: "nope", disks: disks) } == .notFound)
+            try await store.setPoolDisks(id: "default", disks: disks)
+            #expect(try await pool().disks == disks)
+
+            #expect(try await pool().rebalanceSince == nil)
+            try await store.setRebalance(poolId: "default", on: true)
+            let since = try #require(try await pool().rebalanceSince)
+            try await store.setRebalance(poolId: "default", on: true)
+            #expect(try await pool().rebalanceSince == since, "asked again: the same rebalance")
+            try await store.finishRebalance(poolId: "default", since: since.addingTimeInterval(-5))
+            #expect(try await pool().rebalanceSince == since, "a worker that saw another rebalance ends nothing")
+            try await store.finishRebalance(poolId: "default", since: since)
+            #expect(try await pool().rebalanceSince == nil)
+            try await store.setRebalance(poolId: "default", on: true)
+            try await store.setRebalance(poolId: "default", on: false)
+            #expect(try await pool().rebalanceSince == nil)
+            #expect(
+                await TestFixtures.errorCode { try await store.setRebalance(poolId: "nope", on: true) } == .notFound)
+        }
+    }
 }

@@ -303,6 +303,7 @@ SCHEMAS = {
             "k": INT64,
             "kind": {"enum": ["erasure", "replicated"], "type": "string"},
             "m": INT64,
+            "rebalanceSince": DATE_TIME,
             "replicas": INT64,
         },
         "required": ["kind", "id", "isDefault", "failureDomain", "disks"],
@@ -374,6 +375,22 @@ SCHEMAS = {
                 "required": ["disks", "dataRemaining", "bytesRemaining", "dataMovedLately", "bytesPerSecond"],
                 "type": "object",
             },
+            "rebalance": {
+                "items": {
+                    "additionalProperties": False,
+                    "properties": {
+                        "bytesToMove": INT64,
+                        "etaSeconds": {"type": "number"},
+                        "leastLoaded": INT64,
+                        "mostLoaded": INT64,
+                        "pool": STRING,
+                        "since": DATE_TIME,
+                    },
+                    "required": ["pool", "since", "bytesToMove", "leastLoaded", "mostLoaded"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
             "servers": INT64,
             "services": {
                 "additionalProperties": False,
@@ -400,6 +417,7 @@ SCHEMAS = {
             "warnings",
             "queues",
             "rebuild",
+            "rebalance",
         ],
         "type": "object",
     },
@@ -426,8 +444,11 @@ SCHEMAS = {
     },
     "UpdatePool": {
         "additionalProperties": False,
-        "properties": {"default": {"enum": [True], "type": "boolean"}},
-        "required": ["default"],
+        "minProperties": 1,
+        "properties": {
+            "default": {"enum": [True], "type": "boolean"},
+            "disks": {"items": NEW_ID, "maxItems": 255, "minItems": 1, "type": "array", "uniqueItems": True},
+        },
         "type": "object",
     },
     "CreateUserToken": {
@@ -614,8 +635,25 @@ PATHS = {
     },
     "/pools/{id}": {
         "get": get_op("getPool", "A disk pool", "Pool", "id"),
-        "patch": update_op("updatePool", "Make a pool the default", "id", "UpdatePool", "Pool"),
+        "patch": update_op(
+            "updatePool",
+            "Make a pool the default, or set its disks (a disk left out must hold none of its shards)",
+            "id",
+            "UpdatePool",
+            "Pool",
+            errs=("NotFound", "Conflict"),
+        ),
         "delete": delete_op("deletePool", "Remove a pool nothing uses", "id"),
+    },
+    "/pools/{id}/rebalance": {
+        "post": op(
+            "startRebalance",
+            "Spread the pool's stored shards evenly over its disks (the workers do it, at rebalance-rate)",
+            json_response("Pool", "202"),
+            params=["id"],
+            errs=("NotFound",),
+        ),
+        "delete": delete_op("stopRebalance", "Stop the pool's rebalance", "id", errs=("NotFound",)),
     },
     # Live settings, versioned
     "/config/{kind}": {

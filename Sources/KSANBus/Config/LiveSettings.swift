@@ -8,8 +8,9 @@ import Logging
 /// - OSDs: `scrub-interval` (seconds between scrub passes, 0: none) and `scrub-rate` (MB per second a pass reads),
 ///   the options of the same names, read by the scrubber at each wait and each shard (``scrubInterval``,
 ///   ``scrubRate``);
-/// - workers: `repair-rate` and `rebuild-rate` (MB per second of shards the repair and the rebuild read and
-///   write, 0: no limit), read by those workers at each pass (``repairRate``, ``rebuildRate``).
+/// - workers: `repair-rate`, `rebuild-rate` and `rebalance-rate` (MB per second of shards the repair, the rebuild
+///   and the rebalance read and write, 0: no limit), read by those workers at each pass (``repairRate``,
+///   ``rebuildRate``, ``rebalanceRate``).
 public enum LiveSettings {
     /// Seconds between the end of a scrub pass and the next (0: no scrubbing), from `--scrub-interval` at start.
     public static let scrubInterval = LiveValue<Double>(86_400)
@@ -19,6 +20,8 @@ public enum LiveSettings {
     public static let repairRate = LiveValue<Int>(0)
     /// MB per second of shards the rebuild (and drain) reads and writes at most (0: no limit), from `--rebuild-rate`.
     public static let rebuildRate = LiveValue<Int>(0)
+    /// MB per second of shards a pool rebalance reads and writes at most (0: no limit), from `--rebalance-rate`.
+    public static let rebalanceRate = LiveValue<Int>(64)
 
     /// The keys each kind applies live, with what they do.
     public static func keys(for kind: ServiceKind) -> [String: String] {
@@ -31,6 +34,8 @@ public enum LiveSettings {
             keys["repair-rate"] = "MB per second of shards repair reads and writes at most, 0 to 100000 (0: no limit)"
             keys["rebuild-rate"] =
                 "MB per second of shards rebuild and drain read and write at most, 0 to 100000 (0: no limit)"
+            keys["rebalance-rate"] =
+                "MB per second of shards a pool rebalance reads and writes at most, 0 to 100000 (0: no limit)"
         }
         return keys
     }
@@ -51,7 +56,7 @@ public enum LiveSettings {
         if let text = settings["scrub-rate"], rate(text) == nil {
             return "scrub-rate must be a whole number of MB per second from 1 to 100000"
         }
-        for key in ["repair-rate", "rebuild-rate"] {
+        for key in ["repair-rate", "rebuild-rate", "rebalance-rate"] {
             if let text = settings[key], repairRate(text) == nil {
                 return "\(key) must be a whole number of MB per second from 0 to 100000"
             }
@@ -69,6 +74,7 @@ public enum LiveSettings {
         if kind == .worker {
             settings["repair-rate"] = String(repairRate.value)
             settings["rebuild-rate"] = String(rebuildRate.value)
+            settings["rebalance-rate"] = String(rebalanceRate.value)
         }
         return settings
     }
@@ -84,6 +90,7 @@ public enum LiveSettings {
         if let megabytes = effective["scrub-rate"].flatMap(rate) { scrubRate.value = megabytes }
         if let megabytes = effective["repair-rate"].flatMap(repairRate) { repairRate.value = megabytes }
         if let megabytes = effective["rebuild-rate"].flatMap(repairRate) { rebuildRate.value = megabytes }
+        if let megabytes = effective["rebalance-rate"].flatMap(repairRate) { rebalanceRate.value = megabytes }
     }
 
     static func interval(_ text: String) -> Double? {

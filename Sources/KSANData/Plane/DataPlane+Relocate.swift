@@ -3,10 +3,10 @@ import NIOCore
 
 /// Relocation: the shards of a disk that must be emptied (rebuild, drain) re-created on other disks.
 extension DataPlane {
-    /// Writes the shards that `moves` take off their disks, for every stripe of `layout`, to their target disks:
-    /// each stripe is rebuilt from its other shards (reconstructed with ISA-L, or copied for a replicated pool),
-    /// and the moving shards themselves are read only when too few others are intact (a drained disk still
-    /// answers; a dead one is never waited for). Placement is not changed here: the caller records the moves
+    /// Writes the shards that `moves` take off their disks, for every stripe of `layout`, to their target disks.
+    /// A shard whose disk still serves (not Bad, its host not Offline: a drained disk, a rebalance's source) is
+    /// copied from it; the others, and any copy that fails, are rebuilt from the stripe's other shards
+    /// (reconstructed with ISA-L, or copied for a replicated pool). A dead disk is never waited for. Placement is not changed here: the caller records the moves
     /// (``MetadataStore/moveShards(dataId:moves:)``) once this succeeded.
     /// - Returns: whether every moved shard of every stripe was written, and the bytes read and written.
     public func relocate(_ layout: DataLayout, moves: [ShardMove]) async -> RepairOutcome {
@@ -20,10 +20,10 @@ extension DataPlane {
         let moving = Set(moves.map(\.index))
         var bytes: Int64 = 0
         var damaged = false
-        // A drained disk (Disabled, on a host that serves) still answers: its shards are copied from it, one read
-        // each, and rebuilt from the others only when that fails.
+        // A disk that is not Bad, on a host that serves, still answers (a drained disk, or the source of a
+        // rebalance): its shards are copied from it, one read each, and rebuilt from the others only when that fails.
         let direct = moves.filter { move in
-            topology.settings(ofDisk: move.from).state == .disabled && !topology.isOnOfflineHost(move.from)
+            topology.settings(ofDisk: move.from).state != .bad && !topology.isOnOfflineHost(move.from)
         }.map(\.index)
         for stripe in 0..<geometry.stripeCount {
             let length = geometry.shardLength(ofStripe: stripe)
@@ -44,14 +44,26 @@ extension DataPlane {
                 bytes += Int64(length * moves.count)
                 continue
             }
-            let staying = (0..<width).filter { !moving.contains($0) }
-            for (index, outcome) in await fetch(staying, layout, stripe: stripe, length: length, topology: topology) {
-                switch outcome {
-                case .data(let data):
-                    shards[index] = data
-                    bytes += Int64(data.readableBytes)
-                case .damaged: damaged = true
-                case .unanswered: break
+            // Only as many of the other shards as a decode needs (those on Offline hosts last), the rest only if
+            // some of those fail: every read is a shard's worth of I/O on a disk that also serves clients.
+            let staying = (0..<width).filter { !moving.contains($0) && shards[$0] == nil }.sorted {
+                (topology.isOnOfflineHost(layout.diskIds[$0]) ? 1 : 0, $0)
+                    < (topology.isOnOfflineHost(layout.diskIds[$1]) ? 1 : 0, $1)
+            }
+            let have = shards.compactMap { $0 }.count
+            var batches = [
+                Array(staying.prefix(max(needed - have, 0))), Array(staying.dropFirst(max(needed - have, 0))),
+            ]
+            if batches[0].isEmpty { batches.removeFirst() }
+            for batch in batches where shards.compactMap({ $0 }).count < needed {
+                for (index, outcome) in await fetch(batch, layout, stripe: stripe, length: length, topology: topology) {
+                    switch outcome {
+                    case .data(let data):
+                        shards[index] = data
+                        bytes += Int64(data.readableBytes)
+                    case .damaged: damaged = true
+                    case .unanswered: break
+                    }
                 }
             }
             if shards.compactMap({ $0 }).count < needed {

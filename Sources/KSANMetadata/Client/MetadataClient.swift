@@ -389,6 +389,18 @@ public final class MetadataClient: MetadataStore, Sendable {
         ).layout
     }
 
+    public func diskLoads(poolId: String) async throws -> [String: Int64] {
+        try await call(
+            MetadataAPI.Path.diskLoads, MetadataAPI.PoolRequest(poolId: poolId), as: MetadataAPI.DiskLoadsResponse.self
+        ).loads
+    }
+
+    public func finishRebalance(poolId: String, since: Date) async throws {
+        _ = try await call(
+            MetadataAPI.Path.finishRebalance, MetadataAPI.FinishRebalanceRequest(poolId: poolId, since: since),
+            as: MetadataAPI.Empty.self)
+    }
+
     public func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
         try await call(
             MetadataAPI.Path.unknownDataIds, MetadataAPI.DataIdsRequest(dataIds: dataIds),

@@ -53,12 +53,15 @@ public struct Topology: Codable, Sendable, Hashable {
         public var `default`: Bool?
         /// The failure domain: losing one of them may cost at most `m` shards of a stripe; nil: the host.
         public var failureDomain: FailureDomain?
+        /// Since when a rebalance was asked for and is not done (nil: none).
+        public var rebalanceSince: Date?
 
         /// Creates a pool.
         public init(
             id: String, k: Int? = nil, m: Int? = nil, replicas: Int? = nil, disks: [String], default: Bool? = nil,
-            failureDomain: FailureDomain? = nil
+            failureDomain: FailureDomain? = nil, rebalanceSince: Date? = nil
         ) {
+            self.rebalanceSince = rebalanceSince
             self.id = id
             self.k = k
             self.m = m

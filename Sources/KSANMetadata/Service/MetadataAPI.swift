@@ -52,6 +52,8 @@ enum MetadataAPI {
         static let serviceSettings = "/v1/settings/get"
         static let placements = "/v1/placement/list"
         static let moveShards = "/v1/placement/move"
+        static let diskLoads = "/v1/placement/loads"
+        static let finishRebalance = "/v1/pools/rebalance/finish"
         static let unknownDataIds = "/v1/placement/unknown"
         static let outboxBacklog = "/v1/outbox/backlog"
     }
@@ -208,6 +210,12 @@ enum MetadataAPI {
         var moves: [ShardMove]
     }
     struct LayoutResponse: Codable, Sendable { var layout: DataLayout? }
+    struct PoolRequest: Codable, Sendable { var poolId: String }
+    struct DiskLoadsResponse: Codable, Sendable { var loads: [String: Int64] }
+    struct FinishRebalanceRequest: Codable, Sendable {
+        var poolId: String
+        var since: Date
+    }
     struct DataIdsRequest: Codable, Sendable { var dataIds: [String] }
     struct DataIdsResponse: Codable, Sendable { var dataIds: [String] }
     struct QueueRepairOfDataRequest: Codable, Sendable { var dataId: String }

@@ -209,6 +209,13 @@ public struct MetadataRoutes: Sendable {
         post(router, MetadataAPI.Path.moveShards) { (request: MetadataAPI.MoveShardsRequest) in
             MetadataAPI.LayoutResponse(layout: try await store.moveShards(dataId: request.dataId, moves: request.moves))
         }
+        post(router, MetadataAPI.Path.diskLoads) { (request: MetadataAPI.PoolRequest) in
+            MetadataAPI.DiskLoadsResponse(loads: try await store.diskLoads(poolId: request.poolId))
+        }
+        post(router, MetadataAPI.Path.finishRebalance) { (request: MetadataAPI.FinishRebalanceRequest) in
+            try await store.finishRebalance(poolId: request.poolId, since: request.since)
+            return MetadataAPI.Empty()
+        }
         post(router, MetadataAPI.Path.unknownDataIds) { (request: MetadataAPI.DataIdsRequest) in
             MetadataAPI.DataIdsResponse(dataIds: try await store.unknownDataIds(request.dataIds))
         }

@@ -162,6 +162,10 @@ public protocol MetadataStore: Sendable {
     /// its `from` disk, to a disk the data does not use yet; the copies left behind are queued as garbage. Reads
     /// use the new disks at once. Returns the layout as it is now (nil: the data is gone).
     func moveShards(dataId: String, moves: [ShardMove]) async throws -> DataLayout?
+    /// The bytes of shards each disk holds for the pool's committed data (disks holding none are absent).
+    func diskLoads(poolId: String) async throws -> [String: Int64]
+    /// Ends the pool's rebalance that started at `since` (one asked for again since then carries on).
+    func finishRebalance(poolId: String, since: Date) async throws
     /// The data ids among `dataIds` that metadata knows nothing of: not committed, not being written (no write
     /// intent) and not queued as garbage. Shards of such ids are orphans.
     func unknownDataIds(_ dataIds: [String]) async throws -> [String]

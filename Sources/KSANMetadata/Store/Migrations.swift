@@ -493,6 +493,15 @@ public enum Migrations {
                 "CREATE INDEX placement_moved_idx ON placement (data_id) WHERE moved_at IS NOT NULL",
             ]
         ),
+        Migration(
+            version: 21,
+            name: "pool rebalance",
+            statements: [
+                // Since when an operator asked for the pool's shards to be spread evenly over its disks
+                // (`ksanctl pool rebalance`); a worker clears it once they are.
+                "ALTER TABLE pools ADD COLUMN rebalance_since timestamptz"
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

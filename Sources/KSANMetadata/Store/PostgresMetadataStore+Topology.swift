@@ -34,18 +34,21 @@ extension PostgresMetadataStore {
         }
         var pools: [Topology.Pool] = []
         let poolRows = try await connection.query(
-            "SELECT id, k, m, replicas, is_default, disk_ids, failure_domain FROM pools ORDER BY position, id",
+            """
+            SELECT id, k, m, replicas, is_default, disk_ids, failure_domain, rebalance_since FROM pools
+            ORDER BY position, id
+            """,
             logger: logger
         )
-        for try await (id, k, m, replicas, isDefault, disks, domain) in poolRows.decode(
-            (String, Int?, Int?, Int?, Bool, [String], String).self
+        for try await (id, k, m, replicas, isDefault, disks, domain, rebalanceSince) in poolRows.decode(
+            (String, Int?, Int?, Int?, Bool, [String], String, Date?).self
         ) {
             // The host is recorded as nil, as a topology file leaves it out.
             let failureDomain = FailureDomain(rawValue: domain).flatMap { $0 == .host ? nil : $0 }
             pools.append(
                 Topology.Pool(
                     id: id, k: k, m: m, replicas: replicas, disks: disks, default: isDefault ? true : nil,
-                    failureDomain: failureDomain))
+                    failureDomain: failureDomain, rebalanceSince: rebalanceSince))
         }
         var settings: [String: DiskSettings] = [:]
         let diskRows = try await connection.query(

@@ -97,9 +97,15 @@ public struct CreatePoolRequest: PortalRequestBody, Hashable {
 
 /// `PATCH /api/v1/pools/{id}`: `{"default": true}` makes it the default pool of new buckets.
 public struct UpdatePoolRequest: PortalRequestBody, Hashable {
-    public static let fields: Set<String> = ["default"]
-    public var `default`: Bool
-    public init(default: Bool) { self.default = `default` }
+    public static let fields: Set<String> = ["default", "disks"]
+    /// true: new buckets use this pool.
+    public var `default`: Bool?
+    /// The pool's disks: every disk it keeps plus those it gains (a disk left out must hold none of its shards).
+    public var disks: [String]?
+    public init(default: Bool? = nil, disks: [String]? = nil) {
+        self.default = `default`
+        self.disks = disks
+    }
 }
 
 /// `POST /api/v1/zones`.

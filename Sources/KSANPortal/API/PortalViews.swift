@@ -143,6 +143,8 @@ public struct PoolView: Codable, Sendable, Hashable {
     /// `host` or `rack`: losing one of them loses at most m shards of a stripe.
     public var failureDomain: String
     public var disks: [String]
+    /// Since when a rebalance was asked for and is not done (absent: none).
+    public var rebalanceSince: Date?
 }
 
 /// A bucket and what it holds.
@@ -178,6 +180,21 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public var queues: QueueLengths
     /// Shards moving off disks that are being emptied.
     public var rebuild: RebuildProgress
+    /// Pools whose shards are being spread over their disks.
+    public var rebalance: [RebalanceProgress]
+}
+
+/// A pool's rebalance (`ksanctl pool rebalance`): how far its disks are from an even spread.
+public struct RebalanceProgress: Codable, Sendable, Hashable {
+    public var pool: String
+    public var since: Date
+    /// Bytes of shards above the mean on the pool's disks that take shards: what an even spread moves, at least.
+    public var bytesToMove: Int64
+    /// The least and most loaded of those disks, in bytes of shards.
+    public var leastLoaded: Int64
+    public var mostLoaded: Int64
+    /// Seconds until done at the pace of every shard move of the last 5 minutes; absent while nothing moved lately.
+    public var etaSeconds: Double?
 }
 
 /// The progress of rebuilds and drains: what is on the disks being emptied (Bad and Disabled disks, and the disks
@@ -228,7 +245,7 @@ extension PoolView {
             kind: pool.isReplicated ? "replicated" : "erasure", id: pool.id,
             k: pool.isReplicated ? nil : pool.dataShards,
             m: pool.isReplicated ? nil : pool.parityShards, replicas: pool.replicas, isDefault: isDefault,
-            failureDomain: pool.domain.rawValue, disks: pool.disks)
+            failureDomain: pool.domain.rawValue, disks: pool.disks, rebalanceSince: pool.rebalanceSince)
     }
 }
 

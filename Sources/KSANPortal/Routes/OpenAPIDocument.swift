@@ -692,6 +692,10 @@ public enum OpenAPIDocument {
               "format": "int64",
               "type": "integer"
              },
+             "rebalanceSince": {
+              "format": "date-time",
+              "type": "string"
+             },
              "replicas": {
               "format": "int64",
               "type": "integer"
@@ -981,6 +985,44 @@ public enum OpenAPIDocument {
              "queues": {
               "$ref": "#/components/schemas/Queues"
              },
+             "rebalance": {
+              "items": {
+               "additionalProperties": false,
+               "properties": {
+                "bytesToMove": {
+                 "format": "int64",
+                 "type": "integer"
+                },
+                "etaSeconds": {
+                 "type": "number"
+                },
+                "leastLoaded": {
+                 "format": "int64",
+                 "type": "integer"
+                },
+                "mostLoaded": {
+                 "format": "int64",
+                 "type": "integer"
+                },
+                "pool": {
+                 "type": "string"
+                },
+                "since": {
+                 "format": "date-time",
+                 "type": "string"
+                }
+               },
+               "required": [
+                "pool",
+                "since",
+                "bytesToMove",
+                "leastLoaded",
+                "mostLoaded"
+               ],
+               "type": "object"
+              },
+              "type": "array"
+             },
              "rebuild": {
               "additionalProperties": false,
               "properties": {
@@ -1074,7 +1116,8 @@ public enum OpenAPIDocument {
              "health",
              "warnings",
              "queues",
-             "rebuild"
+             "rebuild",
+             "rebalance"
             ],
             "type": "object"
            },
@@ -1132,17 +1175,27 @@ public enum OpenAPIDocument {
            },
            "UpdatePool": {
             "additionalProperties": false,
+            "minProperties": 1,
             "properties": {
              "default": {
               "enum": [
                true
               ],
               "type": "boolean"
+             },
+             "disks": {
+              "items": {
+               "maxLength": 64,
+               "minLength": 1,
+               "pattern": "^[A-Za-z0-9._-]+$",
+               "type": "string"
+              },
+              "maxItems": 255,
+              "minItems": 1,
+              "type": "array",
+              "uniqueItems": true
              }
             },
-            "required": [
-             "default"
-            ],
             "type": "object"
            },
            "UpdateServer": {
@@ -2179,11 +2232,63 @@ public enum OpenAPIDocument {
              "404": {
               "$ref": "#/components/responses/NotFound"
              },
+             "409": {
+              "$ref": "#/components/responses/Conflict"
+             },
              "413": {
               "$ref": "#/components/responses/BadRequest"
              }
             },
-            "summary": "Make a pool the default"
+            "summary": "Make a pool the default, or set its disks (a disk left out must hold none of its shards)"
+           }
+          },
+          "/pools/{id}/rebalance": {
+           "delete": {
+            "operationId": "stopRebalance",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "204": {
+              "description": "Done"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Stop the pool's rebalance"
+           },
+           "post": {
+            "operationId": "startRebalance",
+            "parameters": [
+             {
+              "$ref": "#/components/parameters/id"
+             }
+            ],
+            "responses": {
+             "202": {
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Pool"
+                }
+               }
+              },
+              "description": "OK"
+             },
+             "401": {
+              "$ref": "#/components/responses/Unauthorized"
+             },
+             "404": {
+              "$ref": "#/components/responses/NotFound"
+             }
+            },
+            "summary": "Spread the pool's stored shards evenly over its disks (the workers do it, at rebalance-rate)"
            }
           },
           "/servers": {

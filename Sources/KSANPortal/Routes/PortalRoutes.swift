@@ -170,11 +170,26 @@ public struct PortalRoutes: Sendable {
         api.patch("pools/:id") { request, context in
             let id = try Self.parameter("id", context)
             let body = try await PortalJSON.body(UpdatePoolRequest.self, of: request)
-            guard body.default else {
+            guard body.default != nil || body.disks != nil else { throw PortalError.badRequest("Nothing to change") }
+            if body.default == false {
                 throw PortalError.badRequest("A pool stops being the default when another becomes it")
             }
-            try await store.setDefaultPool(id: id)
+            if let disks = body.disks {
+                guard (1...255).contains(disks.count) else { throw PortalError.badRequest("A pool has 1 to 255 disks") }
+                try await store.setPoolDisks(id: id, disks: disks)
+            }
+            if body.default == true { try await store.setDefaultPool(id: id) }
             return try PortalJSON.response(try await Self.pool(id, store))
+        }
+        api.post("pools/:id/rebalance") { _, context in
+            let id = try Self.parameter("id", context)
+            try await store.setRebalance(poolId: id, on: true)
+            return try PortalJSON.response(try await Self.pool(id, store), status: .accepted)
+        }
+        api.delete("pools/:id/rebalance") { _, context in
+            let id = try Self.parameter("id", context)
+            try await store.setRebalance(poolId: id, on: false)
+            return Response(status: .noContent)
         }
         api.delete("pools/:id") { _, context in
             try await store.removePool(id: Self.parameter("id", context))
@@ -476,6 +491,18 @@ public struct PortalRoutes: Sendable {
             warnings.append(
                 "\(backlog.data) data still have shards on disks being emptied (\(emptying.joined(separator: ", ")))")
         }
+        var rebalance: [RebalanceProgress] = []
+        for pool in topology.pools {
+            guard let since = pool.rebalanceSince else { continue }
+            let balance = ShardBalance(
+                pool: pool, loads: try await store.diskLoads(poolId: pool.id), topology: topology)
+            let shardPace = pace / Double(pool.dataShards)
+            rebalance.append(
+                RebalanceProgress(
+                    pool: pool.id, since: since, bytesToMove: balance.bytesToMove,
+                    leastLoaded: balance.loads.values.min() ?? 0, mostLoaded: balance.loads.values.max() ?? 0,
+                    etaSeconds: shardPace > 0 ? Double(balance.bytesToMove) / shardPace : nil))
+        }
         let queues = try await store.queueLengths()
         if queues.outbox.oldestAgeSeconds > 60 {
             warnings.append("events wait in the outbox for \(Int(queues.outbox.oldestAgeSeconds)) s: is RabbitMQ up?")
@@ -487,6 +514,7 @@ public struct PortalRoutes: Sendable {
             services: ServiceCounts(
                 online: states.filter { $0 == .online }.count, offline: states.filter { $0 == .offline }.count,
                 timeout: states.filter { $0 == .timeout }.count),
-            health: warnings.isEmpty ? "OK" : "DEGRADED", warnings: warnings, queues: queues, rebuild: rebuild)
+            health: warnings.isEmpty ? "OK" : "DEGRADED", warnings: warnings, queues: queues, rebuild: rebuild,
+            rebalance: rebalance)
     }
 }

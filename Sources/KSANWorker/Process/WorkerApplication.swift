@@ -30,6 +30,7 @@ public func buildWorkerApplication(
     MetricsExporter.bootstrap()
     LiveSettings.repairRate.value = configuration.repairRate
     LiveSettings.rebuildRate.value = configuration.rebuildRate
+    LiveSettings.rebalanceRate.value = configuration.rebalanceRate
     let data = DataPlane(
         metadata: metadata, osd: OSDClient(httpClient: httpClient, clusterKey: configuration.clusterKey),
         topology: TopologyCache(metadata: metadata), options: .init(), logger: logger)
@@ -61,8 +62,14 @@ public func buildWorkerApplication(
         WorkerService(
             Rebuild(
                 metadata: metadata, data: data, rebuildAfter: configuration.rebuildAfter,
+                parallel: configuration.rebuildParallel,
                 bytesPerSecond: { Int64(LiveSettings.rebuildRate.value) << 20 }, logger: logger),
-            idleInterval: .seconds(configuration.rebuildInterval), logger: logger))
+            idleInterval: .seconds(configuration.rebuildInterval), logger: logger),
+        WorkerService(
+            Rebalance(
+                metadata: metadata, data: data, parallel: configuration.rebuildParallel,
+                bytesPerSecond: { Int64(LiveSettings.rebalanceRate.value) << 20 }, logger: logger),
+            idleInterval: .seconds(configuration.rebalanceInterval), logger: logger))
     if let busConfiguration = configuration.bus {
         let bus = RabbitMQBus(configuration: busConfiguration, logger: logger)
         app.addServices(

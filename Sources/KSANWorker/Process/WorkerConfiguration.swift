@@ -30,6 +30,13 @@ public struct WorkerConfiguration: Sendable {
     /// MB (MiB) per second of shards the rebuild reads and writes at most; 0: no limit. A live setting
     /// (`rebuild-rate`).
     public var rebuildRate: Int = 0
+    /// Data the rebuild relocates at once.
+    public var rebuildParallel: Int = 4
+    /// MB (MiB) per second of shards a pool rebalance reads and writes at most; 0: no limit. A live setting
+    /// (`rebalance-rate`).
+    public var rebalanceRate: Int = 64
+    /// Seconds between rebalance passes that found nothing to do.
+    public var rebalanceInterval: Double = 10
     /// The key that signs calls to metadata and the OSDs, if they require one.
     public var clusterKey: ClusterKey?
     /// The RabbitMQ broker the worker sends heartbeats to and takes live settings from; nil: neither.

@@ -20,6 +20,8 @@ public struct Rebuild: Worker {
     let data: DataPlane
     let rebuildAfter: Double
     let batch: Int
+    /// Data relocated at once.
+    let parallel: Int
     let logger: Logger
     let bytesPerSecond: @Sendable () -> Int64
     let rate: NIOLockedValueBox<ByteRate>
@@ -29,13 +31,14 @@ public struct Rebuild: Worker {
     public var name: String { "rebuild" }
 
     public init(
-        metadata: any MetadataStore, data: DataPlane, rebuildAfter: Double, batch: Int = 16,
+        metadata: any MetadataStore, data: DataPlane, rebuildAfter: Double, batch: Int = 32, parallel: Int = 4,
         bytesPerSecond: @escaping @Sendable () -> Int64 = { 0 }, logger: Logger
     ) {
         self.metadata = metadata
         self.data = data
         self.rebuildAfter = rebuildAfter
         self.batch = batch
+        self.parallel = max(1, parallel)
         self.bytesPerSecond = bytesPerSecond
         self.rate = NIOLockedValueBox(ByteRate(bytesPerSecond: bytesPerSecond()))
         self.logger = logger
@@ -57,21 +60,20 @@ public struct Rebuild: Worker {
         let layouts = try await metadata.placements(diskIds: emptying.sorted(), after: after, limit: batch)
         var pause = Duration.zero
         var done = 0
-        for layout in layouts {
-            let moves = ShardRelocation.moves(for: layout, emptying: emptying, topology: topology)
-            if moves.isEmpty {
-                Counter(label: "ksan_rebuild_stuck_total").increment()
-                logger.warning(
-                    "shards cannot leave their disk: no healthy disk keeps the failure-domain rule",
-                    metadata: ["ksan.data": "\(layout.dataId)"])
-            } else {
-                let outcome = await data.relocate(layout, moves: moves)
-                if outcome.repaired { try await record(layout, moves) }
-                pause = rate.withLockedValue { $0.spend(outcome.bytes, at: .now) }
-                Counter(label: "ksan_rebuild_bytes_total").increment(by: Int(outcome.bytes))
+        // `parallel` data at a time: each relocation is a pipeline of stripe reads, decode and writes, so several
+        // at once keep every disk busy. The cursor advances past a group once all of it is done.
+        for group in stride(from: 0, to: layouts.count, by: parallel).map({
+            layouts[$0..<min($0 + parallel, layouts.count)]
+        }) {
+            let bytes = try await withThrowingTaskGroup(of: Int64.self) { tasks in
+                for layout in group {
+                    tasks.addTask { try await relocate(layout, topology: topology, emptying: emptying) }
+                }
+                return try await tasks.reduce(0, +)
             }
-            done += 1
-            cursor.withLockedValue { $0 = layout.dataId }
+            pause = rate.withLockedValue { $0.spend(bytes, at: .now) }
+            done += group.count
+            cursor.withLockedValue { $0 = group.last!.dataId }
             if pause > .zero { break }
         }
         // A short page ends the walk: the next starts again from the first data id (what could not move is tried
@@ -79,6 +81,22 @@ public struct Rebuild: Worker {
         if layouts.count < batch && done == layouts.count { cursor.withLockedValue { $0 = nil } }
         if pause > .zero { return .throttled(pause) }
         return layouts.count == batch ? .busy : .idle
+    }
+
+    /// Relocates the shards of one data that sit on disks being emptied; returns the bytes read and written.
+    func relocate(_ layout: DataLayout, topology: Topology, emptying: Set<String>) async throws -> Int64 {
+        let moves = ShardRelocation.moves(for: layout, emptying: emptying, topology: topology)
+        guard !moves.isEmpty else {
+            Counter(label: "ksan_rebuild_stuck_total").increment()
+            logger.warning(
+                "shards cannot leave their disk: no healthy disk keeps the failure-domain rule",
+                metadata: ["ksan.data": "\(layout.dataId)"])
+            return 0
+        }
+        let outcome = await data.relocate(layout, moves: moves)
+        if outcome.repaired { try await record(layout, moves) }
+        Counter(label: "ksan_rebuild_bytes_total").increment(by: Int(outcome.bytes))
+        return outcome.bytes
     }
 
     /// Records the moves in placement; a move another mover made first leaves this one's copy to be deleted.
