@@ -16,6 +16,9 @@
 #   4. netns  tests/netns/run.sh: six OSD hosts in network namespaces of their own, cut off the network and healed;
 #             then tests/netns/hosts.sh: four hosts installed by cluster/install.sh, three joined with join tokens
 #             (one while a load runs), and the smoke suite against them (needs root; reported as SKIP otherwise).
+#   5. faults tests/faults/run.sh: the fault suite on six hosts in namespaces with RabbitMQ and the portal: a host
+#             killed for good and rebuilt elsewhere, corrupt shards repaired, a hung host, each under a mixed S3
+#             load, every acknowledged object checked byte for byte (needs root; SKIP otherwise)
 # Prints a summary and exits non-zero if any stage failed.
 #
 # Environment: KSAN_TEST_STAGES="unit smoke" (a subset to run: the build always runs),
@@ -35,7 +38,7 @@ if [[ -d /opt/swift/usr/bin && :$PATH: != *:/opt/swift/usr/bin:* ]]; then
     PATH=$PATH:/opt/swift/usr/bin
 fi
 
-STAGES=${KSAN_TEST_STAGES:-lint unit fuzz install smoke netns}
+STAGES=${KSAN_TEST_STAGES:-lint unit fuzz install smoke netns faults}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ksan-test.XXXXXX")
 chmod 755 "$WORK" # PostgreSQL runs as the postgres user and must reach its directories
 declare -A RESULT=() DURATION=()
@@ -292,6 +295,26 @@ if wants netns; then
     fi
 fi
 
+# ------------------------------------------------------------------------------------------------------ 5. faults
+if wants faults; then
+    say "faults: tests/faults/run.sh (a killed, a corrupted and a hung host under load)"
+    start=$SECONDS
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "test.sh: faults needs root (ip netns); skipped"
+        record faults SKIP $((SECONDS - start))
+    else
+        status=FAIL
+        if KSAN_NETNS_HOME=$WORK/faults "${TIMEOUT[@]}" "${KSAN_FAULTS_TIMEOUT:-900}" "$REPO/tests/faults/run.sh" \
+            --junitxml="$WORK/faults.xml"; then
+            status=PASS
+        else
+            echo "test.sh: FAILED: fault suite; the end of the logs:"
+            show_logs "$WORK/faults"
+        fi
+        record faults $status $((SECONDS - start))
+    fi
+fi
+
 # ------------------------------------------------------------------------------------------------------ summary
 say "summary"
 failed=0
@@ -299,7 +322,7 @@ for stage in "${ORDER[@]}"; do
     printf '  %-6s %-4s %5ss\n' "$stage" "${RESULT[$stage]}" "${DURATION[$stage]}"
     [[ ${RESULT[$stage]} == PASS || ${RESULT[$stage]} == SKIP ]] || failed=1
 done
-for stage in lint unit fuzz install smoke netns; do
+for stage in lint unit fuzz install smoke netns faults; do
     wants "$stage" || printf '  %-6s SKIP (not in KSAN_TEST_STAGES)\n' "$stage"
 done
 if ((failed)); then

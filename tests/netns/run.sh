@@ -12,6 +12,14 @@
 #                   the tests (pytest) run here too, as S3 clients of the gateway on 127.0.0.1
 #   ksan<R>h1..h6   one ksan-osd each on 10.231.<N>.1x:9101, two disk directories
 # The default pool is 4+2 over the six hosts: one shard of every stripe per host.
+#
+# Options (environment), for tests/faults/run.sh:
+#   KSAN_NETNS_TESTS        the pytest directory (default tests/netns)
+#   KSAN_NETNS_BUS=1        also RabbitMQ (on the core's bridge address, a user of its own) and ksan-portal in the
+#                           core, and the metadata service on the core's bridge address too: every process gets the
+#                           broker (hosts are judged Offline from their heartbeats) and the OSDs the metadata
+#                           service (their scrub reports damage). pytest then gets KSAN_PORTAL_URL and KSAN_API_KEY
+#   KSAN_NETNS_METADATA_ARGS, KSAN_NETNS_OSD_ARGS, KSAN_NETNS_WORKER_ARGS   extra flags of those processes
 # Traffic goes only to loopback or to addresses of these namespaces, from inside them; the namespaces have no
 # default route, so no packet can leave the machine.
 set -euo pipefail
@@ -32,6 +40,11 @@ command -v ip >/dev/null || die "ip (iproute2) is missing"
 BIN=$(cd "$KSAN_BIN" && pwd)
 
 HOSTS=${KSAN_NETNS_HOSTS:-6}
+TESTS=${KSAN_NETNS_TESTS:-$REPO/tests/netns}
+BUS=${KSAN_NETNS_BUS:-}
+read -r -a METADATA_ARGS <<<"${KSAN_NETNS_METADATA_ARGS:-}"
+read -r -a OSD_ARGS <<<"${KSAN_NETNS_OSD_ARGS:-}"
+read -r -a WORKER_ARGS <<<"${KSAN_NETNS_WORKER_ARGS:-}"
 RUN_ID=$(printf '%04x' $((RANDOM % 65536)))
 NET=10.231.$((RANDOM % 250 + 1))
 PREFIX=ksan$RUN_ID
@@ -46,6 +59,8 @@ METADATA_PORT=9300
 GATEWAY_PORT=9000
 WORKER_PORT=9500
 OSD_PORT=9101
+PORTAL_PORT=9400
+AMQP_PORT=5672
 PIDS=()
 NAMESPACES=()
 
@@ -58,12 +73,19 @@ in_ns() { # NAMESPACE COMMAND...
 cleanup() {
     local status=$?
     set +e
+    # Also the processes a test started again (it rewrites their PID files).
+    for file in "$HOME_DIR"/run/*.pid; do
+        [[ -f $file ]] && PIDS+=("$(cat "$file")")
+    done
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
     for pid in "${PIDS[@]}"; do
         for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null
     done
     if [[ -d $PG_DIR/data ]]; then in_ns "$CORE_NS" bash -c "source '$REPO/cluster/lib/postgres.sh'; pg_stop '$PG_DIR'"; fi
+    if [[ -d $HOME_DIR/rabbitmq ]]; then
+        in_ns "$CORE_NS" bash -c "source '$REPO/cluster/lib/rabbitmq.sh'; rmq_stop '$HOME_DIR/rabbitmq'" >/dev/null 2>&1
+    fi
     for ns in "${NAMESPACES[@]}"; do ip netns delete "$ns" 2>/dev/null; done
     if ((status == 0)) && [[ -z ${KSAN_NETNS_KEEP:-} ]]; then
         rm -rf "$HOME_DIR"
@@ -122,6 +144,20 @@ KSAN_PG_FAST=1 in_ns "$CORE_NS" bash -c \
     "source '$REPO/cluster/lib/postgres.sh'; pg_start '$PG_DIR' $PG_PORT && pg_create_db $PG_PORT ksan" >&2 ||
     die "PostgreSQL did not start in $CORE_NS"
 
+METADATA_LISTEN=127.0.0.1
+if [[ -n $BUS ]]; then
+    AMQP_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+    in_ns "$CORE_NS" env KSAN_RMQ_USER=ksan KSAN_RMQ_PASSWORD="$AMQP_PASSWORD" bash -c \
+        "source '$REPO/cluster/lib/rabbitmq.sh'; rmq_start '$HOME_DIR/rabbitmq' $AMQP_PORT $NET.1" \
+        >"$HOME_DIR/logs/rabbitmq-start.log" 2>&1 ||
+        die "RabbitMQ did not start in $CORE_NS: $(tail "$HOME_DIR/logs/rabbitmq-start.log")"
+    # Every process below inherits the broker's URL (never on a command line).
+    export KSAN_AMQP_URL=amqp://ksan:$AMQP_PASSWORD@$NET.1:$AMQP_PORT/
+    # The core's loopback and its bridge address: the OSDs report to it.
+    METADATA_LISTEN=0.0.0.0
+    OSD_ARGS+=(--metadata-url "http://$NET.1:$METADATA_PORT")
+fi
+
 KEY_FILE=$HOME_DIR/cluster-key
 (umask 077 && head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$KEY_FILE")
 ACCESS_KEY=NETNS$(printf '%015d' $RANDOM)
@@ -138,22 +174,38 @@ with open(f"{e['HOME_DIR']}/topology.json", "w") as f:
     json.dump({"hosts": hosts, "pools": [pool]}, f)
 EOF
 
-start metadata "$CORE_NS" ksan-metadata --listen "127.0.0.1:$METADATA_PORT" \
+start metadata "$CORE_NS" ksan-metadata --listen "$METADATA_LISTEN:$METADATA_PORT" \
     --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" --topology "$HOME_DIR/topology.json" \
-    --admin-keys-file "$ADMIN_KEYS_FILE" --cluster-key-file "$KEY_FILE"
+    --admin-keys-file "$ADMIN_KEYS_FILE" --cluster-key-file "$KEY_FILE" "${METADATA_ARGS[@]}"
 wait_ready "$CORE_NS" "127.0.0.1:$METADATA_PORT"
 for ((i = 1; i <= HOSTS; i++)); do
     mkdir -p "$HOME_DIR/h$i/d1" "$HOME_DIR/h$i/d2"
     start "h$i" "${PREFIX}h$i" ksan-osd --listen "$NET.$((10 + i)):$OSD_PORT" --host-id "h$i" \
-        --disk "h$i-d1=$HOME_DIR/h$i/d1" --disk "h$i-d2=$HOME_DIR/h$i/d2" --cluster-key-file "$KEY_FILE"
+        --disk "h$i-d1=$HOME_DIR/h$i/d1" --disk "h$i-d2=$HOME_DIR/h$i/d2" --cluster-key-file "$KEY_FILE" \
+        "${OSD_ARGS[@]}"
 done
 for ((i = 1; i <= HOSTS; i++)); do wait_ready "${PREFIX}h$i" "$NET.$((10 + i)):$OSD_PORT"; done
 start gateway "$CORE_NS" ksan-gateway --listen "127.0.0.1:$GATEWAY_PORT" \
     --metadata-url "http://127.0.0.1:$METADATA_PORT" --region us-east-1 --cluster-key-file "$KEY_FILE"
 wait_ready "$CORE_NS" "127.0.0.1:$GATEWAY_PORT"
 start worker "$CORE_NS" ksan-worker --listen "127.0.0.1:$WORKER_PORT" \
-    --metadata-url "http://127.0.0.1:$METADATA_PORT" --repair-interval 1 --cluster-key-file "$KEY_FILE"
+    --metadata-url "http://127.0.0.1:$METADATA_PORT" --repair-interval 1 --cluster-key-file "$KEY_FILE" \
+    "${WORKER_ARGS[@]}"
 wait_ready "$CORE_NS" "127.0.0.1:$WORKER_PORT"
+PORTAL_ENV=()
+if [[ -n $BUS ]]; then
+    API_KEY_FILE=$HOME_DIR/api-key
+    (umask 077 && "$BIN/ksan-portal" --new-api-key >"$API_KEY_FILE")
+    start portal "$CORE_NS" ksan-portal --listen "127.0.0.1:$PORTAL_PORT" \
+        --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" --api-key-file "$API_KEY_FILE" \
+        --cluster-key-file "$KEY_FILE" --metadata-url "http://127.0.0.1:$METADATA_PORT"
+    deadline=$((SECONDS + 60))
+    until in_ns "$CORE_NS" curl --noproxy '*' -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORTAL_PORT/api/v1/health"; do
+        ((SECONDS < deadline)) || die "the portal did not start; logs in $HOME_DIR/logs"
+        sleep 0.2
+    done
+    PORTAL_ENV=(KSAN_PORTAL_URL="http://127.0.0.1:$PORTAL_PORT" KSAN_API_KEY="$(cat "$API_KEY_FILE")" KSAN_BIN="$BIN")
+fi
 log "cluster up: $HOSTS OSD hosts, gateway at 127.0.0.1:$GATEWAY_PORT in $CORE_NS"
 
 # The tests run inside the core namespace; they cut hosts off through the bridge namespace.
@@ -162,5 +214,5 @@ in_ns "$CORE_NS" env \
     AWS_SECRET_ACCESS_KEY="$SECRET_KEY" AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
     NO_PROXY='*' no_proxy='*' \
     KSAN_NETNS_BRIDGE="$BRIDGE_NS" KSAN_NETNS_PREFIX="$PREFIX" KSAN_NETNS_HOSTS="$HOSTS" \
-    KSAN_NETNS_HOME="$HOME_DIR" \
-    python3 -m pytest -p no:cacheprovider "$REPO/tests/netns" "$@"
+    KSAN_NETNS_HOME="$HOME_DIR" "${PORTAL_ENV[@]}" \
+    python3 -m pytest -p no:cacheprovider "$TESTS" "$@"
