@@ -5,21 +5,26 @@ that every deleted object stays deleted. Each prints a FIGURES line (docs/reliab
 Run by tests/faults/run.sh (through tests/netns/run.sh), inside the namespace of the gateway; every scenario leaves
 the cluster whole for the next, so each also runs alone (-k NAME)."""
 
+import http.client
 import json
 import os
 import pathlib
 import random
 import signal
 import subprocess
+import threading
 import time
+import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
+from botocore.exceptions import ClientError
 
-from load import Load, client
+from load import MiB, Load, client
 
 HOME = pathlib.Path(os.environ["KSAN_NETNS_HOME"])
+BRIDGE = os.environ["KSAN_NETNS_BRIDGE"]
 PREFIX = os.environ["KSAN_NETNS_PREFIX"]
 PORTAL = os.environ["KSAN_PORTAL_URL"]
 API_KEY = os.environ["KSAN_API_KEY"]
@@ -27,6 +32,9 @@ API_KEY = os.environ["KSAN_API_KEY"]
 # What a client may wait for one answer while a host is dead or hung.
 READ_BUDGET = 5.0
 WRITE_BUDGET = 10.0
+# ... and while a host is cut off: packets are lost without an answer, so the first requests wait for a timeout.
+CUT_READ_BUDGET = 15.0
+CUT_WRITE_BUDGET = 20.0
 
 
 def portal(path: str):
@@ -45,12 +53,14 @@ def eventually(what: str, condition, within: float, every: float = 0.5):
         time.sleep(every)
 
 
-class OSDHost:
-    """The OSD process of host hN: killed, stopped and continued by PID, started again as run.sh started it."""
+class Process:
+    """A process run.sh started (its PID file run/NAME.pid): killed, stopped and continued by PID, started again
+    as run.sh started it, in its namespace."""
 
-    def __init__(self, number: int):
-        self.number = number
-        self.pid_file = HOME / "run" / f"h{number}.pid"
+    def __init__(self, name: str, namespace: str):
+        self.name = name
+        self.namespace = namespace
+        self.pid_file = HOME / "run" / f"{name}.pid"
         self.command = (pathlib.Path("/proc") / self.pid_file.read_text().strip() / "cmdline").read_bytes()
 
     @property
@@ -62,14 +72,22 @@ class OSDHost:
 
     def kill(self):
         self.signal(signal.SIGKILL)
-        eventually(f"h{self.number} gone", lambda: not pathlib.Path(f"/proc/{self.pid}").exists(), 10, 0.1)
+        eventually(f"{self.name} gone", lambda: not pathlib.Path(f"/proc/{self.pid}").exists(), 10, 0.1)
 
     def start(self):
         argv = [part.decode() for part in self.command.split(b"\0") if part]
-        log = open(HOME / "logs" / f"h{self.number}.log", "ab")
-        process = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}h{self.number}", *argv], stdout=log,
-                                   stderr=log, stdin=subprocess.DEVNULL)
+        log = open(HOME / "logs" / f"{self.name}.log", "ab")
+        process = subprocess.Popen(["ip", "netns", "exec", self.namespace, *argv], stdout=log, stderr=log,
+                                   stdin=subprocess.DEVNULL)
         self.pid_file.write_text(str(process.pid))
+
+
+class OSDHost(Process):
+    """The OSD of host hN."""
+
+    def __init__(self, number: int):
+        super().__init__(f"h{number}", f"{PREFIX}h{number}")
+        self.number = number
 
     def state(self) -> str:
         return portal(f"/servers/h{self.number}")["state"]
@@ -201,25 +219,135 @@ def test_corrupt_shards(bucket):
           repaired_within_s=round(time.monotonic() - corrupted_at, 1))
 
 
+def load_through(bucket, prefix, inject, undo, seconds):
+    """Runs the load, injects a fault 6 s in, undoes it `seconds` later and runs 6 s more. Returns the load and the
+    latencies of the GETs and PUTs made while the fault lasted."""
+    load = Load(bucket, prefix=prefix).start()
+    time.sleep(6)
+    before = len(load.latency["GET"]), len(load.latency["PUT"])
+    inject()
+    try:
+        time.sleep(seconds)
+    finally:
+        undo()
+    during = load.latency["GET"][before[0]:], load.latency["PUT"][before[1]:]
+    time.sleep(6)
+    load.stop()
+    return load, during
+
+
+def check_budgets(load, name, label, during, read_budget, write_budget):
+    """check(), and that no GET or PUT failed and those made during the fault kept within their budgets."""
+    gets, puts = during
+    figures = check(load, name, **{f"gets_while_{label}": len(gets), f"puts_while_{label}": len(puts),
+                                   f"max_get_while_{label}_s": round(max(gets, default=0), 2),
+                                   f"max_put_while_{label}_s": round(max(puts, default=0), 2)})
+    assert figures["failed"].get("GET", 0) == 0 and figures["failed"].get("PUT", 0) == 0, load.error_samples
+    assert max(gets, default=0) < read_budget
+    assert max(puts, default=0) < write_budget
+
+
 def test_hung_host(bucket):
     """8. SIGSTOP one OSD for 20 s (hung, not dead): reads keep within their latency budget, writes their quorum."""
     hung = OSDHost(3)
-    load = Load(bucket, prefix="hang").start()
-    time.sleep(6)
-    hung.signal(signal.SIGSTOP)
-    stopped = len(load.latency["GET"]), len(load.latency["PUT"])
-    try:
-        time.sleep(20)
-    finally:
-        hung.signal(signal.SIGCONT)
-    during_get = load.latency["GET"][stopped[0]:]
-    during_put = load.latency["PUT"][stopped[1]:]
-    time.sleep(6)
-    load.stop()
+    load, during = load_through(bucket, "hang", lambda: hung.signal(signal.SIGSTOP),
+                                lambda: hung.signal(signal.SIGCONT), 20)
     eventually("h3 Online again", lambda: hung.state() == "Online", 30)
-    figures = check(load, "hung_host", gets_while_hung=len(during_get), puts_while_hung=len(during_put),
-                    max_get_while_hung_s=round(max(during_get, default=0), 2),
-                    max_put_while_hung_s=round(max(during_put, default=0), 2))
-    assert figures["failed"].get("GET", 0) == 0 and figures["failed"].get("PUT", 0) == 0, load.error_samples
-    assert max(during_get, default=0) < READ_BUDGET
-    assert max(during_put, default=0) < WRITE_BUDGET
+    check_budgets(load, "hung_host", "hung", during, READ_BUDGET, WRITE_BUDGET)
+
+
+def set_link(host: int, up: bool):
+    subprocess.run(["ip", "netns", "exec", BRIDGE, "ip", "link", "set", f"{PREFIX}h{host}-b", "up" if up else "down"],
+                   check=True)
+
+
+def test_cut_off_host(bucket):
+    """2. a host cut off the network for 30 s under load (its link down: packets lost without an answer), then
+    back: no request fails, nothing diverges, and what was written meanwhile gets its missing shards repaired."""
+    load, during = load_through(bucket, "cut", lambda: set_link(4, False), lambda: set_link(4, True), 30)
+    host = OSDHost(4)
+    eventually("h4 Online again", lambda: host.state() == "Online", 30)
+    eventually("the repair queue drained", lambda: portal("/status")["queues"]["repair"] == 0, 120, 1)
+    check_budgets(load, "cut_off_host", "cut", during, CUT_READ_BUDGET, CUT_WRITE_BUDGET)
+
+
+class SlowPut(threading.Thread):
+    """A presigned PUT (of an object, or of a part) whose body is sent 1 MiB every 0.2 s, so a test can kill the
+    gateway in the middle of it."""
+
+    def __init__(self, url: str, size: int):
+        super().__init__(daemon=True)
+        self.url = urllib.parse.urlsplit(url)
+        self.size = size
+        self.sent = 0
+        self.outcome = None
+
+    def run(self):
+        try:
+            connection = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=30)
+            connection.putrequest("PUT", self.url.path + "?" + self.url.query, skip_accept_encoding=True)
+            connection.putheader("Content-Length", str(self.size))
+            connection.endheaders()
+            chunk = os.urandom(MiB)
+            while self.sent < self.size:
+                connection.send(chunk[: self.size - self.sent])
+                self.sent += min(MiB, self.size - self.sent)
+                time.sleep(0.2)
+            self.outcome = connection.getresponse().status
+        except OSError as error:
+            self.outcome = type(error).__name__
+
+
+def orphans():
+    """Data ids with shard files on some disk that no placement names: not committed (being written, abandoned,
+    or deleted and waiting for garbage collection)."""
+    named = {data_id for data_id, _ in placement_rows()}
+    return {path.parts[-2] for host in range(1, 7) for path in shard_files(host)} - named
+
+
+def test_killed_gateway(bucket):
+    """6. kill -9 the gateway in the middle of a PUT and of a multipart part: no partial object is ever visible,
+    the upload keeps only its finished part, and the shards the killed writes left are collected (the restarted
+    gateway's earlier intents are abandoned at once)."""
+    s3 = client()
+    gateway = Process("gateway", f"{PREFIX}core")
+    baseline = orphans()  # garbage of earlier scenarios not collected yet
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mpu")["UploadId"]
+    first = os.urandom(5 * MiB)
+    s3.upload_part(Bucket=bucket, Key="mpu", UploadId=upload, PartNumber=1, Body=first)
+    put = SlowPut(s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "half"}), 64 * MiB)
+    part = SlowPut(s3.generate_presigned_url("upload_part", Params={
+        "Bucket": bucket, "Key": "mpu", "UploadId": upload, "PartNumber": 2}), 64 * MiB)
+    put.start()
+    part.start()
+    eventually("both bodies under way", lambda: put.sent >= 20 * MiB and part.sent >= 20 * MiB, 60, 0.1)
+    killed_at = time.monotonic()
+    gateway.kill()
+    put.join(60)
+    part.join(60)
+    assert put.outcome != 200 and part.outcome != 200, (put.outcome, part.outcome)
+    left = orphans() - baseline
+    assert left, "the killed writes left no shards (the test did not kill them mid-way)"
+    gateway.start()
+    eventually("the gateway serves again", lambda: health("127.0.0.1:9000"), 60)
+    with pytest.raises(ClientError) as missing:
+        s3.head_object(Bucket=bucket, Key="half")
+    assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    parts = s3.list_parts(Bucket=bucket, Key="mpu", UploadId=upload).get("Parts", [])
+    assert [p["PartNumber"] for p in parts] == [1], parts
+    eventually("the killed writes' shards collected", lambda: not (orphans() & left), 120, 1)
+    collected = time.monotonic() - killed_at
+    s3.complete_multipart_upload(Bucket=bucket, Key="mpu", UploadId=upload, MultipartUpload={
+        "Parts": [{"ETag": parts[0]["ETag"], "PartNumber": 1}]})
+    assert s3.get_object(Bucket=bucket, Key="mpu")["Body"].read() == first
+    print("\nFIGURES " + json.dumps({"scenario": "killed_gateway", "sent_before_kill_mb": [
+        round(put.sent / 1e6, 1), round(part.sent / 1e6, 1)], "orphaned_data": len(left),
+        "collected_within_s": round(collected, 1)}))
+
+
+def health(address: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{address}/_ksan/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

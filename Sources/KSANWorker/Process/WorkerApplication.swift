@@ -56,7 +56,7 @@ public func buildWorkerApplication(
             idleInterval: .seconds(configuration.gcInterval), logger: logger),
         WorkerService(
             Repair(
-                metadata: metadata, data: data, dropAfter: configuration.intentAge,
+                metadata: metadata, data: data, dropAfter: Repair.forgetAfter,
                 bytesPerSecond: { Int64(LiveSettings.repairRate.value) << 20 }, logger: logger),
             idleInterval: .seconds(configuration.repairInterval), logger: logger),
         WorkerService(

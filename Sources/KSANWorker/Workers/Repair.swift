@@ -23,6 +23,12 @@ public struct Repair: Worker {
     /// A repairer taking `batch` items a pass, each for `lease` seconds (as ``GarbageCollection``'s), reading and
     /// writing at most `bytesPerSecond()` of shards (read at each pass; 0: no limit); a queued repair of data that was
     /// never committed (nor is being written) is dropped after `dropAfter` seconds.
+    ///
+    /// ``forgetAfter`` is the worker's `dropAfter`: data with neither placement nor a write intent was deleted or
+    /// abandoned (a write registers its intent before it queues a repair, and its commit swaps the intent for the
+    /// placement in one transaction), so its entry is moot; the minute only covers clocks and slow transactions.
+    public static let forgetAfter: Double = 60
+
     public init(
         metadata: any MetadataStore, data: DataPlane, dropAfter: Double, batch: Int = 32, lease: Double = 600,
         bytesPerSecond: @escaping @Sendable () -> Int64 = { 0 }, logger: Logger
