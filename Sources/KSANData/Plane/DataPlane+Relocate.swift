@@ -83,23 +83,12 @@ extension DataPlane {
                 return RepairOutcome(repaired: false, bytes: bytes)
             }
             var out = shards
-            if moves.contains(where: { shards[$0.index] == nil }) {
-                if layout.replicated {
-                    let copy = shards.compactMap { $0 }.first!
-                    for move in moves { out[move.index] = copy }
-                } else {
-                    do {
-                        let buffer = try reconstruct(shards, layout: layout, length: length)
-                        for move in moves {
-                            out[move.index] = buffer.getSlice(
-                                at: buffer.readerIndex + move.index * length, length: length)
-                        }
-                    } catch {
-                        logger.error(
-                            "relocation failed", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
-                        return RepairOutcome(repaired: false, bytes: bytes)
-                    }
-                }
+            do {
+                // The moving shards not copied from their disks.
+                try rebuild(&out, at: moves.map(\.index).filter { shards[$0] == nil }, layout: layout, length: length)
+            } catch {
+                logger.error("relocation failed", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
+                return RepairOutcome(repaired: false, bytes: bytes)
             }
             guard await write(out, moves, stripe: stripe, layout: layout, topology: topology) else {
                 return RepairOutcome(repaired: false, bytes: bytes)

@@ -84,19 +84,11 @@ extension DataPlane {
                     ])
                 return RepairOutcome(repaired: false, bytes: moved)
             }
-            if layout.replicated {
-                let copy = shards.compactMap { $0 }.first!
-                for shard in missing { shards[shard] = copy }
-            } else {
-                do {
-                    let buffer = try reconstruct(shards, layout: layout, length: length)
-                    for shard in missing {
-                        shards[shard] = buffer.getSlice(at: buffer.readerIndex + shard * length, length: length)
-                    }
-                } catch {
-                    logger.error("repair failed", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
-                    return RepairOutcome(repaired: false, bytes: moved)
-                }
+            do {
+                try rebuild(&shards, at: missing, layout: layout, length: length)
+            } catch {
+                logger.error("repair failed", metadata: ["ksan.data": "\(layout.dataId)", "error": "\(error)"])
+                return RepairOutcome(repaired: false, bytes: moved)
             }
             for shard in missing {
                 let written = await writeShard(

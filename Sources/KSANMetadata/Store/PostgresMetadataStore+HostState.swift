@@ -28,20 +28,13 @@ extension PostgresMetadataStore {
     public func applyHostStates(_ states: [String: HostState]) async throws -> [String: HostState] {
         var changed: [String: HostState] = [:]
         for (id, state) in states.sorted(by: { $0.key < $1.key }) {
-            do {
-                try await topologyChange(TopologyChange(change: "server.updated", id: id)) { connection in
-                    let updated = try await connection.query(
-                        """
-                        UPDATE hosts SET state = \(state.rawValue), state_since = now()
-                        WHERE id = \(id) AND NOT state_held AND state <> \(state.rawValue) RETURNING id
-                        """,
-                        logger: logger)
-                    guard try await !updated.collect().isEmpty else { throw Unchanged() }
-                }
-                changed[id] = state
-            } catch is Unchanged {
-                continue
+            let applied = try await topologyChangeIfAny(TopologyChange(change: "server.updated", id: id)) {
+                """
+                UPDATE hosts SET state = \(state.rawValue), state_since = now()
+                WHERE id = \(id) AND NOT state_held AND state <> \(state.rawValue) RETURNING id
+                """
             }
+            if applied { changed[id] = state }
         }
         for (id, state) in changed.sorted(by: { $0.key < $1.key }) {
             logger.notice("host \(state.rawValue.lowercased())", metadata: ["ksan.host": "\(id)"])
@@ -57,24 +50,28 @@ extension PostgresMetadataStore {
         var changed: [String: DiskHealth] = [:]
         for (id, health) in verdicts.sorted(by: { $0.key < $1.key }) {
             let from = health == .bad ? ["Good", "Weak"] : ["Good"]
-            do {
-                try await topologyChange(TopologyChange(change: "disk.updated", id: id)) { connection in
-                    let updated = try await connection.query(
-                        """
-                        UPDATE disks SET state = \(health.rawValue) WHERE id = \(id) AND state = ANY(\(from))
-                        RETURNING id
-                        """,
-                        logger: logger)
-                    guard try await !updated.collect().isEmpty else { throw Unchanged() }
-                }
-                changed[id] = health
-                logger.warning(
-                    "disk marked \(health.rawValue) after repeated failures", metadata: ["ksan.disk": "\(id)"])
-            } catch is Unchanged {
-                continue
+            let applied = try await topologyChangeIfAny(TopologyChange(change: "disk.updated", id: id)) {
+                "UPDATE disks SET state = \(health.rawValue) WHERE id = \(id) AND state = ANY(\(from)) RETURNING id"
             }
+            guard applied else { continue }
+            changed[id] = health
+            logger.warning("disk marked \(health.rawValue) after repeated failures", metadata: ["ksan.disk": "\(id)"])
         }
         return changed
+    }
+
+    /// A topology change made of one `UPDATE ... RETURNING`: recorded (and announced) only if it updated a row;
+    /// returns whether it did. One that changes nothing is rolled back, so no event is sent.
+    func topologyChangeIfAny(_ change: TopologyChange, _ update: () -> PostgresQuery) async throws -> Bool {
+        do {
+            try await topologyChange(change) { connection in
+                let updated = try await connection.query(update(), logger: logger)
+                guard try await !updated.collect().isEmpty else { throw Unchanged() }
+            }
+            return true
+        } catch is Unchanged {
+            return false
+        }
     }
 
     /// Rolls back a topology change that turned out to change nothing (no event is recorded then).
