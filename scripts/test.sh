@@ -17,8 +17,9 @@
 #             then tests/netns/hosts.sh: four hosts installed by cluster/install.sh, three joined with join tokens
 #             (one while a load runs), and the smoke suite against them (needs root; reported as SKIP otherwise).
 #   5. faults tests/faults/run.sh: the fault suite on six hosts in namespaces with RabbitMQ and the portal: a host
-#             killed for good and rebuilt elsewhere, corrupt shards repaired, a hung host, each under a mixed S3
-#             load, every acknowledged object checked byte for byte (needs root; SKIP otherwise)
+#             killed for good and rebuilt elsewhere, corrupt shards repaired, hung and cut-off hosts, a returning
+#             host, the gateway killed mid-write, PostgreSQL restarted, each under a mixed S3 load, every
+#             acknowledged object checked byte for byte (needs root; SKIP otherwise)
 # Prints a summary and exits non-zero if any stage failed.
 #
 # Environment: KSAN_TEST_STAGES="unit smoke" (a subset to run: the build always runs),
@@ -297,7 +298,7 @@ fi
 
 # ------------------------------------------------------------------------------------------------------ 5. faults
 if wants faults; then
-    say "faults: tests/faults/run.sh (a killed, a corrupted and a hung host under load)"
+    say "faults: tests/faults/run.sh (hosts killed, hung, cut off and corrupted, the gateway and PostgreSQL restarted, under load)"
     start=$SECONDS
     if [[ $(id -u) -ne 0 ]]; then
         echo "test.sh: faults needs root (ip netns); skipped"

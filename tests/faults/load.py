@@ -38,7 +38,8 @@ class Load:
         self.seed = seed
         self.acked = {}  # key -> md5 hex of the acknowledged body
         self.deleted = set()
-        self.uncertain = set()  # PUTs that failed: they may or may not have landed, but never half
+        self.uncertain = set()  # requests that failed: they may or may not have landed, but never half
+        self.uncertain_bodies = {}  # key -> md5 of the body of a failed PUT or multipart upload
         self.ops = Counter()
         self.errors = Counter()
         self.error_samples = []
@@ -87,6 +88,7 @@ class Load:
                     self._record("PUT", started, error)
                     with self.lock:
                         self.uncertain.add(key)
+                        self.uncertain_bodies[key] = hashlib.md5(body).hexdigest()
                     continue
                 self._record("PUT", started)
                 with self.lock:
@@ -138,6 +140,7 @@ class Load:
                     self._record("MULTIPART", started, error)
                     with self.lock:
                         self.uncertain.add(key)
+                        self.uncertain_bodies[key] = hashlib.md5(b"".join(parts)).hexdigest()
                     continue
                 self._record("MULTIPART", started)
                 with self.lock:
@@ -160,6 +163,14 @@ class Load:
                 verified += 1
             else:
                 wrong.append(key)
+        # A PUT that failed either landed whole or not at all: never other bytes.
+        for key, digest in sorted(self.uncertain_bodies.items()):
+            try:
+                got = s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            except ClientError:
+                continue
+            if hashlib.md5(got).hexdigest() != digest:
+                wrong.append(f"{key} (a failed write)")
         for key in sorted(self.deleted):
             try:
                 s3.head_object(Bucket=self.bucket, Key=key)

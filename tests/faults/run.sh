@@ -5,7 +5,8 @@
 # object stays deleted, and prints its figures (docs/reliability.md).
 #
 #   tests/faults/run.sh                 every scenario      (root; KSAN_BIN = directory of the built executables)
-#   tests/faults/run.sh -k corrupt      one scenario: kill_host, corrupt, hang (pytest -k)
+#   tests/faults/run.sh -k corrupt      one scenario (pytest -k): kill_host, corrupt, hung_host, cut_off_host,
+#                                       killed_gateway, returning_host, postgres_restart
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export KSAN_NETNS_TESTS=$REPO/tests/faults

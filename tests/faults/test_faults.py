@@ -19,7 +19,7 @@ import urllib.request
 import uuid
 
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from load import MiB, Load, client
 
@@ -398,3 +398,32 @@ def test_returning_host(bucket):
           short_after_return=len(short))
     assert outage, "no write went without the killed host: the log check finds nothing"
     assert not short, f"{len(short)} of {len(placed)} writes after h2 returned did not reach it"
+
+
+def test_postgres_restart(bucket):
+    """5. PostgreSQL restarted under load (a fast shutdown, then started again): requests in flight fail cleanly
+    (an S3 error) or succeed, nothing half-written becomes visible, and service resumes without anyone's help."""
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    script = (f"source '{repo}/cluster/lib/postgres.sh' && pg_stop '{HOME}/postgres' && sleep 3 && "
+              f"KSAN_PG_FAST=1 pg_start '{HOME}/postgres' 15432")
+    load = Load(bucket, prefix="pg").start()
+    time.sleep(6)
+    restarted_at = time.monotonic()
+    subprocess.run(["bash", "-c", script], check=True, capture_output=True)
+    down = time.monotonic() - restarted_at
+    s3 = client()
+
+    def serves():
+        try:
+            s3.put_object(Bucket=bucket, Key="pg-after", Body=b"after the restart")
+            return s3.get_object(Bucket=bucket, Key="pg-after")["Body"].read() == b"after the restart"
+        except (ClientError, BotoCoreError):
+            return False
+
+    eventually("service resumes", serves, 60, 0.5)
+    resumed = time.monotonic() - restarted_at
+    time.sleep(5)
+    load.stop()
+    failures = [sample for sample in load.error_samples if not sample.split(": ")[1].split(" ")[0].isdigit()]
+    check(load, "postgres_restart", restart_s=round(down, 1), resumed_after_s=round(resumed, 1))
+    assert not failures, f"requests that failed without an S3 answer: {failures}"
