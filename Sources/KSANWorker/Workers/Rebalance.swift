@@ -67,9 +67,11 @@ public struct Rebalance: Worker {
         var balance = ShardBalance(
             pool: pool, loads: try await metadata.diskLoads(poolId: pool.id), topology: topology, tolerance: tolerance)
         Gauge(label: "ksan_rebalance_bytes_to_move").record(balance.bytesToMove)
+        // A finished rebalance waits the idle interval before the next pool's: should the finish have changed
+        // nothing, the worker does not spin on it.
         if balance.isBalanced {
             try await finish(pool.id, since: since, reason: "balanced")
-            return .busy
+            return .idle
         }
         let previous = walk.withLockedValue { $0 }.flatMap { $0.poolId == pool.id && $0.since == since ? $0 : nil }
         // Once shards moved, loads changed: every source is worth a walk again.
@@ -80,7 +82,7 @@ public struct Rebalance: Worker {
             // its failure-domain rule lets it be.
             try await finish(pool.id, since: since, reason: "no shard can move closer to an even spread")
             walk.withLockedValue { $0 = nil }
-            return .busy
+            return .idle
         }
         var current =
             previous.flatMap { sources.contains($0.source) ? $0 : nil }
