@@ -32,15 +32,7 @@ struct RebalanceTests {
             for h in 1...3 { #expect(try ctl(["disk", "add", "osd\(h)-d3", "--server", "osd\(h)"]).status == 0) }
             let old = (1...3).flatMap { h in (1...2).map { "osd\(h)-d\($0)" } }
             let added = (1...3).map { "osd\($0)-d3" }
-            #expect(
-                try ctl(["pool", "create", "grow", "--ec", "4+2", "--disks", old.joined(separator: ",")]).status == 0)
-            #expect(try ctl(["pool", "set-default", "grow"]).status == 0)
-            try await PortalTests.eventually("a new bucket lands in the new pool") {
-                guard try await cluster.s3("PUT", "/grown").status == 200 else { return false }
-                if try ctl(["bucket", "info", "grown"]).output.contains("pool     grow") { return true }
-                _ = try await cluster.s3("DELETE", "/grown")
-                return false
-            }
+            try await RebuildTests.defaultPool(cluster, "grow", disks: old, bucket: "grown")
             var bodies: [String: ByteBuffer] = [:]
             for i in 0..<18 {
                 let body = ClusterTests.random(200_000 + i * 13_000)

@@ -24,19 +24,26 @@ struct RebuildTests {
         func set(_ value: Int) { lock.withLock { stored = value } }
     }
 
+    /// Creates a 4+2 pool over `disks`, makes it the default, and creates `bucket` in it (once the change reached the
+    /// gateway: a bucket created before lands in the old default and is deleted again).
+    static func defaultPool(_ cluster: TestCluster, _ pool: String, disks: [String], bucket: String) async throws {
+        let ctl = { (arguments: [String]) in try PortalTests.ksanctl(cluster, arguments) }
+        #expect(try ctl(["pool", "create", pool, "--ec", "4+2", "--disks", disks.joined(separator: ",")]).status == 0)
+        #expect(try ctl(["pool", "set-default", pool]).status == 0)
+        try await PortalTests.eventually("a new bucket lands in the new pool") {
+            guard try await cluster.s3("PUT", "/\(bucket)").status == 200 else { return false }
+            if try ctl(["bucket", "info", bucket]).output.contains("pool     \(pool)") { return true }
+            _ = try await cluster.s3("DELETE", "/\(bucket)")
+            return false
+        }
+    }
+
     /// Adds a third disk to each server, makes a 4+2 pool over all nine the default, and fills a bucket of it.
     static func widePoolWithObjects(_ cluster: TestCluster) async throws -> [String: ByteBuffer] {
         let ctl = { (arguments: [String]) in try PortalTests.ksanctl(cluster, arguments) }
         for h in 1...3 { #expect(try ctl(["disk", "add", "osd\(h)-d3", "--server", "osd\(h)"]).status == 0) }
         let all = (1...3).flatMap { h in (1...3).map { "osd\(h)-d\($0)" } }
-        #expect(try ctl(["pool", "create", "wide", "--ec", "4+2", "--disks", all.joined(separator: ",")]).status == 0)
-        #expect(try ctl(["pool", "set-default", "wide"]).status == 0)
-        try await PortalTests.eventually("a new bucket lands in the new pool") {
-            guard try await cluster.s3("PUT", "/rebuilt").status == 200 else { return false }
-            if try ctl(["bucket", "info", "rebuilt"]).output.contains("pool     wide") { return true }
-            _ = try await cluster.s3("DELETE", "/rebuilt")
-            return false
-        }
+        try await defaultPool(cluster, "wide", disks: all, bucket: "rebuilt")
         var bodies: [String: ByteBuffer] = [:]
         for i in 0..<12 {
             let body = ClusterTests.random(100_000 + i * 97_000)

@@ -62,20 +62,12 @@ public struct ShardBalance: Sendable, Hashable {
             Double(sourceLoad) > mean, let pool = topology.pools.first(where: { $0.id == layout.poolId })
         else { return nil }
         let bytes = Self.shardBytes(layout)
-        let domain = { (disk: String) -> String? in
-            guard let host = topology.host(ofDisk: disk) else { return nil }
-            return pool.domain == .rack ? host.rack : host.id
-        }
-        var perDomain: [String: Int] = [:]
-        for (i, disk) in layout.diskIds.enumerated() where i != index {
-            if let d = domain(disk) { perDomain[d, default: 0] += 1 }
-        }
-        let limit = layout.parityShards > 0 ? layout.parityShards : layout.diskIds.count
+        let domains = StripeDomains(
+            disks: layout.diskIds, excluding: index, maxPerDomain: layout.parityShards, pool: pool, topology: topology)
         let used = Set(layout.diskIds)
         let key = "\(layout.dataId)#\(index)"
         let target = loads.filter { disk, load in
-            !used.contains(disk) && Double(load) < mean && load + bytes <= sourceLoad - bytes
-                && domain(disk).map { perDomain[$0, default: 0] < limit } == true
+            !used.contains(disk) && Double(load) < mean && load + bytes <= sourceLoad - bytes && domains.admits(disk)
         }.min { a, b in
             if a.value != b.value { return a.value < b.value }
             return PoolPlacement.weight(key, a.key) > PoolPlacement.weight(key, b.key)

@@ -45,23 +45,16 @@ public enum ShardRelocation {
         index: Int, dataId: String, disks: [String], pool: Topology.Pool, emptying: Set<String>, maxPerDomain: Int,
         topology: Topology
     ) -> String? {
-        let domain = { (disk: String) -> String? in
-            guard let host = topology.host(ofDisk: disk) else { return nil }
-            return pool.domain == .rack ? host.rack : host.id
-        }
-        var perDomain: [String: Int] = [:]
-        for (i, disk) in disks.enumerated() where i != index {
-            if let d = domain(disk) { perDomain[d, default: 0] += 1 }
-        }
-        let limit = maxPerDomain > 0 ? maxPerDomain : disks.count
+        let domains = StripeDomains(
+            disks: disks, excluding: index, maxPerDomain: maxPerDomain, pool: pool, topology: topology)
         let used = Set(disks)
         let candidates = pool.disks.filter { disk in
             !used.contains(disk) && !emptying.contains(disk) && topology.settings(ofDisk: disk).acceptsNewShards
-                && !topology.isOnOfflineHost(disk) && domain(disk).map { perDomain[$0, default: 0] < limit } == true
+                && !topology.isOnOfflineHost(disk) && domains.admits(disk)
         }
         let key = "\(dataId)#\(index)"
         return candidates.min { a, b in
-            let (ca, cb) = (perDomain[domain(a)!, default: 0], perDomain[domain(b)!, default: 0])
+            let (ca, cb) = (domains.count(of: a), domains.count(of: b))
             if ca != cb { return ca < cb }
             return PoolPlacement.weight(key, a) > PoolPlacement.weight(key, b)
         }
