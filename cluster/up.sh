@@ -39,6 +39,7 @@
 #   KSAN_REBUILD_AFTER   worker: seconds a host stays Offline before its disks are rebuilt elsewhere (--rebuild-after, 600)
 #   KSAN_REBUILD_PARALLEL  worker: data relocated at once by a rebuild  (--rebuild-parallel, default 4)
 #   KSAN_OSD_TIMEOUT     metadata: seconds of OSD silence before its host is Offline  (--osd-timeout, default 30)
+#   KSAN_DISK_RESERVE    OSDs: free space kept on every disk, a size or a percentage  (--disk-reserve, default 1%)
 #
 # Afterwards: `source KSAN_HOME/env` and use `aws s3 ls`, boto3, ...; stop with cluster/down.sh.
 set -euo pipefail
@@ -66,7 +67,7 @@ KSAN_HOME=$(cd "$KSAN_HOME" && pwd)
 SETTINGS_FILE=$KSAN_HOME/settings
 SETTINGS=(KSAN_PG_PORT KSAN_AMQP_PORT KSAN_METADATA_PORT KSAN_OSD_BASE_PORT KSAN_GATEWAY_PORT KSAN_PORTAL_PORT KSAN_METRICS_PORT KSAN_WORKER_PORT KSAN_OSDS KSAN_DISKS_PER_OSD KSAN_EC
     KSAN_REGION KSAN_DOMAIN KSAN_SCRUB_INTERVAL KSAN_SCRUB_RATE KSAN_REPAIR_INTERVAL KSAN_REPAIR_RATE KSAN_GC_INTERVAL KSAN_GC_GRACE
-    KSAN_REBUILD_INTERVAL KSAN_REBUILD_RATE KSAN_REBUILD_AFTER KSAN_REBUILD_PARALLEL KSAN_OSD_TIMEOUT)
+    KSAN_REBUILD_INTERVAL KSAN_REBUILD_RATE KSAN_REBUILD_AFTER KSAN_REBUILD_PARALLEL KSAN_OSD_TIMEOUT KSAN_DISK_RESERVE)
 
 # Values of the first run, for the variables this run does not set.
 if [[ -f $SETTINGS_FILE ]]; then
@@ -112,6 +113,11 @@ for pair in KSAN_SCRUB_INTERVAL:--scrub-interval KSAN_SCRUB_RATE:--scrub-rate KS
     *) WORKER_BACKGROUND+=("$flag" "${!name}") ;;
     esac
 done
+if [[ -n ${KSAN_DISK_RESERVE:-} ]]; then
+    [[ $KSAN_DISK_RESERVE =~ ^[0-9]+([.][0-9]+)?%$|^[0-9]+[KMGTkmgt]?$ ]] ||
+        die "KSAN_DISK_RESERVE must be a size (512M, 10G) or a percentage (2%), not '$KSAN_DISK_RESERVE'"
+    OSD_BACKGROUND+=(--disk-reserve "$KSAN_DISK_RESERVE")
+fi
 DISK_COUNT=$((KSAN_OSDS * KSAN_DISKS_PER_OSD))
 if [[ $KSAN_EC =~ ^([0-9]+)\+([0-9]+)$ ]]; then
     EC_K=${BASH_REMATCH[1]} EC_M=${BASH_REMATCH[2]} EC_REPLICAS=''

@@ -54,6 +54,14 @@ struct OSDCommand: ConfiguredCommand {
     @Option(help: "Seconds a failure of a disk counts towards Weak and Bad.")
     var diskErrorWindow: Double = 3600
 
+    @Option(
+        help: """
+            Free space kept on every disk, as a size (512M, 10G) or a percentage of the disk (2%): a shard write \
+            that would leave less is refused, and a disk with less than twice as much is reported full and gets no \
+            new shards until it has three times as much.
+            """)
+    var diskReserve: String = "1%"
+
     @Option(help: "A file holding the cluster key that signs internal API calls (default: $KSAN_CLUSTER_KEY).")
     var clusterKeyFile: String?
 
@@ -83,6 +91,9 @@ struct OSDCommand: ConfiguredCommand {
             throw ValidationError(
                 "--disk-weak-errors must be at least 1, --disk-bad-errors at least it, --disk-error-window at least 1")
         }
+        guard DiskReserve(argument: diskReserve) != nil else {
+            throw ValidationError("--disk-reserve must be a size (512M, 10G) or a percentage (2%)")
+        }
         guard scrubInterval >= 0, scrubRate > 0, orphanAge >= 0 else {
             throw ValidationError("--scrub-interval must be 0 or more, --scrub-rate positive")
         }
@@ -105,6 +116,7 @@ struct OSDCommand: ConfiguredCommand {
         configuration.diskWeakErrors = diskWeakErrors
         configuration.diskBadErrors = diskBadErrors
         configuration.diskErrorWindow = diskErrorWindow
+        configuration.diskReserve = DiskReserve(argument: diskReserve)!
         let metadata = metadataURL.map {
             MetadataClient(baseURL: $0, httpClient: HTTPClient.shared, clusterKey: configuration.clusterKey)
         }

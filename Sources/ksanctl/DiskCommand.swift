@@ -10,14 +10,15 @@ struct DiskCommand: AsyncParsableCommand {
         [
             ("id", \.id), ("server", \.serverId), ("state", \.state), ("mode", \.mode),
             ("pools", { $0.pools.joined(separator: ", ") }), ("capacity", { DiskCommand.capacity($0) }),
+            ("full", { $0.full ? "yes: takes no new shards" : "no" }),
         ]
     }
 
-    /// `used / capacity (n %)`, or `-` before its OSD reported it.
+    /// `used / capacity (n %)`, followed by `full` when its OSD says so, or `-` before its OSD reported it.
     static func capacity(_ disk: DiskView) -> String {
         guard let capacity = disk.capacityBytes, let used = disk.usedBytes, capacity > 0 else { return "-" }
         let percent = Int((Double(used) / Double(capacity) * 100).rounded())
-        return "\(Output.bytes(used)) / \(Output.bytes(capacity)) (\(percent) %)"
+        return "\(Output.bytes(used)) / \(Output.bytes(capacity)) (\(percent) %)" + (disk.full ? " full" : "")
     }
 
     static func update(_ id: String, _ body: UpdateDiskRequest, _ options: PortalOptions) async throws {

@@ -114,3 +114,49 @@ struct DiskStoreTests {
         #expect(throws: StorageError.self) { try ShardAddress(dataId: "a", stripe: 0, shard: 255) }
     }
 }
+
+@Suite("Disk reserve and fullness")
+struct DiskReserveTests {
+    @Test("reserves parse as sizes and percentages")
+    func parse() {
+        #expect(DiskReserve(argument: "2%") == .fraction(0.02))
+        #expect(DiskReserve(argument: "512M") == .bytes(512 << 20))
+        #expect(DiskReserve(argument: "10g") == .bytes(10 << 30))
+        #expect(DiskReserve(argument: "4096") == .bytes(4096))
+        #expect(DiskReserve(argument: "0") == .bytes(0))
+        for bad in ["", "-1", "101%", "x%", "1Q", "99999999999T"] {
+            #expect(DiskReserve(argument: bad) == nil, "\(bad)")
+        }
+        #expect(DiskReserve.fraction(0.01).bytes(ofCapacity: 1_000_000) == 10_000)
+    }
+
+    @Test("a disk is full under twice its reserve and has room again over three times it")
+    func hysteresis() {
+        let fullness = DiskFullness()
+        #expect(!fullness.update("d", availableBytes: 250, reserveBytes: 100))
+        #expect(fullness.update("d", availableBytes: 199, reserveBytes: 100))
+        #expect(fullness.update("d", availableBytes: 250, reserveBytes: 100), "still full between 2× and 3×")
+        #expect(!fullness.update("d", availableBytes: 300, reserveBytes: 100))
+        #expect(!fullness.update("d", availableBytes: 250, reserveBytes: 100))
+        #expect(!DiskFullness.isFull(wasFull: false, availableBytes: 1, reserveBytes: 0), "no reserve: never full")
+    }
+
+    @Test("a write that would leave less than the reserve is refused as full and leaves nothing behind")
+    func refusedWhenFull() throws {
+        let root = DiskStoreTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var store = try DiskStore(id: "d1", root: root)
+        let address = try ShardAddress(dataId: "full0001", stripe: 0, shard: 0)
+        try store.write(address, data: DiskStoreTests.payload(1000))
+        store.reserve = .fraction(1)
+        let replaced = #expect(throws: StorageError.self) { try store.write(address, data: DiskStoreTests.payload(10)) }
+        #expect(replaced?.code == .full)
+        let new = #expect(throws: StorageError.self) {
+            try store.write(try ShardAddress(dataId: "full0002", stripe: 0, shard: 0), data: DiskStoreTests.payload(10))
+        }
+        #expect(new?.code == .full)
+        #expect(try store.read(address) == DiskStoreTests.payload(1000), "what is stored still reads")
+        #expect(try store.dataIds() == ["full0001"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/tmp").isEmpty)
+    }
+}

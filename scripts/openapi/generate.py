@@ -270,6 +270,7 @@ SCHEMAS = {
         "additionalProperties": False,
         "properties": {
             "capacityBytes": INT64,
+            "full": BOOLEAN,
             "id": STRING,
             "mode": DISK_MODE,
             "pools": STRINGS,
@@ -277,7 +278,7 @@ SCHEMAS = {
             "state": DISK_STATE,
             "usedBytes": INT64,
         },
-        "required": ["id", "serverId", "state", "mode", "pools"],
+        "required": ["id", "serverId", "state", "mode", "full", "pools"],
         "type": "object",
     },
     "Error": {

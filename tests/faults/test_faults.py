@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import random
+import shutil
 import signal
 import subprocess
 import threading
@@ -130,11 +131,37 @@ def test_kill_host(bucket):
     assert load.errors["GET"] == 0, load.error_samples
     eventually("h6 Offline", lambda: first.state() == "Offline", 30)
     detected = time.monotonic() - killed_at
+    rebuild = watch_rebuild(["h6-d1", "h6-d2"])
+    second.kill()
+    try:
+        figures = check(load, "kill_host", detected_s=round(detected, 1),
+                        rebuilt_after_kill_s=round(rebuild["done"] - killed_at, 1), **rebuild["figures"],
+                        second_host_killed=True)
+    finally:
+        second.start()
+        first.start()
+        eventually("h5 and h6 Online", lambda: first.state() == "Online" and second.state() == "Online", 60)
+    assert figures["failed"].get("GET", 0) == 0
+
+
+def portal_patch(path: str, body: dict):
+    request = urllib.request.Request(f"{PORTAL}/api/v1{path}", data=json.dumps(body).encode(), method="PATCH",
+                                     headers={"Authorization": f"Bearer {API_KEY}",
+                                              "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def watch_rebuild(disks, within: float = 240):
+    """Waits until the rebuild of `disks` is done (the /status backlog that names them drains to 0 after it was
+    seen above 0) and no placement names them. Returns when it finished (monotonic) and its figures: data and MB of
+    data rebuilt, and the rebuild's own pace in MB/s of shards (EC 4+2: a quarter of the data's bytes), from the
+    first poll that saw data moved (within 0.2 s of the start) to the last."""
     backlog = {"bytes": 0, "data": 0, "started": None}
 
     def rebuilt():
         progress = portal("/status")["rebuild"]
-        if "h6-d1" in progress["disks"]:
+        if set(disks) & set(progress["disks"]):
             if progress["bytesRemaining"] > backlog["bytes"]:
                 backlog.update(bytes=progress["bytesRemaining"], data=progress["dataRemaining"])
             if backlog["started"] is None and progress["dataRemaining"] < backlog["data"]:
@@ -142,24 +169,13 @@ def test_kill_host(bucket):
             return progress["dataRemaining"] == 0 and backlog["data"] > 0
         return False
 
-    eventually("h6's shards rebuilt on the other hosts", rebuilt, 240, 0.2)
+    eventually(f"the shards of {', '.join(disks)} rebuilt on other disks", rebuilt, within, 0.2)
     done = time.monotonic()
-    seconds = done - killed_at
-    # From the first poll that saw data moved (within 0.2 s of the start) to the last: the rebuild's own pace.
     moving = max(done - (backlog["started"] or done), 0.2)
-    assert not any(set(["h6-d1", "h6-d2"]) & set(d) for d in placements()), "data still placed on h6"
-    second.kill()
-    try:
-        figures = check(load, "kill_host", detected_s=round(detected, 1), rebuilt_after_kill_s=round(seconds, 1),
-                        rebuilt_data=backlog["data"], rebuilt_mb_of_data=round(backlog["bytes"] / 1e6, 1),
-                        rebuild_s=round(moving, 1),
-                        rebuild_mb_per_s_of_shards=round(backlog["bytes"] / 4 / moving / 1e6, 1),
-                        second_host_killed=True)
-    finally:
-        second.start()
-        first.start()
-        eventually("h5 and h6 Online", lambda: first.state() == "Online" and second.state() == "Online", 60)
-    assert figures["failed"].get("GET", 0) == 0
+    assert not any(set(disks) & set(d) for d in placements()), f"data still placed on {disks}"
+    return {"done": done, "figures": {
+        "rebuilt_data": backlog["data"], "rebuilt_mb_of_data": round(backlog["bytes"] / 1e6, 1),
+        "rebuild_s": round(moving, 1), "rebuild_mb_per_s_of_shards": round(backlog["bytes"] / 4 / moving / 1e6, 1)}}
 
 
 def placement_rows():
@@ -217,6 +233,108 @@ def test_corrupt_shards(bucket):
     eventually("every damaged shard rewritten", repaired, 120, 1)
     check(load, "corrupt", shard_files=len(files), corrupted=len(damaged),
           repaired_within_s=round(time.monotonic() - corrupted_at, 1))
+
+
+def test_lost_disk(bucket):
+    """4. a whole disk directory deleted under the running OSD, and the disk marked Bad: every read is served
+    meanwhile (the missing shards are reconstructed), the rebuild re-creates every shard the disk held on other
+    disks of the pool (keeping one shard of a stripe per host), and everything reads back byte for byte."""
+    lost = "h3-d1"
+    load = Load(bucket, prefix="lost").start()
+    time.sleep(8)
+    held = sum(1 for disks in placements() if lost in disks)
+    # Renamed away first, so the OSD's writes meanwhile cannot refill the tree being removed.
+    gone = HOME / "h3" / "d1.lost"
+    (HOME / "h3" / "d1").rename(gone)
+    shutil.rmtree(gone)
+    deleted_at = time.monotonic()
+    time.sleep(3)
+    portal_patch(f"/disks/{lost}", {"state": "Bad"})
+    try:
+        rebuild = watch_rebuild([lost])
+        time.sleep(2)
+        load.stop()
+        for data_id, disks in placement_rows():
+            hosts = [disk.split("-")[0] for disk in disks]
+            assert len(set(hosts)) == len(hosts), f"{data_id}: two shards of a stripe on one host: {disks}"
+        figures = check(load, "lost_disk", shards_on_disk=held,
+                        rebuilt_after_delete_s=round(rebuild["done"] - deleted_at, 1), **rebuild["figures"])
+    finally:
+        load.stop()
+        portal_patch(f"/disks/{lost}", {"state": "Good"})
+    assert figures["failed"].get("GET", 0) == 0, load.error_samples
+
+
+def disk_view(disk: str):
+    return next(d for d in portal("/disks")["items"] if d["id"] == disk)
+
+
+def resize_tmpfs(path: pathlib.Path, size: int):
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(path)], check=True, capture_output=True)
+
+
+def test_full_disk(bucket):
+    """7. a disk filled to its limit under load (h3-d2, a tmpfs of its own shrunk to leave 40 MiB): its OSD reports
+    it full before it runs out (free space under twice the 8 MiB reserve), no write fails, new data goes to the
+    other disks, the disk never runs out of space, and what was queued for repair on it moves elsewhere. Once it has
+    room again it takes new shards. (A whole pool that is full answers 507 InsufficientCapacity: FullDiskTests.)"""
+    disk, path = "h3-d2", HOME / "h3" / "d2"
+    assert "h3/d2" in os.environ.get("KSAN_NETNS_TMPFS_DISKS", ""), "run.sh gave h3-d2 no tmpfs"
+    stat = os.statvfs(path)
+    used = (stat.f_blocks - stat.f_bfree) * stat.f_frsize
+    resize_tmpfs(path, used + 40 * MiB)
+    lowest = {"free": None}
+    sampling = threading.Event()
+
+    def sample():
+        while not sampling.is_set():
+            s = os.statvfs(path)
+            free = s.f_bavail * s.f_frsize
+            lowest["free"] = free if lowest["free"] is None else min(lowest["free"], free)
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    load = Load(bucket, prefix="full").start()
+    try:
+        started = time.monotonic()
+        eventually(f"{disk} reported full", lambda: disk_view(disk)["full"], 180, 0.5)
+        full_after = time.monotonic() - started
+        # The topology change reaches the gateway at once; writes placed before it may still land on the disk.
+        time.sleep(5)
+        since = time.monotonic()
+        time.sleep(15)
+        load.stop()
+        placed_since = placed_on_disk(disk, time.monotonic() - since)
+        refused = sum(1 for line in (HOME / "logs" / "gateway.log").read_text(errors="replace").splitlines()
+                      if f"ksan.disk={disk}" in line and "is full" in line)
+        eventually("the repair queue drained", lambda: portal("/status")["queues"]["repair"] == 0, 120, 1)
+        status = portal("/status")
+        assert f"disk {disk} is full: no new shards" in status["warnings"], status["warnings"]
+        figures = check(load, "full_disk", full_after_s=round(full_after, 1), writes_refused_by_disk=refused,
+                        lowest_free_mb=round(lowest["free"] / 1e6, 1), placed_on_full_disk=len(placed_since))
+    finally:
+        load.stop()
+        sampling.set()
+        resize_tmpfs(path, 4 << 30)
+    assert figures["failed"].get("PUT", 0) == 0 and figures["failed"].get("MULTIPART", 0) == 0, load.error_samples
+    assert not placed_since, f"data placed on the full disk: {sorted(placed_since)[:5]}"
+    assert lowest["free"] > 0, "the disk ran out of space"
+    eventually(f"{disk} has room again", lambda: not disk_view(disk)["full"], 60, 0.5)
+    s3 = client()
+    for i in range(40):  # over the gateway's 64 KiB inline threshold: stored in shards
+        s3.put_object(Bucket=bucket, Key=f"after-{i}", Body=os.urandom(200 * 1024))
+    assert placed_on_disk(disk, 60), f"{disk} takes no new shards after it has room again"
+
+
+def placed_on_disk(disk: str, since: float):
+    """The data committed in the last `since` seconds with a shard on `disk`."""
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", "15432", "-U", "postgres", "-d", "ksan", "-At", "-c",
+         "SELECT data_id FROM placement WHERE created_at > now() - make_interval(secs => %f)"
+         " AND '%s' = ANY(disk_ids)" % (since, disk)],
+        check=True, capture_output=True, text=True).stdout
+    return set(out.split())
 
 
 def load_through(bucket, prefix, inject, undo, seconds):

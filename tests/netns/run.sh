@@ -20,6 +20,8 @@
 #                           broker (hosts are judged Offline from their heartbeats) and the OSDs the metadata
 #                           service (their scrub reports damage). pytest then gets KSAN_PORTAL_URL and KSAN_API_KEY
 #   KSAN_NETNS_METADATA_ARGS, KSAN_NETNS_OSD_ARGS, KSAN_NETNS_WORKER_ARGS   extra flags of those processes
+#   KSAN_NETNS_TMPFS_DISKS  disk directories (h3/d2 ...) that get a file system of their own, a 4 GiB tmpfs, so
+#                           that a test can shrink it (mount -o remount,size=) to fill the disk; unmounted on exit
 # Traffic goes only to loopback or to addresses of these namespaces, from inside them; the namespaces have no
 # default route, so no packet can leave the machine.
 set -euo pipefail
@@ -63,6 +65,8 @@ PORTAL_PORT=9400
 AMQP_PORT=5672
 PIDS=()
 NAMESPACES=()
+MOUNTS=()
+read -r -a TMPFS_DISKS <<<"${KSAN_NETNS_TMPFS_DISKS:-}"
 
 in_ns() { # NAMESPACE COMMAND...
     local ns=$1
@@ -87,6 +91,7 @@ cleanup() {
         in_ns "$CORE_NS" bash -c "source '$REPO/cluster/lib/rabbitmq.sh'; rmq_stop '$HOME_DIR/rabbitmq'" >/dev/null 2>&1
     fi
     for ns in "${NAMESPACES[@]}"; do ip netns delete "$ns" 2>/dev/null; done
+    for mount in "${MOUNTS[@]}"; do umount -l "$mount" 2>/dev/null; done
     if ((status == 0)) && [[ -z ${KSAN_NETNS_KEEP:-} ]]; then
         rm -rf "$HOME_DIR"
     else
@@ -178,6 +183,12 @@ start metadata "$CORE_NS" ksan-metadata --listen "$METADATA_LISTEN:$METADATA_POR
     --postgres-url "postgres://postgres@127.0.0.1:$PG_PORT/ksan" --topology "$HOME_DIR/topology.json" \
     --admin-keys-file "$ADMIN_KEYS_FILE" --cluster-key-file "$KEY_FILE" "${METADATA_ARGS[@]}"
 wait_ready "$CORE_NS" "127.0.0.1:$METADATA_PORT"
+for disk in "${TMPFS_DISKS[@]}"; do
+    [[ $disk =~ ^h[0-9]+/d[12]$ ]] || die "KSAN_NETNS_TMPFS_DISKS: $disk is not hN/dD"
+    mkdir -p "$HOME_DIR/$disk"
+    mount -t tmpfs -o size=4g,mode=0700 "ksan-$PREFIX" "$HOME_DIR/$disk"
+    MOUNTS+=("$HOME_DIR/$disk")
+done
 for ((i = 1; i <= HOSTS; i++)); do
     mkdir -p "$HOME_DIR/h$i/d1" "$HOME_DIR/h$i/d2"
     start "h$i" "${PREFIX}h$i" ksan-osd --listen "$NET.$((10 + i)):$OSD_PORT" --host-id "h$i" \
@@ -214,5 +225,5 @@ in_ns "$CORE_NS" env \
     AWS_SECRET_ACCESS_KEY="$SECRET_KEY" AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
     NO_PROXY='*' no_proxy='*' \
     KSAN_NETNS_BRIDGE="$BRIDGE_NS" KSAN_NETNS_PREFIX="$PREFIX" KSAN_NETNS_HOSTS="$HOSTS" \
-    KSAN_NETNS_HOME="$HOME_DIR" "${PORTAL_ENV[@]}" \
+    KSAN_NETNS_HOME="$HOME_DIR" KSAN_NETNS_TMPFS_DISKS="${TMPFS_DISKS[*]}" "${PORTAL_ENV[@]}" \
     python3 -m pytest -p no:cacheprovider "$TESTS" "$@"

@@ -10,12 +10,19 @@ public struct DiskUsage: Codable, Sendable, Hashable {
     public var errors: Int?
     /// What the failures amount to (nil: healthy).
     public var health: DiskHealth?
+    /// Whether the disk is full: its free space is under what the OSD keeps for writes in flight (twice its reserve),
+    /// so it must get no new shards. nil: not full.
+    public var full: Bool?
 
-    public init(id: String, capacityBytes: Int64, usedBytes: Int64, errors: Int? = nil, health: DiskHealth? = nil) {
+    public init(
+        id: String, capacityBytes: Int64, usedBytes: Int64, errors: Int? = nil, health: DiskHealth? = nil,
+        full: Bool? = nil
+    ) {
         self.id = id
         self.capacityBytes = capacityBytes
         self.usedBytes = usedBytes
         self.errors = errors
         self.health = health
+        self.full = full
     }
 }

@@ -10,6 +10,8 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case noPool
         /// Fewer shards could be written or read than a stripe needs.
         case unavailable
+        /// Fewer shards could be written than a stripe needs because their disks are full.
+        case full
         /// Stored data does not match its layout.
         case inconsistent
     }

@@ -146,31 +146,40 @@ extension DataPlane {
         } else {
             shards = Array(repeating: data, count: width)
         }
-        let written = await writeShards(shards, index: index, layout: layout, topology: topology)
+        let (written, full) = await writeShards(shards, index: index, layout: layout, topology: topology)
         guard written >= layout.writeQuorum else {
-            throw DataError(.unavailable, "only \(written) of \(width) shards written, quorum \(layout.writeQuorum)")
+            let message = "only \(written) of \(width) shards written, quorum \(layout.writeQuorum)"
+            // Disks that filled since the topology was read: the write could not have succeeded with them.
+            if width - full < layout.writeQuorum { throw DataError(.full, message + ", \(full) disks full") }
+            throw DataError(.unavailable, message)
         }
         return written < width
     }
 
-    /// Writes a stripe's shards in parallel and returns how many are durable. Every shard is attempted, suspect
-    /// hosts included (a host that is back must not cost redundancy); ``ShardWriteQuorum`` decides when to stop.
-    func writeShards(_ shards: [ByteBuffer], index: Int, layout: DataLayout, topology: Topology) async -> Int {
+    /// Writes a stripe's shards in parallel and returns how many are durable, and how many their disks refused as
+    /// full. Every shard is attempted, suspect hosts included (a host that is back must not cost redundancy);
+    /// ``ShardWriteQuorum`` decides when to stop.
+    func writeShards(_ shards: [ByteBuffer], index: Int, layout: DataLayout, topology: Topology) async -> (
+        durable: Int, full: Int
+    ) {
         let started = ContinuousClock.now
         var quorum = ShardWriteQuorum(
             width: layout.diskIds.count, quorum: layout.writeQuorum, writeGrace: options.writeGrace)
-        guard quorum.initialAction == .wait else { return 0 }
-        return await withTaskGroup(of: Bool?.self) { group in
+        guard quorum.initialAction == .wait else { return (0, 0) }
+        return await withTaskGroup(of: ShardWriteOutcome?.self) { group in
             for (shard, disk) in layout.diskIds.enumerated() {
                 let bytes = shards[shard]
                 group.addTask {
-                    await writeShard(bytes, disk: disk, stripe: index, shard: shard, layout: layout, topology: topology)
+                    await writeShardOutcome(
+                        bytes, disk: disk, stripe: index, shard: shard, layout: layout, topology: topology)
                 }
             }
             var action = ShardWriteQuorum.Action.wait
+            var full = 0
             while action != .stop, let outcome = await group.next() {
                 if let outcome {
-                    action = quorum.writeEnded(durable: outcome, elapsed: ContinuousClock.now - started)
+                    if outcome == .full { full += 1 }
+                    action = quorum.writeEnded(durable: outcome == .durable, elapsed: ContinuousClock.now - started)
                 } else {
                     action = quorum.graceEnded()
                 }
@@ -182,24 +191,39 @@ extension DataPlane {
                 }
             }
             group.cancelAll()
-            return quorum.durable
+            return (quorum.durable, full)
         }
+    }
+
+    /// How one shard write ended.
+    enum ShardWriteOutcome: Sendable, Equatable {
+        case durable
+        /// Its disk refused it: no room (``StorageError/Code/full``).
+        case full
+        case failed
     }
 
     /// Writes one shard; false if it could not be made durable (the host becomes suspect if it did not answer).
     func writeShard(_ bytes: ByteBuffer, disk: String, stripe: Int, shard: Int, layout: DataLayout, topology: Topology)
         async -> Bool
     {
+        await writeShardOutcome(bytes, disk: disk, stripe: stripe, shard: shard, layout: layout, topology: topology)
+            == .durable
+    }
+
+    func writeShardOutcome(
+        _ bytes: ByteBuffer, disk: String, stripe: Int, shard: Int, layout: DataLayout, topology: Topology
+    ) async -> ShardWriteOutcome {
         guard let host = topology.host(ofDisk: disk) else {
             logger.warning("shard write failed: disk \(disk) has no host", metadata: ["ksan.data": "\(layout.dataId)"])
-            return false
+            return .failed
         }
         let started = ContinuousClock.now
         do {
             let address = try ShardAddress(dataId: layout.dataId, stripe: stripe, shard: shard)
             try await shards.write(endpoint: host.endpoint, disk: disk, address: address, data: bytes)
             health.markAnswered(host.endpoint)
-            return true
+            return .durable
         } catch {
             // A write cancelled early (the upload failed, or its stripe could not reach the quorum anyway) says
             // nothing about its host; one abandoned after the write grace does.
@@ -216,7 +240,7 @@ extension DataPlane {
                     "shard write failed",
                     metadata: ["ksan.data": "\(layout.dataId)", "ksan.disk": "\(disk)", "error": "\(error)"])
             }
-            return false
+            return (error as? StorageError)?.code == .full ? .full : .failed
         }
     }
 

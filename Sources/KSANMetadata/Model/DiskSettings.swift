@@ -24,16 +24,36 @@ public struct DiskSettings: Codable, Sendable, Hashable {
 
     public var state: State
     public var mode: Mode
+    /// Whether the disk's OSD says it is full (``DiskFullness``): it serves reads and takes no new shards until its
+    /// OSD says otherwise. Not an operator's setting.
+    public var full: Bool
 
     /// Creates settings.
-    public init(state: State = .good, mode: Mode = .readWrite) {
+    public init(state: State = .good, mode: Mode = .readWrite, full: Bool = false) {
         self.state = state
         self.mode = mode
+        self.full = full
     }
 
-    /// A disk as it starts: Good and ReadWrite.
+    /// A disk as it starts: Good and ReadWrite, not full.
     public static let `default` = DiskSettings()
 
     /// Whether new shards may be written to the disk.
-    public var acceptsNewShards: Bool { mode == .readWrite && (state == .good || state == .weak) }
+    public var acceptsNewShards: Bool { mode == .readWrite && (state == .good || state == .weak) && !full }
+
+    enum CodingKeys: String, CodingKey { case state, mode, full }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        state = try container.decode(State.self, forKey: .state)
+        mode = try container.decode(Mode.self, forKey: .mode)
+        full = try container.decodeIfPresent(Bool.self, forKey: .full) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encode(mode, forKey: .mode)
+        if full { try container.encode(full, forKey: .full) }
+    }
 }

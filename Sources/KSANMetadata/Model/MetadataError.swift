@@ -31,6 +31,8 @@ public struct MetadataError: Error, Codable, Sendable, Hashable, CustomStringCon
         public static let preconditionFailed = Code(rawValue: "PreconditionFailed")
         public static let invalidTopology = Code(rawValue: "InvalidTopology")
         public static let unavailable = Code(rawValue: "ServiceUnavailable")
+        /// The pool cannot place a stripe because too many of its disks are full.
+        public static let insufficientCapacity = Code(rawValue: "InsufficientCapacity")
         /// A commit named data that has neither a write intent nor a placement: garbage collection judged its write
         /// abandoned and may have deleted it. The caller must write the data again.
         public static let dataExpired = Code(rawValue: "DataExpired")

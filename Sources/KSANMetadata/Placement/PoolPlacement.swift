@@ -53,8 +53,10 @@ public enum PoolPlacement {
     /// - Throws: ``MetadataError`` `.invalidTopology` if the pool cannot place a stripe.
     ///
     /// Only disks that accept new shards (``DiskSettings/acceptsNewShards``) are candidates. If excluding the others
-    /// leaves a pool that could lose data with one failure domain down, or too few disks, nothing is placed
-    /// (`.unavailable`): a write is refused rather than stored with less redundancy than the pool promises.
+    /// leaves a pool that could lose data with one failure domain down, or too few disks, nothing is placed: a write
+    /// is refused rather than stored with less redundancy than the pool promises. The error is
+    /// `.insufficientCapacity` when full disks are what the pool lacks (it could place a stripe if they had room),
+    /// `.unavailable` otherwise.
     ///
     /// Disks of Offline hosts are left out too, when the rest can still place a stripe safely: new data then gets
     /// its full redundancy on the hosts that serve. When they cannot (too few hosts or disks left), the Offline
@@ -68,6 +70,20 @@ public enum PoolPlacement {
                 do {
                     try validate(pool: pool, topology: topology)
                 } catch let error as MetadataError {
+                    var withRoom = fullPool
+                    withRoom.disks = fullPool.disks.filter {
+                        var settings = topology.settings(ofDisk: $0)
+                        settings.full = false
+                        return settings.acceptsNewShards
+                    }
+                    if withRoom.disks.count != pool.disks.count,
+                        (try? validate(pool: withRoom, topology: topology)) != nil
+                    {
+                        throw MetadataError(
+                            .insufficientCapacity,
+                            "pool \(fullPool.id) is full: \(fullPool.disks.count - pool.disks.count) of its "
+                                + "\(fullPool.disks.count) disks take no new shards, too many to place a stripe")
+                    }
                     throw MetadataError(
                         .unavailable,
                         "pool \(fullPool.id) has too few writable disks (\(pool.disks.count) of \(fullPool.disks.count)): "

@@ -3,8 +3,9 @@ import Foundation
 /// How a pool's shards are spread over its disks, and which shard moves even it out (`ksanctl pool rebalance`,
 /// after disks were added): a pure decision, tested without I/O.
 ///
-/// Only the disks that take new shards count (ReadWrite, Good or Weak, on a host that is not Offline); the others
-/// are left as they are (a drain or a rebuild empties them). The pool is balanced when every such disk is within
+/// Only the disks that take new shards count (ReadWrite, Good or Weak, on a host that is not Offline), and full disks
+/// that would otherwise (their shards may leave, none arrive); the others are left as they are (a drain or a rebuild
+/// empties them). The pool is balanced when every such disk is within
 /// `tolerance` of their mean. A move takes one shard from a disk above the mean (most loaded first) to the least
 /// loaded disk below it that the data does not use yet, in a failure domain that then holds at most m of its
 /// shards, and only if the target still holds no more than the source afterwards: loads only converge, a shard
@@ -20,14 +21,23 @@ public struct ShardBalance: Sendable, Hashable {
         self.poolId = pool.id
         self.tolerance = tolerance
         var counted: [String: Int64] = [:]
-        for disk in pool.disks
-        where topology.settings(ofDisk: disk).acceptsNewShards && !topology.isOnOfflineHost(disk)
-            && topology.host(ofDisk: disk) != nil
-        {
+        var full = Set<String>()
+        for disk in pool.disks where !topology.isOnOfflineHost(disk) && topology.host(ofDisk: disk) != nil {
+            var settings = topology.settings(ofDisk: disk)
+            if settings.full {
+                settings.full = false
+                guard settings.acceptsNewShards else { continue }
+                full.insert(disk)
+            }
+            guard settings.acceptsNewShards else { continue }
             counted[disk] = loads[disk] ?? 0
         }
         self.loads = counted
+        self.full = full
     }
+
+    /// The counted disks that are full: sources only, never targets.
+    public let full: Set<String>
 
     /// The mean load of the counted disks.
     public var mean: Double {
@@ -67,7 +77,8 @@ public struct ShardBalance: Sendable, Hashable {
         let used = Set(layout.diskIds)
         let key = "\(layout.dataId)#\(index)"
         let target = loads.filter { disk, load in
-            !used.contains(disk) && Double(load) < mean && load + bytes <= sourceLoad - bytes && domains.admits(disk)
+            !used.contains(disk) && !full.contains(disk) && Double(load) < mean && load + bytes <= sourceLoad - bytes
+                && domains.admits(disk)
         }.min { a, b in
             if a.value != b.value { return a.value < b.value }
             return PoolPlacement.weight(key, a.key) > PoolPlacement.weight(key, b.key)

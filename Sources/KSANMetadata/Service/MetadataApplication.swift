@@ -90,7 +90,15 @@ public func buildMetadataApplication(
             logger: logger))
     app.beforeServerStarts {
         logger.info("Starting metadata service", metadata: ["ksan.configuration": "\(configuration)"])
-        let applied = try await store.migrate()
+        let applied: [Int]
+        do {
+            applied = try await store.migrate()
+        } catch {
+            logger.critical(
+                "schema migration failed: the metadata service stops",
+                metadata: ["error": "\(String(reflecting: error))"])
+            throw error
+        }
         if !applied.isEmpty {
             logger.info("Schema migrated", metadata: ["ksan.migrations": "\(applied)"])
         }

@@ -69,6 +69,18 @@ struct ServiceRegistry: Service {
         } catch {
             logger.warning("heartbeats not recorded", metadata: ["ksan.count": "\(batch.count)", "error": "\(error)"])
         }
+        // What OSDs say of their disks' space marks them full or not at once (a topology change when it changes).
+        var fullness: [String: Bool] = [:]
+        for (heartbeat, stopped) in batch where heartbeat.kind == .osd && !stopped {
+            for disk in heartbeat.disks { fullness[disk.id] = disk.full ?? false }
+        }
+        if !fullness.isEmpty {
+            do {
+                try await store.setDisksFull(fullness)
+            } catch {
+                logger.warning("disk fullness not recorded", metadata: ["error": "\(error)"])
+            }
+        }
         // What OSDs conclude of their disks' failures raises the disks' states (Weak, Bad) at once.
         var verdicts: [String: DiskHealth] = [:]
         for (heartbeat, _) in batch where heartbeat.kind == .osd {

@@ -502,6 +502,15 @@ public enum Migrations {
                 "ALTER TABLE pools ADD COLUMN rebalance_since timestamptz"
             ]
         ),
+        Migration(
+            version: 22,
+            name: "full disks",
+            statements: [
+                // Whether the disk's OSD last said it is full (its free space under twice its reserve): placement
+                // gives it no new shards until it says otherwise.
+                "ALTER TABLE disks ADD COLUMN is_full boolean NOT NULL DEFAULT false"
+            ]
+        ),
     ]
 
     /// Applies every migration not yet recorded in `schema_migrations`, in order.

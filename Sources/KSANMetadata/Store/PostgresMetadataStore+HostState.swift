@@ -60,6 +60,39 @@ extension PostgresMetadataStore {
         return changed
     }
 
+    /// Records what OSDs say of their disks' space (``DiskUsage/full``): a disk that became full or has room again is
+    /// a topology change, so gateways stop (or resume) placing new shards on it at once. Returns the disks that
+    /// changed.
+    @discardableResult
+    public func setDisksFull(_ fullness: [String: Bool]) async throws -> [String: Bool] {
+        // One read finds what differs (nearly always nothing), so heartbeats cost no transaction per disk.
+        let ids = Array(fullness.keys)
+        let differing = try await read { connection in
+            var differing: [String] = []
+            let rows = try await connection.query(
+                "SELECT id, is_full FROM disks WHERE id = ANY(\(ids))", logger: logger)
+            for try await (id, full) in rows.decode((String, Bool).self) where fullness[id] != full {
+                differing.append(id)
+            }
+            return differing
+        }
+        var changed: [String: Bool] = [:]
+        for id in differing.sorted() {
+            guard let full = fullness[id] else { continue }
+            let applied = try await topologyChangeIfAny(TopologyChange(change: "disk.updated", id: id)) {
+                "UPDATE disks SET is_full = \(full) WHERE id = \(id) AND is_full <> \(full) RETURNING id"
+            }
+            guard applied else { continue }
+            changed[id] = full
+            if full {
+                logger.warning("disk full: no new shards go to it", metadata: ["ksan.disk": "\(id)"])
+            } else {
+                logger.notice("disk has room again", metadata: ["ksan.disk": "\(id)"])
+            }
+        }
+        return changed
+    }
+
     /// A topology change made of one `UPDATE ... RETURNING`: recorded (and announced) only if it updated a row;
     /// returns whether it did. One that changes nothing is rolled back, so no event is sent.
     func topologyChangeIfAny(_ change: TopologyChange, _ update: () -> PostgresQuery) async throws -> Bool {

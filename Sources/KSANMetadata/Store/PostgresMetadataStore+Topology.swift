@@ -52,11 +52,12 @@ extension PostgresMetadataStore {
         }
         var settings: [String: DiskSettings] = [:]
         let diskRows = try await connection.query(
-            "SELECT id, state, mode FROM disks WHERE state <> 'Good' OR mode <> 'ReadWrite'", logger: logger)
-        for try await (id, state, mode) in diskRows.decode((String, String, String).self) {
+            "SELECT id, state, mode, is_full FROM disks WHERE state <> 'Good' OR mode <> 'ReadWrite' OR is_full",
+            logger: logger)
+        for try await (id, state, mode, full) in diskRows.decode((String, String, String, Bool).self) {
             settings[id] = DiskSettings(
                 state: DiskSettings.State(rawValue: state) ?? .disabled,
-                mode: DiskSettings.Mode(rawValue: mode) ?? .readOnly)
+                mode: DiskSettings.Mode(rawValue: mode) ?? .readOnly, full: full)
         }
         var classes: [String: String] = [:]
         let classRows = try await connection.query("SELECT name, pool_id FROM storage_classes", logger: logger)

@@ -125,6 +125,8 @@ public struct DiskView: Codable, Sendable, Hashable {
     public var state: String
     /// `ReadWrite`, `ReadOnly` or `Maintenance`.
     public var mode: String
+    /// Whether its OSD says it is full (free space under twice its `--disk-reserve`): it takes no new shards.
+    public var full: Bool
     public var pools: [String]
     /// The disk's file system size and use as its OSD last reported them (absent until it has).
     public var capacityBytes: Int64?

@@ -512,6 +512,9 @@ public enum OpenAPIDocument {
               "format": "int64",
               "type": "integer"
              },
+             "full": {
+              "type": "boolean"
+             },
              "id": {
               "type": "string"
              },
@@ -551,6 +554,7 @@ public enum OpenAPIDocument {
              "serverId",
              "state",
              "mode",
+             "full",
              "pools"
             ],
             "type": "object"

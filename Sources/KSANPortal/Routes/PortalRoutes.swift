@@ -438,7 +438,7 @@ public struct PortalRoutes: Sendable {
             host.disks.map { disk in
                 DiskView(
                     id: disk, serverId: host.id, state: topology.settings(ofDisk: disk).state.rawValue,
-                    mode: topology.settings(ofDisk: disk).mode.rawValue,
+                    mode: topology.settings(ofDisk: disk).mode.rawValue, full: topology.settings(ofDisk: disk).full,
                     pools: topology.pools.filter { $0.disks.contains(disk) }.map(\.id),
                     capacityBytes: usage[disk]?.capacityBytes, usedBytes: usage[disk]?.usedBytes)
             }
@@ -469,6 +469,7 @@ public struct PortalRoutes: Sendable {
             for disk in host.disks {
                 let state = topology.settings(ofDisk: disk).state
                 if state == .bad || state == .disabled { warnings.append("disk \(disk) is \(state.rawValue)") }
+                if topology.settings(ofDisk: disk).full { warnings.append("disk \(disk) is full: no new shards") }
             }
         }
         if topology.defaultPool == nil { warnings.append("no default pool: buckets cannot be created") }

@@ -30,6 +30,7 @@ extension S3Error {
             case .preconditionFailed: return S3Error(.preconditionFailed)
             case .invalidArgument: return S3Error(.invalidArgument, error.message.isEmpty ? nil : error.message)
             case .unavailable: return S3Error(.serviceUnavailable, "The metadata service is unavailable.")
+            case .insufficientCapacity: return S3Error(.insufficientCapacity)
             case .dataExpired:
                 return S3Error(
                     .serviceUnavailable,
@@ -43,6 +44,7 @@ extension S3Error {
             case .tooLarge: return S3Error(.entityTooLarge)
             case .noPool: return S3Error(.internalError, "No storage pool is configured.")
             case .unavailable: return S3Error(.serviceUnavailable, "Not enough storage nodes are available.")
+            case .full: return S3Error(.insufficientCapacity)
             case .inconsistent: return nil
             }
         case let error as StorageError where error.code == .unavailable:

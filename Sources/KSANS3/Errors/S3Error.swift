@@ -29,6 +29,9 @@ public struct S3Error: Error, Sendable, Equatable {
         public static let entityTooLarge = Code("EntityTooLarge", .badRequest)
         public static let entityTooSmall = Code("EntityTooSmall", .badRequest)
         public static let incompleteBody = Code("IncompleteBody", .badRequest)
+        /// The storage pool has no room for the write (Ceph RGW's answer to a full cluster; AWS has none).
+        public static let insufficientCapacity = Code(
+            "InsufficientCapacity", .init(code: 507, reasonPhrase: "Insufficient Storage"))
         public static let internalError = Code("InternalError", .internalServerError)
         public static let invalidAccessKeyId = Code("InvalidAccessKeyId", .forbidden)
         public static let invalidArgument = Code("InvalidArgument", .badRequest)
@@ -130,6 +133,7 @@ public struct S3Error: Error, Sendable, Equatable {
         case "BucketAlreadyOwnedByYou":
             "Your previous request to create the named bucket succeeded and you already own it."
         case "BucketNotEmpty": "The bucket you tried to delete is not empty"
+        case "InsufficientCapacity": "The storage pool is full: no room for the write. Delete objects or add disks."
         case "EntityTooLarge": "Your proposed upload exceeds the maximum allowed size"
         case "EntityTooSmall": "Your proposed upload is smaller than the minimum allowed object size."
         case "IncompleteBody": "You did not provide the number of bytes specified by the Content-Length HTTP header"

@@ -7,14 +7,28 @@ import KSANBus
 #endif
 
 /// The space of the file system holding a disk's directory (statvfs).
-enum DiskSpace {
+struct DiskSpace {
+    /// Size of the file system.
+    var capacityBytes: Int64
+    /// Bytes in use.
+    var usedBytes: Int64
+    /// Bytes an unprivileged process may still write.
+    var availableBytes: Int64
+
+    /// The space of the file system holding `path`, or nil if it cannot be read.
+    init?(path: String) {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return nil }
+        let block = Int64(info.f_frsize)
+        capacityBytes = Int64(info.f_blocks) * block
+        usedBytes = (Int64(info.f_blocks) - Int64(info.f_bfree)) * block
+        availableBytes = Int64(info.f_bavail) * block
+    }
+
     /// The usage of `store`'s file system, or nil if it cannot be read.
     static func usage(of store: DiskStore) -> DiskUsage? {
-        var info = statvfs()
-        guard statvfs(store.root, &info) == 0 else { return nil }
-        let block = Int64(info.f_frsize)
-        let capacity = Int64(info.f_blocks) * block
-        let used = (Int64(info.f_blocks) - Int64(info.f_bfree)) * block
-        return DiskUsage(id: store.id, capacityBytes: capacity, usedBytes: used)
+        DiskSpace(path: store.root).map {
+            DiskUsage(id: store.id, capacityBytes: $0.capacityBytes, usedBytes: $0.usedBytes)
+        }
     }
 }

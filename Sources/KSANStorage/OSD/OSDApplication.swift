@@ -15,7 +15,12 @@ public func buildOSDApplication(
     settings: (@Sendable () async throws -> ServiceSettings?)? = nil
 ) throws -> some ApplicationProtocol {
     MetricsExporter.bootstrap()
-    let stores = try configuration.disks.map { try DiskStore(id: $0.id, root: $0.path) }
+    let stores = try configuration.disks.map {
+        var store = try DiskStore(id: $0.id, root: $0.path)
+        store.reserve = configuration.diskReserve
+        return store
+    }
+    let fullness = DiskFullness()
     let router = Router()
     if let key = configuration.clusterKey {
         router.add(middleware: ClusterKeyMiddleware(key: key, maxBodySize: OSDProtocol.maxShardBytes))
@@ -76,11 +81,17 @@ public func buildOSDApplication(
                 disks: {
                     let health = errors.health()
                     return stores.compactMap { store in
-                        guard var usage = DiskSpace.usage(of: store) else { return nil }
+                        guard let space = DiskSpace(path: store.root) else { return nil }
+                        var usage = DiskUsage(
+                            id: store.id, capacityBytes: space.capacityBytes, usedBytes: space.usedBytes)
                         if let (count, verdict) = health[store.id], count > 0 {
                             usage.errors = count
                             usage.health = verdict
                         }
+                        let full = fullness.update(
+                            store.id, availableBytes: space.availableBytes,
+                            reserveBytes: store.reserve.bytes(ofCapacity: space.capacityBytes))
+                        if full { usage.full = true }
                         return usage
                     }
                 }))

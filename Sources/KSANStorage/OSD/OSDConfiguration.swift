@@ -51,6 +51,9 @@ public struct OSDConfiguration: Sendable {
     public var diskBadErrors: Int = 10
     /// Seconds a disk's failure counts.
     public var diskErrorWindow: Double = 3600
+    /// The free space kept on every disk: writes that would leave less are refused, and a disk with less than
+    /// twice as much reports itself full (``DiskFullness``).
+    public var diskReserve: DiskReserve = .standard
 
     /// Creates a configuration.
     public init(

@@ -10,6 +10,7 @@ extension StorageError: HTTPResponseError {
         case .unavailable: .serviceUnavailable
         case .io: .internalServerError
         case .deleted: .gone
+        case .full: .init(code: 507, reasonPhrase: "Insufficient Storage")
         }
     }
 

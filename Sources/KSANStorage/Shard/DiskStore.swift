@@ -19,6 +19,8 @@ public struct DiskStore: Sendable {
     public let root: String
     /// Data ids deleted lately, whose shards must not be stored again.
     let tombstones: Tombstones
+    /// The free space writes must leave (``DiskReserve``); none by default.
+    public var reserve: DiskReserve = .bytes(0)
 
     /// Creates a store over `root`, creating its `shards/` and `tmp/` directories; its tombstones persist under
     /// `tombstones/` unless others are given.
@@ -57,6 +59,15 @@ public struct DiskStore: Sendable {
     public func write(_ address: ShardAddress, data: ByteBuffer) throws {
         guard !tombstones.contains(address.dataId) else { throw Self.deletedError(address) }
         let file = ShardFileFormat.encode(data)
+        if reserve != .bytes(0), let space = DiskSpace(path: root) {
+            let reserved = reserve.bytes(ofCapacity: space.capacityBytes)
+            guard space.availableBytes - Int64(file.readableBytes) >= reserved else {
+                throw StorageError(
+                    .full,
+                    "disk \(id) is full: \(space.availableBytes) bytes free, \(reserved) reserved, "
+                        + "\(file.readableBytes) to write")
+            }
+        }
         let directory = root + "/" + ShardAddress.directory(of: address.dataId)
         try Self.makeDirectories(directory)
         let temp =

@@ -16,6 +16,8 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
         case io
         /// The data id was deleted: no shard of it is stored again (a write that raced its deletion).
         case deleted
+        /// The disk has no room: the write would leave less free space than the OSD's reserve.
+        case full
     }
 
     /// What went wrong.

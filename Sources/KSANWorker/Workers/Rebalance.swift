@@ -128,19 +128,10 @@ public struct Rebalance: Worker {
     /// Copies one shard to its target and records the move; returns the bytes read and written, and whether the
     /// shard now lives on its target.
     func relocate(_ layout: DataLayout, _ move: ShardMove) async throws -> (Int64, Bool) {
-        let outcome = await data.relocate(layout, moves: [move])
-        Counter(label: "ksan_rebalance_bytes_total").increment(by: Int(outcome.bytes))
-        guard outcome.repaired else { return (outcome.bytes, false) }
-        let now = try await metadata.moveShards(dataId: layout.dataId, moves: [move])
-        guard now?.diskIds.contains(move.to) == true else {
-            // Moved meanwhile (a rebuild, another worker) or gone: this copy is nobody's.
-            var copy = layout
-            copy.diskIds = [move.to]
-            _ = await data.delete(copy)
-            return (outcome.bytes, false)
-        }
-        Counter(label: "ksan_rebalance_shards_total").increment()
-        return (outcome.bytes, true)
+        let (bytes, moved) = try await ShardMover(metadata: metadata, data: data, logger: logger).move(layout, [move])
+        Counter(label: "ksan_rebalance_bytes_total").increment(by: Int(bytes))
+        if moved > 0 { Counter(label: "ksan_rebalance_shards_total").increment() }
+        return (bytes, moved > 0)
     }
 
     func finish(_ poolId: String, since: Date, reason: String) async throws {

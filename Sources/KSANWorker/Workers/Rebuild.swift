@@ -93,27 +93,9 @@ public struct Rebuild: Worker {
                 metadata: ["ksan.data": "\(layout.dataId)"])
             return 0
         }
-        let outcome = await data.relocate(layout, moves: moves)
-        if outcome.repaired { try await record(layout, moves) }
-        Counter(label: "ksan_rebuild_bytes_total").increment(by: Int(outcome.bytes))
-        return outcome.bytes
-    }
-
-    /// Records the moves in placement; a move another mover made first leaves this one's copy to be deleted.
-    func record(_ layout: DataLayout, _ moves: [ShardMove]) async throws {
-        let current = try await metadata.moveShards(dataId: layout.dataId, moves: moves)
-        var orphaned: [String] = []
-        for move in moves where current?.diskIds.contains(move.to) != true {
-            orphaned.append(move.to)
-        }
-        let moved = moves.count - orphaned.count
+        let (bytes, moved) = try await ShardMover(metadata: metadata, data: data, logger: logger).move(layout, moves)
+        Counter(label: "ksan_rebuild_bytes_total").increment(by: Int(bytes))
         if moved > 0 { Counter(label: "ksan_rebuild_shards_total").increment(by: moved) }
-        guard !orphaned.isEmpty else { return }
-        var copies = layout
-        copies.diskIds = orphaned
-        _ = await data.delete(copies)
-        logger.info(
-            "relocated shards not recorded (moved meanwhile, or the data is gone): deleted",
-            metadata: ["ksan.data": "\(layout.dataId)", "ksan.disks": "\(orphaned)"])
+        return bytes
     }
 }

@@ -1,11 +1,14 @@
 import KSANData
 import KSANMetadata
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 
 /// Restores full redundancy of committed data: takes queued repairs (stripes written with only their quorum, shards
 /// found missing or corrupt on read or by scrub) and rewrites the missing shards from the intact ones. What cannot be
-/// repaired yet (a host that does not answer) stays queued for a later pass.
+/// repaired yet (a host that does not answer) stays queued for a later pass. A repair that fails on data with shards
+/// on full disks (``DiskSettings/full``), which refuse the rewrite, moves those shards to disks with room
+/// (``ShardRelocation``), and the next pass repairs what is still missing.
 public struct Repair: Worker {
     let metadata: any MetadataStore
     let data: DataPlane
@@ -53,10 +56,17 @@ public struct Repair: Worker {
         rate.withLockedValue { if $0.bytesPerSecond != limit { $0.set(bytesPerSecond: limit) } }
         var done: [RepairItem] = []
         var pause = Duration.zero
+        var topology: Topology?
         for item in items {
             let outcome = await data.repair(item.layout)
-            if outcome.repaired { done.append(item) }
-            pause = rate.withLockedValue { $0.spend(outcome.bytes, at: .now) }
+            var bytes = outcome.bytes
+            if outcome.repaired {
+                done.append(item)
+            } else {
+                if topology == nil { topology = try await metadata.topology() }
+                bytes += try await moveOffFullDisks(item.layout, topology: topology!)
+            }
+            pause = rate.withLockedValue { $0.spend(bytes, at: .now) }
             if pause > .zero { break }  // at the rate limit: the rest waits for the next pass
         }
         if !done.isEmpty { try await metadata.ackRepairs(done) }
@@ -66,5 +76,22 @@ public struct Repair: Worker {
         logger.debug("repair pass", metadata: ["ksan.repaired": "\(done.count)", "ksan.queued": "\(items.count)"])
         if pause > .zero { return .throttled(pause) }
         return items.count == batch && done.count == items.count ? .busy : .idle
+    }
+
+    /// Moves the shards of `layout` that sit on full disks to disks with room; returns the bytes read and written.
+    /// The item stays queued: the next pass reads the moved placement and rewrites whatever is still missing.
+    func moveOffFullDisks(_ layout: DataLayout, topology: Topology) async throws -> Int64 {
+        let full = Set(layout.diskIds.filter { topology.settings(ofDisk: $0).full })
+        guard !full.isEmpty else { return 0 }
+        let moves = ShardRelocation.moves(for: layout, emptying: full, topology: topology)
+        guard !moves.isEmpty else { return 0 }
+        let (bytes, moved) = try await ShardMover(metadata: metadata, data: data, logger: logger).move(layout, moves)
+        if moved > 0 {
+            Counter(label: "ksan_repair_moved_shards_total").increment(by: moved)
+            logger.info(
+                "shards moved off full disks for repair",
+                metadata: ["ksan.data": "\(layout.dataId)", "ksan.disks": "\(moves.map(\.from))"])
+        }
+        return bytes
     }
 }
