@@ -31,8 +31,8 @@ struct MetadataShardCatalog: ShardCatalog {
         }
     }
 
-    func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
-        try await metadata.unknownDataIds(dataIds)
+    func unknownDataIds(_ dataIds: [String], onDisk disk: String) async throws -> [String] {
+        try await metadata.unknownDataIds(dataIds, onDisk: disk)
     }
 
     func reportDamaged(dataId: String, disk: String) async {

@@ -8,6 +8,31 @@ import Testing
 /// The shards of a write whose gateway crashed are collected once the gateway is back (its heartbeats show a new
 /// process), not only after the 6-hour intent age.
 @Suite(.serialized) struct OrphanTests {
+    @Test("a relocated shard copy whose move was never recorded (the worker died in between) is collected by the scrub")
+    func unrecordedMoveCollected() async throws {
+        try await TestCluster.with(extraDisks: 1, osdArguments: ["--orphan-age", "0.01"]) { cluster in
+            #expect(try await cluster.s3("PUT", "/moves").status == 200)
+            let body = ByteBuffer(repeating: 0x42, count: 300_000)
+            #expect(try await cluster.s3("PUT", "/moves/o", body: body).status == 200)
+            // osd1-d3 serves but is in no pool: a copy there is what a relocation to it writes before the move.
+            let source = cluster.osds[0].disks[0]
+            let target = cluster.osds[0].disks[2]
+            let original = try #require(cluster.shardFiles().first { $0.hasPrefix(source + "/") })
+            let copy = target + original.dropFirst(source.count)
+            try FileManager.default.createDirectory(
+                atPath: (copy as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: original, toPath: copy)
+            // Older than --orphan-age (36 s), as a copy left by a worker that died long ago.
+            try FileManager.default.setAttributes([.modificationDate: Date() - 3600], ofItemAtPath: copy)
+            try await PortalTests.eventually("the unrecorded copy deleted", within: .seconds(30)) {
+                !FileManager.default.fileExists(atPath: copy)
+            }
+            #expect(FileManager.default.fileExists(atPath: original), "the placed shard stays")
+            let read = try await cluster.s3("GET", "/moves/o")
+            #expect(read.status == 200 && read.body == body)
+        }
+    }
+
     @Test("a gateway killed mid-PUT and restarted: the upload's shards are collected within seconds")
     func orphansOfACrashedGateway() async throws {
         try await TestCluster.with(

@@ -238,6 +238,14 @@ struct HardeningStoreTests {
             let unknown = try await store.unknownDataIds(
                 [committed[1].dataId, writing.dataId, displaced.dataId, "orphan-1", "orphan-2"])
             #expect(Set(unknown) == ["orphan-1", "orphan-2"], "committed, being written and garbage are known")
+            // On a disk: committed data whose placement does not name it is unknown there (a relocated copy whose
+            // move was never recorded); being written and garbage stay known.
+            let onDisk = try await store.unknownDataIds(
+                [committed[1].dataId, writing.dataId, displaced.dataId, "orphan-1"], onDisk: "osd1-d1")
+            #expect(Set(onDisk) == ["orphan-1"])
+            let elsewhere = try await store.unknownDataIds(
+                [committed[1].dataId, writing.dataId, displaced.dataId, "orphan-1"], onDisk: "osd9-d1")
+            #expect(Set(elsewhere) == [committed[1].dataId, "orphan-1"])
         }
     }
 

@@ -20,7 +20,7 @@ final class FakeCatalog: ShardCatalog, @unchecked Sendable {
         Array(expected.filter { after == nil || $0.dataId > after! }.prefix(limit))
     }
 
-    func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
+    func unknownDataIds(_ dataIds: [String], onDisk disk: String) async throws -> [String] {
         dataIds.filter { !known.contains($0) }
     }
 

@@ -401,9 +401,9 @@ public final class MetadataClient: MetadataStore, Sendable {
             as: MetadataAPI.Empty.self)
     }
 
-    public func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
+    public func unknownDataIds(_ dataIds: [String], onDisk disk: String? = nil) async throws -> [String] {
         try await call(
-            MetadataAPI.Path.unknownDataIds, MetadataAPI.DataIdsRequest(dataIds: dataIds),
+            MetadataAPI.Path.unknownDataIds, MetadataAPI.DataIdsRequest(dataIds: dataIds, disk: disk),
             as: MetadataAPI.DataIdsResponse.self
         ).dataIds
     }

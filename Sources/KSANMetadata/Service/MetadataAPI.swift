@@ -216,7 +216,11 @@ enum MetadataAPI {
         var poolId: String
         var since: Date
     }
-    struct DataIdsRequest: Codable, Sendable { var dataIds: [String] }
+    struct DataIdsRequest: Codable, Sendable {
+        var dataIds: [String]
+        /// Only placement that names this disk counts as committed (absent: any placement).
+        var disk: String? = nil
+    }
     struct DataIdsResponse: Codable, Sendable { var dataIds: [String] }
     struct QueueRepairOfDataRequest: Codable, Sendable { var dataId: String }
     struct QueuedResponse: Codable, Sendable { var queued: Bool }

@@ -217,7 +217,7 @@ public struct MetadataRoutes: Sendable {
             return MetadataAPI.Empty()
         }
         post(router, MetadataAPI.Path.unknownDataIds) { (request: MetadataAPI.DataIdsRequest) in
-            MetadataAPI.DataIdsResponse(dataIds: try await store.unknownDataIds(request.dataIds))
+            MetadataAPI.DataIdsResponse(dataIds: try await store.unknownDataIds(request.dataIds, onDisk: request.disk))
         }
         post(router, MetadataAPI.Path.ackGarbage) { (request: MetadataAPI.AckGarbageRequest) in
             try await store.ackGarbage(ids: request.ids)

@@ -166,9 +166,10 @@ public protocol MetadataStore: Sendable {
     func diskLoads(poolId: String) async throws -> [String: Int64]
     /// Ends the pool's rebalance that started at `since` (one asked for again since then carries on).
     func finishRebalance(poolId: String, since: Date) async throws
-    /// The data ids among `dataIds` that metadata knows nothing of: not committed, not being written (no write
-    /// intent) and not queued as garbage. Shards of such ids are orphans.
-    func unknownDataIds(_ dataIds: [String]) async throws -> [String]
+    /// The data ids among `dataIds` that metadata knows nothing of: not committed (with a shard on `disk`, when one
+    /// is named), not being written (no write intent) and not queued as garbage. Shards of such ids (on that disk)
+    /// are orphans.
+    func unknownDataIds(_ dataIds: [String], onDisk disk: String?) async throws -> [String]
 
     /// The events of the transactional outbox not yet confirmed by the bus.
     func outboxBacklog() async throws -> OutboxBacklog

@@ -134,14 +134,17 @@ extension PostgresMetadataStore {
         }
     }
 
-    public func unknownDataIds(_ dataIds: [String]) async throws -> [String] {
+    public func unknownDataIds(_ dataIds: [String], onDisk disk: String? = nil) async throws -> [String] {
         guard !dataIds.isEmpty else { return [] }
         guard dataIds.count <= 10_000 else { throw MetadataError(.invalidArgument, "At most 10000 data ids at once") }
         return try await transaction(readOnly: true) { connection in
+            // With a disk: committed data whose placement does not name that disk has no shard there (a relocated
+            // copy whose move was never recorded), unless the disk's copy is queued as garbage.
             let rows = try await connection.query(
                 """
                 SELECT u.id FROM unnest(\(dataIds)::text[]) AS u(id)
-                WHERE NOT EXISTS (SELECT 1 FROM placement p WHERE p.data_id = u.id)
+                WHERE NOT EXISTS (SELECT 1 FROM placement p WHERE p.data_id = u.id
+                                  AND (\(disk)::text IS NULL OR \(disk)::text = ANY(p.disk_ids)))
                   AND NOT EXISTS (SELECT 1 FROM write_intents w WHERE w.data_id = u.id)
                   AND NOT EXISTS (SELECT 1 FROM gc_queue g WHERE g.layout ->> 'dataId' = u.id)
                 """,

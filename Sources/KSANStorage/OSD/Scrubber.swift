@@ -13,9 +13,11 @@ import ServiceLifecycle
 /// 2. **Missing shards:** pages through what metadata says these disks hold (``ShardCatalog/expectedShards``) and
 ///    checks every file is there with its size. A disk emptied or replaced under a running OSD, or a shard lost in
 ///    any other way, data or parity, is found here even if no read ever needs it.
-/// 3. **Orphans:** asks metadata about every data id found on disk; shards of data it knows nothing of (not
-///    committed, not being written, not queued as garbage) whose files are all older than `orphanAge` are deleted
-///    (`nil`: only reported). Nothing else can leak a shard for good.
+/// 3. **Orphans:** asks metadata about every data id found on disk; shards of data it knows nothing of on this disk
+///    (not committed with a shard here, not being written, not queued as garbage) whose files are all older than
+///    `orphanAge` are deleted (`nil`: only reported). That covers a relocated copy whose move was never recorded
+///    (a worker that died between the copy and the move) as well as data nobody committed: nothing else can leak a
+///    shard for good.
 ///
 /// Damage (1, 2) is reported through the catalog once per data id per pass; the repair checks every shard.
 public struct Scrubber: Service {
@@ -162,7 +164,7 @@ public struct Scrubber: Service {
         async throws
     {
         guard let catalog, !batch.isEmpty else { return }
-        let unknown = Set(try await catalog.unknownDataIds(batch.map(\.dataId)))
+        let unknown = Set(try await catalog.unknownDataIds(batch.map(\.dataId), onDisk: store.id))
         for (dataId, newest) in batch where unknown.contains(dataId) {
             findings.orphans[store.id, default: []].append(dataId)
             guard let orphanAge else {
@@ -173,7 +175,7 @@ public struct Scrubber: Service {
             do {
                 try await threadPool.runIfActive { try store.delete(dataId: dataId) }
                 logger.notice(
-                    "deleted orphan shards: metadata knows nothing of their data",
+                    "deleted orphan shards: metadata knows nothing of their data on this disk",
                     metadata: ["ksan.disk": "\(store.id)", "ksan.data": "\(dataId)"])
             } catch {
                 logger.warning(

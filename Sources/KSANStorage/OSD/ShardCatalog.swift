@@ -4,8 +4,9 @@ public protocol ShardCatalog: Sendable {
     /// Committed data with at least one shard on `disks`, in data id order after `after`, at most `limit` of them,
     /// each with every shard those disks should hold.
     func expectedShards(disks: [String], after: String?, limit: Int) async throws -> [ExpectedData]
-    /// The ids among `dataIds` that metadata knows nothing of (not committed, not being written, not garbage).
-    func unknownDataIds(_ dataIds: [String]) async throws -> [String]
+    /// The ids among `dataIds` that metadata knows nothing of on `disk`: not committed with a shard on it, not being
+    /// written, not garbage.
+    func unknownDataIds(_ dataIds: [String], onDisk disk: String) async throws -> [String]
     /// Queues the data for repair: a shard of it on `disk` is corrupt or missing.
     func reportDamaged(dataId: String, disk: String) async
 }
