@@ -208,7 +208,7 @@ let package = Package(
         .executableTarget(
             name: "ksan-bench",
             dependencies: [
-                "KSANErasure", "KSANMetadata", "KSANData", "KSANS3", "KSANPortal",
+                "KSANCore", "KSANErasure", "KSANMetadata", "KSANData", "KSANS3", "KSANPortal",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

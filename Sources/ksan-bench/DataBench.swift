@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import KSANCore
 import KSANErasure
 import KSANS3
 import NIOCore
@@ -32,12 +33,7 @@ struct DataBench: AsyncParsableCommand {
     }
 
     static func parseSize(_ text: String) -> Int? {
-        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
-        let units: [(String, Int)] = [("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
-        for (suffix, factor) in units where t.hasSuffix(suffix) {
-            return Int(t.dropLast()).map { $0 * factor }
-        }
-        return Int(t)
+        ByteSize.parse(text).map { Int($0) }
     }
 
     func parsedSizes() throws -> [Int] {

@@ -39,7 +39,10 @@ public struct DiskSettings: Codable, Sendable, Hashable {
     public static let `default` = DiskSettings()
 
     /// Whether new shards may be written to the disk.
-    public var acceptsNewShards: Bool { mode == .readWrite && (state == .good || state == .weak) && !full }
+    public var acceptsNewShards: Bool { acceptsNewShardsWhenItHasRoom && !full }
+
+    /// Whether new shards could be written to the disk if it had room: its state and mode allow them.
+    public var acceptsNewShardsWhenItHasRoom: Bool { mode == .readWrite && (state == .good || state == .weak) }
 
     enum CodingKeys: String, CodingKey { case state, mode, full }
 

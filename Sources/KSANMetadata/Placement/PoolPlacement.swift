@@ -72,9 +72,7 @@ public enum PoolPlacement {
                 } catch let error as MetadataError {
                     var withRoom = fullPool
                     withRoom.disks = fullPool.disks.filter {
-                        var settings = topology.settings(ofDisk: $0)
-                        settings.full = false
-                        return settings.acceptsNewShards
+                        topology.settings(ofDisk: $0).acceptsNewShardsWhenItHasRoom
                     }
                     if withRoom.disks.count != pool.disks.count,
                         (try? validate(pool: withRoom, topology: topology)) != nil

@@ -23,13 +23,9 @@ public struct ShardBalance: Sendable, Hashable {
         var counted: [String: Int64] = [:]
         var full = Set<String>()
         for disk in pool.disks where !topology.isOnOfflineHost(disk) && topology.host(ofDisk: disk) != nil {
-            var settings = topology.settings(ofDisk: disk)
-            if settings.full {
-                settings.full = false
-                guard settings.acceptsNewShards else { continue }
-                full.insert(disk)
-            }
-            guard settings.acceptsNewShards else { continue }
+            let settings = topology.settings(ofDisk: disk)
+            guard settings.acceptsNewShardsWhenItHasRoom else { continue }
+            if settings.full { full.insert(disk) }
             counted[disk] = loads[disk] ?? 0
         }
         self.loads = counted

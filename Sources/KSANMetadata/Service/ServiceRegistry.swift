@@ -69,10 +69,15 @@ struct ServiceRegistry: Service {
         } catch {
             logger.warning("heartbeats not recorded", metadata: ["ksan.count": "\(batch.count)", "error": "\(error)"])
         }
-        // What OSDs say of their disks' space marks them full or not at once (a topology change when it changes).
+        // What OSDs say of their disks' space marks them full or not at once (a topology change when it changes),
+        // and what they conclude of their disks' failures raises the disks' states (Weak, Bad) at once.
         var fullness: [String: Bool] = [:]
-        for (heartbeat, stopped) in batch where heartbeat.kind == .osd && !stopped {
-            for disk in heartbeat.disks { fullness[disk.id] = disk.full ?? false }
+        var verdicts: [String: DiskHealth] = [:]
+        for (heartbeat, stopped) in batch where heartbeat.kind == .osd {
+            for disk in heartbeat.disks {
+                if !stopped { fullness[disk.id] = disk.full ?? false }
+                if let health = disk.health { verdicts[disk.id] = health }
+            }
         }
         if !fullness.isEmpty {
             do {
@@ -80,11 +85,6 @@ struct ServiceRegistry: Service {
             } catch {
                 logger.warning("disk fullness not recorded", metadata: ["error": "\(error)"])
             }
-        }
-        // What OSDs conclude of their disks' failures raises the disks' states (Weak, Bad) at once.
-        var verdicts: [String: DiskHealth] = [:]
-        for (heartbeat, _) in batch where heartbeat.kind == .osd {
-            for disk in heartbeat.disks { if let health = disk.health { verdicts[disk.id] = health } }
         }
         guard !verdicts.isEmpty else { return }
         do {

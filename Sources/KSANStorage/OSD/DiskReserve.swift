@@ -1,3 +1,5 @@
+import KSANCore
+
 /// The free space an OSD keeps on each disk (`--disk-reserve`): a shard write that would leave less is refused
 /// (``StorageError/Code/full``), so that a full disk still has room for its tombstones, temporary files and file
 /// system, and the disk reports itself full (``DiskFullness``) before it gets there.
@@ -17,15 +19,8 @@ public enum DiskReserve: Sendable, Hashable {
             self = .fraction(percent / 100)
             return
         }
-        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        var digits = Substring(argument)
-        var unit: Int64 = 1
-        if let last = digits.last?.uppercased().first, let scale = units[last] {
-            unit = scale
-            digits = digits.dropLast()
-        }
-        guard let count = Int64(digits), count >= 0, count <= Int64.max / unit else { return nil }
-        self = .bytes(count * unit)
+        guard let bytes = ByteSize.parse(argument) else { return nil }
+        self = .bytes(bytes)
     }
 
     /// The reserve in bytes on a file system of `capacity` bytes.

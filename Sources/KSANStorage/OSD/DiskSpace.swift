@@ -25,10 +25,9 @@ struct DiskSpace {
         availableBytes = Int64(info.f_bavail) * block
     }
 
+    /// The usage of disk `id`, as its heartbeats and metrics report it.
+    func usage(id: String) -> DiskUsage { DiskUsage(id: id, capacityBytes: capacityBytes, usedBytes: usedBytes) }
+
     /// The usage of `store`'s file system, or nil if it cannot be read.
-    static func usage(of store: DiskStore) -> DiskUsage? {
-        DiskSpace(path: store.root).map {
-            DiskUsage(id: store.id, capacityBytes: $0.capacityBytes, usedBytes: $0.usedBytes)
-        }
-    }
+    static func usage(of store: DiskStore) -> DiskUsage? { DiskSpace(path: store.root)?.usage(id: store.id) }
 }

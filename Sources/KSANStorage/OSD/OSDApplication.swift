@@ -82,8 +82,7 @@ public func buildOSDApplication(
                     let health = errors.health()
                     return stores.compactMap { store in
                         guard let space = DiskSpace(path: store.root) else { return nil }
-                        var usage = DiskUsage(
-                            id: store.id, capacityBytes: space.capacityBytes, usedBytes: space.usedBytes)
+                        var usage = space.usage(id: store.id)
                         if let (count, verdict) = health[store.id], count > 0 {
                             usage.errors = count
                             usage.health = verdict
